@@ -1,0 +1,14 @@
+"""The shipped ONNX model, its model card and the sample digits (data files beside this module).
+
+The training script (models/train.py) needs the `train` extra (TensorFlow); importing this
+package does not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent
+DEFAULT_MODEL_PATH = MODELS_DIR / "mnist_cnn.onnx"
+SAMPLES_PATH = MODELS_DIR / "samples.npz"
+MODEL_CARD_PATH = MODELS_DIR / "MODEL_CARD.md"
