@@ -121,7 +121,7 @@ def resolve_padding(
 def as_float_array(value: ArrayLike, name: str) -> NDArray[np.floating]:
     """A float array (float32 stays float32, everything else becomes float64), all finite."""
     if type(value) is np.ndarray and value.dtype in _FLOATS:  # the common case, kept cheap
-        if not np.isfinite(np.add.reduce(value, axis=None)):
+        if value.size and not _extremes_finite(value):
             _check_finite(value, name)
         return value
     try:
@@ -134,14 +134,17 @@ def as_float_array(value: ArrayLike, name: str) -> NDArray[np.floating]:
         raise ValueError(f"{name} must be an array of real numbers, got {what}")
     if array.dtype != np.float32:
         array = array.astype(np.float64)
-    # One reduction is cheaper than isfinite on every cell: the sum is NaN or inf whenever a
-    # cell is, and then the exact check decides (a huge but finite sum is allowed).
-    if kind == "f" and not np.isfinite(np.add.reduce(array, axis=None)):
+    if kind == "f" and array.size and not _extremes_finite(array):
         _check_finite(array, name)
     return array
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _extremes_finite(array: NDArray[np.floating]) -> bool:
+    """Cheaper than isfinite on every cell: max and min are NaN or ±inf whenever a cell is."""
+    return bool(np.isfinite(array.max()) and np.isfinite(array.min()))
 
 
 def _check_finite(array: NDArray[np.floating], name: str) -> None:

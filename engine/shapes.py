@@ -67,7 +67,7 @@ def _axis_formula(
     window = effective_size(kernel, dilation)
     out = output_size(size + pad[0] + pad[1], window, stride)
     if same:
-        return out, f"⌈{size} / {stride}⌉ = {out}"
+        return out, f"⌈{size} / {stride}⌉ = {out}  (“same” pads {pad[0]} + {pad[1]})"
     pad_text = f"2·{pad[0]}" if pad[0] == pad[1] else f"{pad[0]} + {pad[1]}"
     kernel_text = str(window) if dilation == 1 else f"(({kernel} − 1)·{dilation} + 1)"
     numerator = f"{size} + {pad_text} − {kernel_text}"

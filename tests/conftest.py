@@ -32,8 +32,9 @@ def mnist_npz() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point QSettings at a temporary directory so tests never touch the user's config."""
     settings_dir = tmp_path_factory.mktemp("settings")
     monkeypatch.setenv("CNN_VISUALIZER_SETTINGS_DIR", str(settings_dir))
-    yield

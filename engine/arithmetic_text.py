@@ -1,0 +1,106 @@
+"""The arithmetic of a step written out for students: "1×1 + 0×(−1) + … + 0 = 3".
+
+Numbers use the typographic minus and drop needless decimals; a lesson can ask for the slides'
+habit of cutting (not rounding) to two decimals.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from engine.steps import ConvStep, PoolStep
+
+MAX_TERMS = 12
+
+
+def format_number(value: float, decimals: int = 2, *, truncate: bool = False) -> str:
+    """A short, readable number: 3, −1, 0.5, 0.78 (or 0.77 with ``truncate``)."""
+    if not math.isfinite(value):
+        return "−∞" if value < 0 else ("∞" if value > 0 else "NaN")
+    scale = 10**decimals
+    if truncate:
+        shown = math.floor(abs(value) * scale + 1e-9) / scale
+        shown = math.copysign(shown, value)
+    else:
+        shown = round(value, decimals)
+    if shown == 0:
+        return "0"
+    text = f"{shown:.{decimals}f}".rstrip("0").rstrip(".") if decimals > 0 else f"{shown:.0f}"
+    if decimals > 0 and truncate:
+        text = f"{shown:.{decimals}f}"  # the slides keep trailing zeros: 1.00, 0.30
+    return text.replace("-", "−")
+
+
+def _operand(value: float, decimals: int, truncate: bool) -> str:
+    """A number inside a sum: whole numbers stay whole, negatives get parentheses."""
+    if float(value).is_integer():
+        text = format_number(value, 0)
+    else:
+        text = format_number(value, decimals, truncate=truncate)
+    return f"({text})" if text.startswith("−") else text
+
+
+def _sum_of_products(window: np.ndarray, kernel: np.ndarray, decimals: int, truncate: bool) -> str:
+    pairs = list(zip(window.ravel().tolist(), kernel.ravel().tolist(), strict=True))
+    if len(pairs) > MAX_TERMS:  # long sums: leave out the products with a 0 weight
+        pairs = [(x, w) for x, w in pairs if w != 0] or pairs[:1]
+    terms = [
+        f"{_operand(x, decimals, truncate)}×{_operand(w, decimals, truncate)}" for x, w in pairs
+    ]
+    if len(terms) > MAX_TERMS:
+        terms = [*terms[:6], "…", *terms[-2:]]
+    return " + ".join(terms)
+
+
+def conv_step_text(
+    step: ConvStep,
+    *,
+    divisor: float = 1.0,
+    channel_names: tuple[str, ...] = (),
+    decimals: int = 2,
+    truncate: bool = False,
+) -> str:
+    """The dot product of one step, with the bias, the divisor and the result.
+
+    A multi-channel step is written one channel per line, then the channel sums are added.
+    """
+
+    def fmt(value: float) -> str:
+        return _operand(value, decimals, truncate).strip("()")
+
+    bias = f" + {_operand(step.bias, decimals, truncate)}" if step.bias != 0 else ""
+    if step.window.ndim == 3 and step.window.shape[2] > 1:
+        lines = []
+        sums = []
+        for c in range(step.window.shape[2]):
+            name = channel_names[c] if c < len(channel_names) else f"channel {c + 1}"
+            part = float(step.products[:, :, c].sum())
+            sums.append(part)
+            body = _sum_of_products(step.window[:, :, c], step.kernel[:, :, c], decimals, truncate)
+            lines.append(f"{name}: {body} = {fmt(part)}")
+        total = " + ".join(_operand(s, decimals, truncate) for s in sums)
+        lines.append(f"{total}{bias} = {fmt(step.value)}")
+        head = "\n".join(lines)
+    else:
+        body = _sum_of_products(step.window, step.kernel, decimals, truncate)
+        head = f"{body}{bias} = {fmt(step.value)}"
+    if divisor != 1:
+        quotient = format_number(step.value / divisor, decimals, truncate=truncate)
+        dividend = _operand(step.value, decimals, truncate)
+        head += f"\n{dividend} / {_operand(divisor, decimals, truncate)} = {quotient}"
+    return head
+
+
+def pool_step_text(step: PoolStep, *, decimals: int = 2, truncate: bool = False) -> str:
+    """max(…) = v or mean(…) = v over the window's real cells."""
+    cells = [
+        format_number(float(v), decimals, truncate=truncate)
+        for v, pad in zip(step.window.ravel(), step.is_padding.ravel(), strict=True)
+        if not pad
+    ]
+    name = "max" if step.mode == "max" else "mean"
+    return f"{name}({', '.join(cells)}) = {format_number(step.value, decimals, truncate=truncate)}"

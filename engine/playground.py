@@ -1,0 +1,209 @@
+"""The playground's state and the pipeline it animates: convolution → ÷ divisor → ReLU → pooling.
+
+``PlaygroundSpec`` is the one source of truth for what the user set up (input, filters, biases,
+parameters); widgets reflect it. ``run_pipeline`` computes every stage the views draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine.conv import plan_conv
+from engine.params import Padding, as_float_array, pair
+from engine.pool import plan_pool
+from engine.shapes import OutputShape, ParamCount, output_shape, param_count
+from engine.steps import ConvSteps, PoolSteps
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from engine.params import PaddingSpec
+
+MAX_INPUT_SIZE = 64
+MAX_KERNEL_SIZE = 9
+MAX_FILTERS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """Pooling after the convolution (and ReLU): max or avg, window size, stride, padding."""
+
+    size: int = 2
+    stride: int = 2
+    mode: str = "max"
+    padding: str = "valid"
+
+
+@dataclass(frozen=True)
+class PlaygroundSpec:
+    """Everything the user set up in the playground. Arrays are read-only copies.
+
+    ``input`` is (H, W, C); ``filters`` is (kh, kw, C, D) like Keras; ``biases`` is (D,).
+    ``divisor`` divides every convolution result (slide 004's X-or-O divides by 9).
+    """
+
+    input: NDArray[np.float64]
+    filters: NDArray[np.float64]
+    biases: NDArray[np.float64]
+    stride: tuple[int, int] = (1, 1)
+    padding: PaddingSpec = "valid"
+    dilation: tuple[int, int] = (1, 1)
+    divisor: float = 1.0
+    relu: bool = False
+    pool: PoolSettings | None = None
+    channel_names: tuple[str, ...] = field(default=())
+    filter_names: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def create(
+        cls,
+        input: ArrayLike,
+        filters: ArrayLike,
+        biases: ArrayLike | None = None,
+        **settings: object,
+    ) -> PlaygroundSpec:
+        """Build a spec from arrays in any accepted shape: a 2-D input becomes (H, W, 1), a
+        single 2-D filter (kh, kw, 1, 1), a list of 2-D filters (kh, kw, 1, D)."""
+        x = as_float_array(input, "input").astype(np.float64)
+        if x.ndim == 2:
+            x = x[:, :, None]
+        k = as_float_array(filters, "filters").astype(np.float64)
+        if k.ndim == 2:
+            k = k[:, :, None, None]
+        elif k.ndim == 3:  # a list of 2-D filters, (D, kh, kw)
+            k = k.transpose(1, 2, 0)[:, :, None, :]
+        d = k.shape[-1] if k.ndim == 4 else 0
+        b = np.zeros(d) if biases is None else as_float_array(biases, "biases").astype(np.float64)
+        spec = cls(input=x, filters=k, biases=b.reshape(-1), **settings)  # type: ignore[arg-type]
+        return spec.checked()
+
+    def __post_init__(self) -> None:
+        for name in ("input", "filters", "biases"):
+            array = np.array(getattr(self, name), dtype=np.float64)
+            array.flags.writeable = False
+            object.__setattr__(self, name, array)
+        object.__setattr__(self, "stride", pair(self.stride, "stride"))
+        object.__setattr__(self, "dilation", pair(self.dilation, "dilation"))
+
+    def checked(self) -> PlaygroundSpec:
+        """Validate the whole set-up; ValueError with a sentence a student understands."""
+        x, k = self.input, self.filters
+        if x.ndim != 3 or not (
+            1 <= x.shape[0] <= MAX_INPUT_SIZE and 1 <= x.shape[1] <= MAX_INPUT_SIZE
+        ):
+            raise ValueError(
+                f"the input must be between 1x1 and {MAX_INPUT_SIZE}x{MAX_INPUT_SIZE} cells, "
+                f"got shape {x.shape}"
+            )
+        if k.ndim != 4:
+            raise ValueError(f"filters must be (kh, kw, C, D), got shape {k.shape}")
+        if not (1 <= k.shape[0] <= MAX_KERNEL_SIZE and 1 <= k.shape[1] <= MAX_KERNEL_SIZE):
+            raise ValueError(
+                f"the kernel must be between 1x1 and {MAX_KERNEL_SIZE}x{MAX_KERNEL_SIZE}, "
+                f"got {k.shape[0]}x{k.shape[1]}"
+            )
+        if not 1 <= k.shape[3] <= MAX_FILTERS:
+            raise ValueError(f"there must be 1 to {MAX_FILTERS} filters, got {k.shape[3]}")
+        if self.divisor == 0 or not np.isfinite(self.divisor):
+            raise ValueError(f"the divisor must be a non-zero number, got {self.divisor}")
+        for names, count, what in (
+            (self.channel_names, x.shape[2], "channel"),
+            (self.filter_names, k.shape[3], "filter"),
+        ):
+            if names and len(names) != count:
+                raise ValueError(f"{len(names)} {what} names given for {count} {what}s")
+        # conv and pooling checks (kernel fits, padding, channels, biases) with their messages
+        plan = plan_conv(
+            x, k, self.biases, stride=self.stride, padding=self.padding, dilation=self.dilation
+        )
+        if self.pool is not None:
+            plan_pool(
+                np.zeros((*plan.out_hw, 1)),
+                self.pool.size,
+                stride=self.pool.stride,
+                mode=self.pool.mode,
+                padding=self.pool.padding,
+            )
+        return self
+
+    def with_changes(self, **changes: object) -> PlaygroundSpec:
+        """A copy with some fields replaced, validated (ValueError if impossible)."""
+        return replace(self, **changes).checked()  # type: ignore[arg-type]
+
+    @property
+    def kernel_size(self) -> tuple[int, int]:
+        return (int(self.filters.shape[0]), int(self.filters.shape[1]))
+
+    @property
+    def channels(self) -> int:
+        return int(self.input.shape[2])
+
+    @property
+    def num_filters(self) -> int:
+        return int(self.filters.shape[3])
+
+    def channel_name(self, c: int) -> str:
+        if self.channel_names:
+            return self.channel_names[c]
+        return "" if self.channels == 1 else f"channel {c + 1}"
+
+    def filter_name(self, d: int) -> str:
+        return self.filter_names[d] if self.filter_names else f"Filter {d + 1}"
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Every stage of the playground, computed once for a spec."""
+
+    spec: PlaygroundSpec
+    conv: ConvSteps
+    feature_maps: NDArray[np.float64]  # (H', W', D): conv output ÷ divisor
+    activated: NDArray[np.float64]  # after ReLU (or the feature maps when ReLU is off)
+    pool: PoolSteps | None
+    pooled: NDArray[np.float64] | None
+    shape: OutputShape
+    params: ParamCount
+
+    @property
+    def padding(self) -> Padding:
+        return self.conv.padding
+
+
+def run_pipeline(spec: PlaygroundSpec) -> PipelineResult:
+    """Convolution → ÷ divisor → ReLU (if on) → pooling (if set), with steps for animation."""
+    conv = ConvSteps(
+        plan_conv(
+            spec.input,
+            spec.filters,
+            spec.biases,
+            stride=spec.stride,
+            padding=spec.padding,
+            dilation=spec.dilation,
+        )
+    )
+    maps = np.asarray(conv.output, dtype=np.float64) / spec.divisor
+    activated = np.maximum(maps, 0) if spec.relu else maps
+    pool_steps: PoolSteps | None = None
+    pooled: NDArray[np.float64] | None = None
+    if spec.pool is not None:
+        p = spec.pool
+        pool_steps = PoolSteps(
+            plan_pool(activated, p.size, stride=p.stride, mode=p.mode, padding=p.padding)
+        )
+        pooled = np.asarray(pool_steps.output, dtype=np.float64)
+    h, w, c = spec.input.shape
+    shape = output_shape(
+        (h, w, c),
+        spec.kernel_size,
+        stride=spec.stride,
+        padding=spec.padding,
+        dilation=spec.dilation,
+        filters=spec.num_filters,
+    )
+    params = param_count(spec.kernel_size, c, spec.num_filters)
+    for array in (maps, activated):
+        array.flags.writeable = False
+    return PipelineResult(spec, conv, maps, activated, pool_steps, pooled, shape, params)

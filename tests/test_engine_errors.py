@@ -1,0 +1,150 @@
+"""Bad input raises ValueError with a message that says what is wrong and what is allowed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import (
+    conv2d,
+    conv_steps,
+    dense,
+    output_shape,
+    param_count,
+    pool2d,
+    pool_steps,
+    relu,
+    softmax,
+)
+
+X = np.ones((5, 5))
+K = np.ones((3, 3))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"stride": 0}, "stride must be at least 1"),
+        ({"stride": -2}, "stride must be at least 1"),
+        ({"stride": (1, 0)}, "stride must be at least 1"),
+        ({"stride": 1.5}, "stride must be an int"),
+        ({"dilation": 0}, "dilation must be at least 1"),
+        ({"padding": "full"}, "unknown padding 'full'.*valid.*same"),
+        ({"padding": -1}, "must not be negative"),
+        ({"padding": ((1, 2),)}, "bad padding"),
+        ({"padding": ((1, -1), (0, 0))}, "non-negative ints"),
+        ({"dilation": 3}, "larger than the padded input"),
+    ],
+)
+def test_conv2d_rejects_bad_parameters(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        conv2d(X, K, **kwargs)
+    with pytest.raises(ValueError, match=message):
+        conv_steps(X, K, **kwargs)
+
+
+def test_kernel_larger_than_input() -> None:
+    with pytest.raises(ValueError, match=r"kernel \(7x7.*larger than the padded input \(5x5\)"):
+        conv2d(X, np.ones((7, 7)))
+    assert conv2d(X, np.ones((7, 7)), padding=1).shape == (1, 1)  # padding makes it fit
+
+
+def test_channels_must_agree() -> None:
+    with pytest.raises(ValueError, match=r"kernel has 2 input channel.*x has 3"):
+        conv2d(np.ones((5, 5, 3)), np.ones((3, 3, 2, 4)))
+
+
+@pytest.mark.parametrize(
+    ("x", "k", "message"),
+    [
+        (np.ones(5), K, r"input x must be \(H, W\) or \(H, W, C\)"),
+        (np.ones((1, 5, 5, 1)), K, r"input x must be \(H, W\) or \(H, W, C\)"),
+        (X, np.ones((3, 3, 1)), r"kernel must be \(kh, kw\) or \(kh, kw, C, D\)"),
+        (X, np.ones(3), r"kernel must be"),
+        (np.ones((0, 5)), K, "must not be empty"),
+    ],
+)
+def test_wrong_ranks(x: np.ndarray, k: np.ndarray, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        conv2d(x, k)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_values(bad: float) -> None:
+    x = X.copy()
+    x[2, 2] = bad
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        conv2d(x, K)
+    k = K.copy()
+    k[0, 0] = bad
+    with pytest.raises(ValueError, match="kernel contains NaN or infinite"):
+        conv2d(X, k)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        pool2d(x)
+    with pytest.raises(ValueError, match="bias contains NaN"):
+        conv2d(X, K, [bad])
+
+
+def test_huge_but_finite_values_are_allowed() -> None:
+    x = np.full((3, 3), 1e308)
+    assert conv2d(x, np.eye(1)).shape == (3, 3)
+
+
+def test_non_numeric_inputs() -> None:
+    with pytest.raises(ValueError, match="real numbers"):
+        conv2d(np.array([["a", "b"], ["c", "d"]]), np.ones((1, 1)))
+    with pytest.raises(ValueError, match="numeric array"):
+        conv2d([[1, 2], [3]], np.ones((1, 1)))
+    with pytest.raises(ValueError, match="complex"):
+        conv2d(np.ones((2, 2)) * 1j, np.ones((1, 1)))
+
+
+def test_bias_count_must_match_filters() -> None:
+    with pytest.raises(ValueError, match=r"bias must have one value per filter \(2\), got 3"):
+        conv2d(np.ones((4, 4, 1)), np.ones((3, 3, 1, 2)), [1, 2, 3])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"mode": "median"}, "unknown pooling mode 'median'.*max.*avg"),
+        ({"size": 0}, "pool size must be at least 1"),
+        ({"stride": 0}, "stride must be at least 1"),
+        ({"size": 6}, "pool window.*larger than the padded input"),
+        ({"padding": "reflect"}, "unknown padding"),
+        ({"size": 2, "padding": 2}, "padding must be smaller than the pool size"),
+    ],
+)
+def test_pool2d_rejects_bad_parameters(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        pool2d(X, **kwargs)
+    with pytest.raises(ValueError, match=message):
+        pool_steps(X, **kwargs)
+
+
+def test_shape_helpers_reject_impossible_settings() -> None:
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        output_shape(5, 7)
+    with pytest.raises(ValueError, match="stride must be at least 1"):
+        output_shape(28, 3, stride=0)
+    with pytest.raises(ValueError, match="input shape must be"):
+        output_shape((28,), 3)
+    with pytest.raises(ValueError, match="channels must be a positive int"):
+        param_count(3, 0, 32)
+
+
+def test_layer_helpers_reject_bad_shapes() -> None:
+    with pytest.raises(ValueError, match="weights expect 3 inputs"):
+        dense(np.ones(4), np.ones((3, 2)))
+    with pytest.raises(ValueError, match="one value per output"):
+        dense(np.ones(3), np.ones((3, 2)), np.ones(3))
+    with pytest.raises(ValueError, match="NaN"):
+        relu([np.nan])
+    with pytest.raises(ValueError, match="at least one value"):
+        softmax(np.array([]))
+
+
+def test_step_lookup_outside_the_output() -> None:
+    steps = conv_steps(X, K)
+    with pytest.raises(ValueError, match="no output at map 0, row 3"):
+        steps.index_of(0, 3, 0)
