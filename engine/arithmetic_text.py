@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
+    from engine.backprop import BackpropResult
     from engine.steps import ConvStep, PoolStep
 
 MAX_TERMS = 12
@@ -104,3 +105,31 @@ def pool_step_text(step: PoolStep, *, decimals: int = 2, truncate: bool = False)
     ]
     name = "max" if step.mode == "max" else "mean"
     return f"{name}({', '.join(cells)}) = {format_number(step.value, decimals, truncate=truncate)}"
+
+
+def gradient_text(result: BackpropResult, i: int, j: int, *, decimals: int = 2) -> str:
+    """∂E/∂w_ij = Σ ∂E/∂h_kl · x = (h11 − t11)·x11 + … written out with numbers."""
+    terms = result.terms[(i, j)]
+    parts = " + ".join(
+        f"{_operand(t.dE_dh, decimals, False)}×{_operand(t.x, decimals, False)}" for t in terms
+    )
+    names = " + ".join(
+        f"∂E/∂h{t.out_row + 1}{t.out_col + 1}·x{t.in_row + 1}{t.in_col + 1}" for t in terms
+    )
+    value = format_number(float(result.dE_dw[i, j]), decimals)
+    return f"∂E/∂w{i + 1}{j + 1} = {names}\n= {parts} = {value}"
+
+
+def update_text(result: BackpropResult, *, decimals: int = 3) -> str:
+    """One line per weight: w − η·∂E/∂w = new w, then the error before and after."""
+    eta = format_number(result.learning_rate, decimals)
+    lines = []
+    for (i, j), _ in result.terms.items():
+        w = _operand(float(result.w[i, j]), decimals, False)
+        grad = _operand(float(result.dE_dw[i, j]), decimals, False)
+        new = format_number(float(result.w_next[i, j]), decimals)
+        lines.append(f"w{i + 1}{j + 1}: {w} − {eta}×{grad} = {new}")
+    before = format_number(result.loss, decimals)
+    after = format_number(result.loss_next, decimals)
+    lines.append(f"Error E = Σ ½(h − t)²: {before} → {after} after the update")
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ import numpy as np
 from engine.conv import plan_conv
 from engine.params import Padding, as_float_array, pair
 from engine.pool import plan_pool
+from engine.presets import fit_kernel
 from engine.shapes import OutputShape, ParamCount, output_shape, param_count
 from engine.steps import ConvSteps, PoolSteps
 
@@ -132,6 +133,124 @@ class PlaygroundSpec:
     def with_changes(self, **changes: object) -> PlaygroundSpec:
         """A copy with some fields replaced, validated (ValueError if impossible)."""
         return replace(self, **changes).checked()  # type: ignore[arg-type]
+
+    # ----- edits: each returns a new, validated spec ---------------------------------------
+    def with_input_cell(self, row: int, col: int, channel: int, value: float) -> PlaygroundSpec:
+        """One input cell set to ``value`` (row/col in input coordinates, not padded)."""
+        x = self.input.copy()
+        x[row, col, channel] = value
+        return self.with_changes(input=x)
+
+    def with_input(self, image: ArrayLike) -> PlaygroundSpec:
+        """A new input picture. A 2-D picture fills every channel; channels must match."""
+        x = as_float_array(image, "input").astype(np.float64)
+        if x.ndim == 2:
+            x = np.repeat(x[:, :, None], self.channels, axis=2)
+        if x.ndim != 3 or x.shape[2] != self.channels:
+            raise ValueError(
+                f"the picture has shape {x.shape}; the playground has {self.channels} channel(s)"
+            )
+        return self.with_changes(input=x)
+
+    def with_random_input(self, seed: int) -> PlaygroundSpec:
+        """Random cells in the style of the current input: 0/1 (or ±1) for whole-number
+        inputs, tenths in the same range otherwise."""
+        rng = np.random.default_rng(seed)
+        shape = self.input.shape
+        low = -1.0 if self.input.min() < 0 else 0.0
+        if np.all(self.input == np.round(self.input)):
+            x = rng.integers(0, 2, shape) * (1 - low) + low
+        else:
+            x = np.round(rng.uniform(low, 1.0, shape), 1)
+        return self.with_changes(input=x)
+
+    def with_input_size(self, rows: int, cols: int) -> PlaygroundSpec:
+        """Resize the input grid, keeping the top-left cells and filling new ones with 0."""
+        if not (1 <= rows <= MAX_INPUT_SIZE and 1 <= cols <= MAX_INPUT_SIZE):
+            raise ValueError(
+                f"the input must be between 1x1 and {MAX_INPUT_SIZE}x{MAX_INPUT_SIZE} cells"
+            )
+        x = np.zeros((rows, cols, self.channels))
+        h, w = min(rows, self.input.shape[0]), min(cols, self.input.shape[1])
+        x[:h, :w] = self.input[:h, :w]
+        return self.with_changes(input=x)
+
+    def with_channels(self, channels: int) -> PlaygroundSpec:
+        """Switch between grayscale (1) and RGB (3): the input and every filter follow."""
+        if channels not in (1, 3):
+            raise ValueError(f"the input has 1 (grayscale) or 3 (RGB) channels, not {channels}")
+        if channels == self.channels:
+            return self
+        if channels == 1:
+            x = self.input.mean(axis=2, keepdims=True)
+            k = self.filters.sum(axis=2, keepdims=True)
+            names: tuple[str, ...] = ()
+        else:
+            x = np.repeat(self.input, 3, axis=2)
+            k = np.repeat(self.filters, 3, axis=2) / 3
+            names = ("R", "G", "B")
+        return self.with_changes(input=x, filters=k, channel_names=names)
+
+    def with_kernel_size(self, size: int) -> PlaygroundSpec:
+        """Every filter centred in (or cropped to) a size x size grid."""
+        if not 1 <= size <= MAX_KERNEL_SIZE:
+            raise ValueError(f"the kernel size must be 1 to {MAX_KERNEL_SIZE}, got {size}")
+        _, _, c, d = self.filters.shape
+        k = np.zeros((size, size, c, d))
+        for ch in range(c):
+            for f in range(d):
+                k[:, :, ch, f] = fit_kernel(self.filters[:, :, ch, f], size)
+        return self.with_changes(filters=k)
+
+    def with_kernel_cell(
+        self, filter_index: int, channel: int, row: int, col: int, value: float
+    ) -> PlaygroundSpec:
+        k = self.filters.copy()
+        k[row, col, channel, filter_index] = value
+        return self.with_changes(filters=k)
+
+    def with_kernel(self, filter_index: int, kernel: ArrayLike) -> PlaygroundSpec:
+        """Replace one filter. A 2-D kernel (a preset) goes into every channel, fitted to the
+        current kernel size."""
+        values = as_float_array(kernel, "kernel").astype(np.float64)
+        k = self.filters.copy()
+        if values.ndim == 2:
+            fitted = fit_kernel(values, self.kernel_size[0])
+            for ch in range(self.channels):
+                k[:, :, ch, filter_index] = fitted
+        else:
+            k[:, :, :, filter_index] = values
+        return self.with_changes(filters=k)
+
+    def with_bias(self, filter_index: int, value: float) -> PlaygroundSpec:
+        b = self.biases.copy()
+        b[filter_index] = value
+        return self.with_changes(biases=b)
+
+    def with_filter_added(self, kernel: ArrayLike | None = None) -> PlaygroundSpec:
+        """One more filter (a copy of ``kernel`` fitted to size, or an identity filter)."""
+        if self.num_filters >= MAX_FILTERS:
+            raise ValueError(f"there can be at most {MAX_FILTERS} filters")
+        size = self.kernel_size[0]
+        base = np.zeros((size, size))
+        base[size // 2, size // 2] = 1
+        values = base if kernel is None else fit_kernel(np.asarray(kernel, float), size)
+        new = np.repeat(values[:, :, None, None], self.channels, axis=2)
+        names = (*self.filter_names, f"Filter {self.num_filters + 1}") if self.filter_names else ()
+        return self.with_changes(
+            filters=np.concatenate([self.filters, new], axis=3),
+            biases=np.append(self.biases, 0.0),
+            filter_names=names,
+        )
+
+    def with_filter_removed(self, filter_index: int) -> PlaygroundSpec:
+        if self.num_filters <= 1:
+            raise ValueError("the playground needs at least one filter")
+        keep = [d for d in range(self.num_filters) if d != filter_index]
+        names = tuple(self.filter_names[d] for d in keep) if self.filter_names else ()
+        return self.with_changes(
+            filters=self.filters[:, :, :, keep], biases=self.biases[keep], filter_names=names
+        )
 
     @property
     def kernel_size(self) -> tuple[int, int]:

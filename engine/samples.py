@@ -1,0 +1,50 @@
+"""The sample gallery: MNIST test digits shipped in models/samples.npz."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models import SAMPLES_PATH
+
+
+@dataclass(frozen=True)
+class Samples:
+    """(N, 28, 28) float32 digits in 0..1 (ink = 1) and their labels."""
+
+    images: np.ndarray
+    labels: np.ndarray
+
+    def of_class(self, label: int) -> np.ndarray:
+        """Every sample of one class, (n, 28, 28)."""
+        return self.images[self.labels == label]
+
+    def first_of(self, label: int) -> np.ndarray:
+        matches = self.of_class(label)
+        if len(matches) == 0:
+            raise ValueError(f"the sample gallery has no digit {label}")
+        return matches[0]
+
+
+def load_samples(path: str | Path | None = None) -> Samples:
+    """Read the gallery; ValueError naming the file if it is missing or malformed."""
+    source = Path(path) if path is not None else SAMPLES_PATH
+    try:
+        with np.load(source, allow_pickle=False) as data:
+            images = np.asarray(data["images"], dtype=np.float32)
+            labels = np.asarray(data["labels"]).astype(np.int64)
+    except FileNotFoundError:
+        raise ValueError(f"{source}: the sample gallery file is missing") from None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ValueError(
+            f"{source}: not a sample gallery (an npz with 'images' and 'labels'): {exc}"
+        ) from None
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(labels) != len(images):
+        raise ValueError(
+            f"{source}: expected images (N, 28, 28) and N labels, got {images.shape} and "
+            f"{labels.shape}"
+        )
+    return Samples(np.clip(images, 0, 1), labels)

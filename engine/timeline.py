@@ -1,0 +1,128 @@
+"""The playground's animation as one indexable timeline: convolution steps, then ReLU, then pooling.
+
+A scrubber position i maps to an entry (stage, index within the stage, label); views ask how
+many cells of each map are revealed at i. For the backprop lesson the stages are the forward
+pass (one step per output), the gradient of each weight, and the update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    from engine.backprop import BackpropResult
+    from engine.playground import PipelineResult
+
+CONV, RELU, POOL = "conv", "relu", "pool"
+FORWARD, GRADIENT, UPDATE = "forward", "gradient", "update"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One position of the scrubber."""
+
+    position: int
+    stage: str
+    index: int
+    label: str
+
+
+class Timeline(Sequence[TimelineEntry]):
+    """All steps of a pipeline (or a backprop exercise), in the order they are animated."""
+
+    def __init__(self, result: PipelineResult, backprop: BackpropResult | None = None) -> None:
+        self.result = result
+        self.backprop = backprop
+        maps = result.feature_maps.shape[2]
+        self._per_map = int(result.feature_maps.shape[0] * result.feature_maps.shape[1])
+        stages: list[tuple[str, int]]
+        if backprop is not None:
+            weights = backprop.w.size
+            stages = [(FORWARD, backprop.h.size), (GRADIENT, weights), (UPDATE, 1)]
+        else:
+            stages = [(CONV, len(result.conv))]
+            if result.spec.relu:
+                stages.append((RELU, maps))
+            if result.pool is not None:
+                stages.append((POOL, len(result.pool)))
+        self.stages = tuple(stages)
+        self._starts: dict[str, int] = {}
+        total = 0
+        for stage, count in stages:
+            self._starts[stage] = total
+            total += count
+        self._len = total
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, i: int) -> TimelineEntry: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[TimelineEntry]: ...
+    def __getitem__(self, i: int | slice) -> TimelineEntry | list[TimelineEntry]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -self._len <= i < self._len:
+            raise IndexError(f"timeline position {i} is out of range: there are {self._len}")
+        i %= self._len
+        for stage, count in reversed(self.stages):
+            start = self._starts[stage]
+            if i >= start:
+                return TimelineEntry(i, stage, i - start, self._label(stage, i - start, count))
+        raise AssertionError("unreachable: stages cover the timeline")
+
+    def start_of(self, stage: str) -> int:
+        """The first position of a stage; ValueError if the timeline has no such stage."""
+        if stage not in self._starts:
+            raise ValueError(f"this timeline has no {stage!r} stage")
+        return self._starts[stage]
+
+    def has(self, stage: str) -> bool:
+        return stage in self._starts
+
+    def _stage_progress(self, stage: str, position: int) -> int:
+        """How many steps of ``stage`` are done at ``position`` (inclusive)."""
+        start = self._starts.get(stage)
+        if start is None:
+            return 0
+        count = dict(self.stages)[stage]
+        return int(max(0, min(position - start + 1, count)))
+
+    def revealed_cells(self, stage: str, position: int, map_index: int) -> int:
+        """Cells of map ``map_index`` of a stage shown at ``position`` (row-major order).
+
+        Convolution and pooling fill in cell by cell; ReLU applies to a whole map at once.
+        """
+        done = self._stage_progress(stage, position)
+        if stage == RELU:
+            return self._per_map if done > map_index else 0
+        if stage == CONV:
+            per_map = self._per_map
+        elif stage == POOL and self.result.pool is not None:
+            oh, ow = self.result.pool.out_hw
+            per_map = oh * ow
+        else:
+            return 0
+        return max(0, min(done - map_index * per_map, per_map))
+
+    def _label(self, stage: str, index: int, count: int) -> str:
+        spec = self.result.spec
+        if stage == CONV:
+            f, r, c = self.result.conv.position(index)
+            return f"Convolution · {spec.filter_name(f)} · output row {r + 1}, column {c + 1}"
+        if stage == RELU:
+            return f"ReLU · {spec.filter_name(index)} · negative values become 0"
+        if stage == POOL and self.result.pool is not None:
+            m, r, c = self.result.pool.position(index)
+            mode = "Max" if self.result.pool.plan.mode == "max" else "Average"
+            return f"{mode} pooling · {spec.filter_name(m)} · row {r + 1}, column {c + 1}"
+        if stage == FORWARD and self.backprop is not None:
+            k, l = divmod(index, self.backprop.h.shape[1])  # noqa: E741 -- slide notation
+            return f"Forward pass · h{k + 1}{l + 1}"
+        if stage == GRADIENT and self.backprop is not None:
+            i, j = divmod(index, self.backprop.w.shape[1])
+            return f"Backward pass · ∂E/∂w{i + 1}{j + 1} as a sum over the outputs"
+        return "Update · W ← W − η ∂E/∂W"

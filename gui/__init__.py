@@ -1,0 +1,1 @@
+"""The CNN Visualizer's Qt views: they render what engine/ computes and do no arithmetic."""

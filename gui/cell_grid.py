@@ -1,0 +1,300 @@
+"""CellGrid: a grid of numbered, coloured cells with highlights, the playground's basic view.
+
+The cells (colours, numbers, grid lines) are painted once into a cached pixmap whenever the
+values or the size change; a step of the animation only repaints the highlights on top, which
+keeps a step well under a frame even for 28x28 grids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from engine.arithmetic_text import format_number
+from gui.colours import (
+    GRID_LINE,
+    HIDDEN_FILL,
+    PADDING_FILL,
+    PADDING_TEXT,
+    ColourScale,
+    text_colour_for,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
+
+MIN_CELL_FOR_TEXT = 19
+MAX_CELL = 56
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """Cells to emphasise: an outline around each cell (or around their bounding box)."""
+
+    cells: tuple[tuple[int, int], ...]
+    colour: QColor
+    box: bool = True  # one rectangle around all cells (a kernel window) or one per cell
+    width: float = 3.0
+
+
+class CellGrid(QWidget):
+    """A grid of values. Emits the cell under the mouse; never changes its own values."""
+
+    cellPressed = Signal(int, int, object)
+    """A mouse button went down on cell (row, col); the object is the Qt.MouseButton."""
+    cellDragged = Signal(int, int, object)
+    """The mouse moved onto another cell with a button held."""
+    strokeFinished = Signal()
+    """The button was released after a press on the grid."""
+    cellHovered = Signal(int, int)
+    """The mouse hovers cell (row, col); (−1, −1) when it leaves the grid."""
+
+    def __init__(self, parent: QWidget | None = None, *, max_cell: int = MAX_CELL) -> None:
+        super().__init__(parent)
+        self._values = np.zeros((1, 1))
+        self._padding: np.ndarray | None = None
+        self._scale = ColourScale("image")
+        self._decimals = 2
+        self._truncate = False
+        self._revealed: int | None = None
+        self._highlights: tuple[Highlight, ...] = ()
+        self._cache: QPixmap | None = None
+        self._max_cell = max_cell
+        self._pressed_button: Qt.MouseButton | None = None
+        self._last_cell: tuple[int, int] | None = None
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(40, 40)
+
+    # ----- data -----------------------------------------------------------------------------
+    def set_values(
+        self,
+        values: np.ndarray,
+        *,
+        padding: np.ndarray | None = None,
+        scale: ColourScale | None = None,
+        decimals: int = 2,
+        truncate: bool = False,
+    ) -> None:
+        """Show a 2-D array; ``padding`` flags cells drawn as zero padding."""
+        self._values = np.asarray(values, dtype=float)
+        self._padding = None if padding is None else np.asarray(padding, dtype=bool)
+        real = self._values if self._padding is None else self._values[~self._padding]
+        self._scale = scale or ColourScale.for_values(real)
+        self._decimals = decimals
+        self._truncate = truncate
+        self._cache = None
+        self.updateGeometry()
+        self.update()
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values
+
+    @property
+    def scale(self) -> ColourScale:
+        return self._scale
+
+    def set_revealed(self, count: int | None) -> None:
+        """Show only the first ``count`` cells in row-major order (None: all)."""
+        if count != self._revealed:
+            self._revealed = count
+            self.update()
+
+    def set_highlights(self, *highlights: Highlight) -> None:
+        if highlights != self._highlights:
+            self._highlights = highlights
+            self.update()
+
+    # ----- geometry -------------------------------------------------------------------------
+    @property
+    def rows(self) -> int:
+        return int(self._values.shape[0])
+
+    @property
+    def cols(self) -> int:
+        return int(self._values.shape[1])
+
+    def cell_size(self) -> float:
+        size = min(self.width() / self.cols, self.height() / self.rows)
+        return max(2.0, min(float(self._max_cell), size))
+
+    def _origin(self) -> tuple[float, float]:
+        cell = self.cell_size()
+        return ((self.width() - cell * self.cols) / 2, (self.height() - cell * self.rows) / 2)
+
+    def cell_rect(self, row: int, col: int) -> QRectF:
+        cell = self.cell_size()
+        x0, y0 = self._origin()
+        return QRectF(x0 + col * cell, y0 + row * cell, cell, cell)
+
+    def cell_at(self, point: QPoint) -> tuple[int, int] | None:
+        cell = self.cell_size()
+        x0, y0 = self._origin()
+        col = int((point.x() - x0) // cell)
+        row = int((point.y() - y0) // cell)
+        if 0 <= row < self.rows and 0 <= col < self.cols:
+            return (row, col)
+        return None
+
+    def sizeHint(self) -> QSize:
+        cell = 34 if max(self.rows, self.cols) <= 10 else 18
+        return QSize(self.cols * cell + 2, self.rows * cell + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self.cols * 6, 120), min(self.rows * 6, 120))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return int(width * self.rows / max(self.cols, 1))
+
+    # ----- painting -------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._cache = None
+        super().resizeEvent(event)
+
+    def _render_cells(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        cell = self.cell_size()
+        colours = self._scale.rgb(self._values)
+        show_text = cell >= MIN_CELL_FOR_TEXT
+        font = QFont(self.font())
+        font.setPixelSize(max(9, int(cell * 0.36)))
+        painter.setFont(font)
+        pad = self._padding
+        for r in range(self.rows):
+            for c in range(self.cols):
+                rect = self.cell_rect(r, c)
+                is_pad = pad is not None and bool(pad[r, c])
+                rgb = colours[r, c]
+                fill = PADDING_FILL if is_pad else QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
+                painter.fillRect(rect, fill)
+                if show_text:
+                    text = format_number(
+                        float(self._values[r, c]), self._decimals, truncate=self._truncate
+                    )
+                    if len(text) > 5:
+                        text = format_number(float(self._values[r, c]), 1)
+                    painter.setPen(PADDING_TEXT if is_pad else text_colour_for(rgb))
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        if cell >= 6:
+            painter.setPen(QPen(GRID_LINE, 1))
+            x0, y0 = self._origin()
+            for r in range(self.rows + 1):
+                y = y0 + r * cell
+                painter.drawLine(
+                    QPoint(int(x0), int(y)), QPoint(int(x0 + cell * self.cols), int(y))
+                )
+            for c in range(self.cols + 1):
+                x = x0 + c * cell
+                painter.drawLine(
+                    QPoint(int(x), int(y0)), QPoint(int(x), int(y0 + cell * self.rows))
+                )
+        if pad is not None and pad.any():
+            self._outline_real_cells(painter, pad)
+        painter.end()
+        return pixmap
+
+    def _outline_real_cells(self, painter: QPainter, pad: np.ndarray) -> None:
+        """A dark frame around the real input, so padding reads as 'added around it'."""
+        real = np.argwhere(~pad)
+        if real.size == 0:
+            return
+        (r0, c0), (r1, c1) = real.min(axis=0), real.max(axis=0)
+        top_left = self.cell_rect(int(r0), int(c0)).topLeft()
+        bottom_right = self.cell_rect(int(r1), int(c1)).bottomRight()
+        painter.setPen(QPen(QColor(70, 78, 92), 2, Qt.PenStyle.DashLine))
+        painter.drawRect(QRectF(top_left, bottom_right))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._cache is None or self._cache.size() != self.size() * self.devicePixelRatioF():
+            self._cache = self._render_cells()
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._cache)
+        if self._revealed is not None:
+            self._paint_hidden(painter, self._revealed)
+        if self._highlights:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            for highlight in self._highlights:
+                self._paint_highlight(painter, highlight)
+        painter.end()
+
+    def _paint_hidden(self, painter: QPainter, revealed: int) -> None:
+        """Blank out the cells not computed yet (everything after ``revealed`` in row order),
+        keeping their outlines so the map's final shape is visible from the start."""
+        total = self.rows * self.cols
+        if revealed >= total:
+            return
+        painter.setPen(QPen(GRID_LINE, 1))
+        for index in range(max(revealed, 0), total):
+            r, c = divmod(index, self.cols)
+            rect = self.cell_rect(r, c)
+            painter.fillRect(rect, HIDDEN_FILL)
+            painter.drawRect(rect)
+
+    def _paint_highlight(self, painter: QPainter, highlight: Highlight) -> None:
+        cells = [(r, c) for r, c in highlight.cells if 0 <= r < self.rows and 0 <= c < self.cols]
+        if not cells:
+            return
+        painter.setPen(QPen(highlight.colour, highlight.width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = highlight.width / 2
+        if highlight.box:
+            rows = [r for r, _ in cells]
+            cols = [c for _, c in cells]
+            rect = self.cell_rect(min(rows), min(cols)).united(self.cell_rect(max(rows), max(cols)))
+            painter.drawRect(rect.adjusted(inset, inset, -inset, -inset))
+            if len(cells) < (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1):
+                # a dilated window: also mark the cells actually read
+                painter.setPen(QPen(highlight.colour, max(1.5, highlight.width / 2)))
+                for r, c in cells:
+                    painter.drawRect(self.cell_rect(r, c).adjusted(3, 3, -3, -3))
+        else:
+            for r, c in cells:
+                painter.drawRect(self.cell_rect(r, c).adjusted(inset, inset, -inset, -inset))
+
+    # ----- mouse ----------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position().toPoint())
+        self._pressed_button = event.button()
+        self._last_cell = cell
+        if cell is not None:
+            self.cellPressed.emit(cell[0], cell[1], event.button())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position().toPoint())
+        if cell != self._last_cell:
+            self._last_cell = cell
+            if cell is None:
+                self.cellHovered.emit(-1, -1)
+            else:
+                self.cellHovered.emit(cell[0], cell[1])
+                if self._pressed_button is not None:
+                    self.cellDragged.emit(cell[0], cell[1], self._pressed_button)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pressed_button is not None:
+            self._pressed_button = None
+            self.strokeFinished.emit()
+
+    def leaveEvent(self, event: object) -> None:
+        self._last_cell = None
+        self.cellHovered.emit(-1, -1)
+
+    def grab_rect(self) -> QRect:
+        """The part of the widget covered by cells (for exports)."""
+        a = self.cell_rect(0, 0)
+        b = self.cell_rect(self.rows - 1, self.cols - 1)
+        return a.united(b).toAlignedRect()

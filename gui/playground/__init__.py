@@ -1,0 +1,1 @@
+"""The convolution playground: step through convolution, ReLU and pooling cell by cell."""

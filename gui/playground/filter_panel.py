@@ -1,0 +1,260 @@
+"""The filters: one editable grid per filter and channel, presets, biases, add and remove."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.presets import PRESETS
+from engine.timeline import CONV, FORWARD, GRADIENT
+from gui.cell_grid import CellGrid, Highlight
+from gui.colours import CURRENT, WINDOW, ColourScale
+from gui.widgets import Panel, caption_label
+
+if TYPE_CHECKING:
+    from gui.playground.state import PlaygroundState
+
+CARD_STYLE = "QFrame#FilterCard {{ border: 2px solid {}; border-radius: 5px; background: {}; }}"
+
+
+class CellEditor(QLineEdit):
+    """An inline editor over one kernel cell: Enter commits, Escape or focus loss cancels."""
+
+    def __init__(self, grid: CellGrid, row: int, col: int, commit) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(grid)
+        self._commit = commit
+        self._done = False
+        self.setValidator(QDoubleValidator(-1e6, 1e6, 6, self))
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setText(f"{grid.values[row, col]:g}")
+        rect = grid.cell_rect(row, col).toAlignedRect()
+        self.setGeometry(rect.adjusted(-6, 0, 6, 0))
+        self.selectAll()
+        self.returnPressed.connect(self._accept)
+        self.show()
+        self.setFocus()
+
+    def _accept(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        text = self.text().replace("−", "-").replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        self.deleteLater()
+        if value is not None:
+            self._commit(value)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() == Qt.Key.Key_Escape:
+            self._done = True
+            self.deleteLater()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._accept()
+        super().focusOutEvent(event)
+
+
+class FilterCard(QFrame):
+    """One filter: its name, a preset menu, a grid per channel, the bias."""
+
+    def __init__(self, panel: FilterPanel, index: int) -> None:
+        super().__init__()
+        self.setObjectName("FilterCard")
+        self._panel = panel
+        self.index = index
+        self.name = QLabel()
+        font = self.name.font()
+        font.setBold(True)
+        self.name.setFont(font)
+        self.preset = QComboBox()
+        self.preset.addItem("Preset…")
+        for item in PRESETS:
+            self.preset.addItem(item.name, item.id)
+            self.preset.setItemData(
+                self.preset.count() - 1, item.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.preset.activated.connect(self._apply_preset)
+        self.remove = QToolButton()
+        self.remove.setText("✕")
+        self.remove.setToolTip("Remove this filter")
+        self.remove.clicked.connect(lambda: panel.remove_filter(self.index))
+        self.bias = QDoubleSpinBox()
+        self.bias.setRange(-999, 999)
+        self.bias.setDecimals(2)
+        self.bias.setSingleStep(0.5)
+        self.bias.setKeyboardTracking(False)
+        self.bias.valueChanged.connect(lambda v: panel.set_bias(self.index, v))
+        self.grids: list[CellGrid] = []
+        self.channel_labels: list[QLabel] = []
+        self.name.setWordWrap(True)
+        head = QHBoxLayout()
+        head.addWidget(self.name, 1)
+        head.addWidget(self.remove)
+        self._grid_row = QGridLayout()
+        self._grid_row.setSpacing(4)
+        grids = QHBoxLayout()
+        grids.addStretch(1)
+        grids.addLayout(self._grid_row)
+        grids.addStretch(1)
+        foot = QHBoxLayout()
+        foot.addWidget(QLabel("Bias"))
+        foot.addWidget(self.bias, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(head)
+        layout.addWidget(self.preset)
+        layout.addLayout(grids)
+        layout.addLayout(foot)
+        self.set_active(False)
+
+    def set_active(self, active: bool) -> None:
+        colour, background = ("#009688", "#f0faf9") if active else ("#dde2ea", "#ffffff")
+        self.setStyleSheet(CARD_STYLE.format(colour, background))
+
+    def ensure_channels(self, channels: int) -> None:
+        while len(self.grids) < channels:
+            c = len(self.grids)
+            grid = CellGrid(max_cell=40)
+            grid.cellPressed.connect(lambda r, col, b, c=c: self._edit_cell(c, r, col))
+            label = caption_label(size=9)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.grids.append(grid)
+            self.channel_labels.append(label)
+            self._grid_row.addWidget(label, 0, c)
+            self._grid_row.addWidget(grid, 1, c)
+        for c, (grid, label) in enumerate(zip(self.grids, self.channel_labels, strict=True)):
+            grid.setVisible(c < channels)
+            label.setVisible(c < channels and channels > 1)
+
+    def _edit_cell(self, channel: int, row: int, col: int) -> None:
+        CellEditor(
+            self.grids[channel], row, col,
+            lambda v: self._panel.set_kernel_cell(self.index, channel, row, col, v),
+        )  # fmt: skip
+
+    def _apply_preset(self, combo_index: int) -> None:
+        preset_id = self.preset.itemData(combo_index)
+        self.preset.setCurrentIndex(0)
+        if preset_id:
+            self._panel.apply_preset(self.index, str(preset_id))
+
+
+class FilterPanel(Panel):
+    """All filters of the playground; edits go to the state as undoable commands."""
+
+    def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
+        super().__init__("Filters", parent)
+        self._state = state
+        self._cards: list[FilterCard] = []
+        container = QWidget()
+        self._list = QVBoxLayout(container)
+        self._list.setContentsMargins(0, 0, 4, 0)
+        self._list.setSpacing(8)
+        self._list.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll.setWidget(container)
+        self.add = QPushButton("+ Add filter")
+        self.add.clicked.connect(self.add_filter)
+        self.body.addWidget(scroll, 1)
+        self.body.addWidget(caption_label("Click a weight to type a new value.", size=9))
+        self.body.addWidget(self.add)
+        state.specChanged.connect(self.refresh)
+        state.positionChanged.connect(self.show_position)
+        self.refresh()
+
+    def refresh(self) -> None:
+        spec = self._state.spec
+        while len(self._cards) < spec.num_filters:
+            card = FilterCard(self, len(self._cards))
+            self._cards.append(card)
+            self._list.insertWidget(self._list.count() - 1, card)
+        context = self._state.context
+        for d, card in enumerate(self._cards):
+            card.setVisible(d < spec.num_filters)
+            if d >= spec.num_filters:
+                continue
+            card.name.setText(spec.filter_name(d))
+            card.remove.setEnabled(spec.num_filters > 1)
+            card.bias.blockSignals(True)
+            card.bias.setValue(float(spec.biases[d]))
+            card.bias.blockSignals(False)
+            card.ensure_channels(spec.channels)
+            scale = ColourScale.for_values(spec.filters[:, :, :, d])
+            kh, kw = spec.kernel_size
+            cell = (34 if spec.channels == 1 else 24) if max(kh, kw) <= 5 else 20
+            for c in range(spec.channels):
+                card.grids[c].setFixedSize(kw * cell + 1, kh * cell + 1)
+                card.grids[c].set_values(
+                    spec.filters[:, :, c, d], scale=scale,
+                    decimals=max(context.decimals, 2), truncate=False,
+                )  # fmt: skip
+                card.channel_labels[c].setText(spec.channel_name(c))
+        self.add.setEnabled(spec.num_filters < 16)
+        shape = "×".join(str(v) for v in spec.filters.shape[:3])
+        self.title.setText(f"Filters  {spec.num_filters} × {shape}")
+        self.show_position(self._state.position)
+
+    def show_position(self, position: int) -> None:
+        entry = self._state.timeline[position]
+        active = -1
+        weight: tuple[int, int] | None = None
+        if entry.stage in (CONV, FORWARD):
+            active = self._state.result.conv.position(entry.index)[0]
+        elif entry.stage == GRADIENT and self._state.backprop is not None:
+            active = 0
+            weight = divmod(entry.index, self._state.backprop.w.shape[1])
+        for d, card in enumerate(self._cards):
+            card.set_active(d == active)
+            for grid in card.grids:
+                if d == active and weight is not None:
+                    grid.set_highlights(Highlight((weight,), CURRENT, box=False))
+                elif d == active:
+                    cells = tuple((r, c) for r in range(grid.rows) for c in range(grid.cols))
+                    grid.set_highlights(Highlight(cells, WINDOW, width=2))
+                else:
+                    grid.set_highlights()
+
+    # ----- edits ---------------------------------------------------------------------------
+    def set_kernel_cell(self, d: int, channel: int, row: int, col: int, value: float) -> None:
+        self._state.edit("Edit weight", lambda s: s.with_kernel_cell(d, channel, row, col, value))
+
+    def set_bias(self, d: int, value: float) -> None:
+        if float(self._state.spec.biases[d]) != value:
+            self._state.edit("Edit bias", lambda s: s.with_bias(d, value))
+
+    def apply_preset(self, d: int, preset_id: str) -> None:
+        from engine.presets import preset
+
+        kernel = preset(preset_id).kernel
+        self._state.edit(f"Preset {preset(preset_id).name}", lambda s: s.with_kernel(d, kernel))
+
+    def add_filter(self) -> None:
+        self._state.edit("Add filter", lambda s: s.with_filter_added())
+
+    def remove_filter(self, d: int) -> None:
+        self._state.edit("Remove filter", lambda s: s.with_filter_removed(d))

@@ -1,0 +1,209 @@
+"""Kernel size, stride, padding, dilation, ReLU and pooling, with the shape formulas written out.
+
+An impossible combination is refused by the engine; the panel shows why, in words, and puts
+its controls back to the set-up that still holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.playground import PoolSettings
+from engine.shapes import output_shape
+from gui.widgets import Panel, caption_label
+
+if TYPE_CHECKING:
+    from engine.playground import PlaygroundSpec
+    from gui.playground.state import PlaygroundState
+
+PADDINGS = ("valid", "same", "explicit")
+POOLS = ("none", "max", "avg")
+
+
+def _spin(low: int, high: int, tip: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setToolTip(tip)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+class ParameterPanel(Panel):
+    """The layer's settings; every change is one undoable edit of the state's spec."""
+
+    def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
+        super().__init__("Parameters", parent)
+        self.setMinimumWidth(270)
+        self._state = state
+        self.kernel = _spin(1, 9, "Kernel (filter) size: k × k")
+        self.stride = _spin(1, 6, "How many cells the kernel moves each step")
+        self.padding = QComboBox()
+        self.padding.addItems(["valid (none)", "same (keep size)", "explicit"])
+        self.pad_amount = _spin(0, 6, "Zero cells added on every side")
+        self.dilation = _spin(1, 4, "Spacing between the cells the kernel reads")
+        self.divisor = QDoubleSpinBox()
+        self.divisor.setRange(0.01, 1000)
+        self.divisor.setDecimals(2)
+        self.divisor.setKeyboardTracking(False)
+        self.divisor.setToolTip("Divide every result (slide 004 divides by 9)")
+        self.relu = QCheckBox("ReLU after the convolution")
+        self.pool = QComboBox()
+        self.pool.addItems(["No pooling", "Max pooling", "Average pooling"])
+        self.pool_size = _spin(1, 6, "Pooling window size")
+        self.pool_stride = _spin(1, 6, "Pooling stride")
+        self.pool_padding = QComboBox()
+        self.pool_padding.addItems(["valid", "same"])
+
+        pad_row = QHBoxLayout()
+        pad_row.addWidget(self.padding, 1)
+        pad_row.addWidget(self.pad_amount)
+        pool_row = QHBoxLayout()
+        pool_row.addWidget(QLabel("size"))
+        pool_row.addWidget(self.pool_size)
+        pool_row.addWidget(QLabel("stride"))
+        pool_row.addWidget(self.pool_stride)
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Kernel size", self.kernel)
+        form.addRow("Stride", self.stride)
+        form.addRow("Padding", pad_row)
+        form.addRow("Dilation", self.dilation)
+        form.addRow("Divide by", self.divisor)
+        form.addRow(self.relu)
+        form.addRow(self.pool)
+        form.addRow(pool_row)
+        form.addRow("Pool padding", self.pool_padding)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.addLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        self.body.addWidget(scroll, 1)
+
+        self.shape_text = caption_label(size=11, colour="#222831")
+        self.pool_text = caption_label(size=11, colour="#222831")
+        self.params_text = caption_label(size=11, colour="#222831")
+        self.problem_text = caption_label(size=10, colour="#b00020")
+        self.problem_text.setStyleSheet(
+            "color: #b00020; background: #fdecee; border: 1px solid #f3b6bf;"
+            "border-radius: 4px; padding: 4px;"
+        )
+        for label in (self.shape_text, self.pool_text, self.params_text, self.problem_text):
+            column.addWidget(label)
+        column.addStretch(1)
+
+        for spin in (self.kernel, self.stride, self.pad_amount, self.dilation):
+            spin.valueChanged.connect(self._conv_changed)
+        self.padding.currentIndexChanged.connect(self._conv_changed)
+        self.divisor.valueChanged.connect(self._divisor_changed)
+        self.relu.toggled.connect(self._relu_changed)
+        for widget in (self.pool_size, self.pool_stride):
+            widget.valueChanged.connect(self._pool_changed)
+        self.pool.currentIndexChanged.connect(self._pool_changed)
+        self.pool_padding.currentIndexChanged.connect(self._pool_changed)
+        state.specChanged.connect(self.refresh)
+        state.specChanged.connect(lambda: self.problem_text.setVisible(False))
+        state.problem.connect(self.show_problem)
+        self.problem_text.setVisible(False)
+        self.refresh()
+
+    # ----- reflecting the state --------------------------------------------------------------
+    def refresh(self) -> None:
+        spec, result = self._state.spec, self._state.result
+        widgets = (
+            self.kernel, self.stride, self.padding, self.pad_amount, self.dilation, self.divisor,
+            self.relu, self.pool, self.pool_size, self.pool_stride, self.pool_padding,
+        )  # fmt: skip
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.kernel.setValue(spec.kernel_size[0])
+        self.stride.setValue(spec.stride[0])
+        self.dilation.setValue(spec.dilation[0])
+        self.divisor.setValue(spec.divisor)
+        self.relu.setChecked(spec.relu)
+        if isinstance(spec.padding, str):
+            self.padding.setCurrentIndex(PADDINGS.index(spec.padding))
+            self.pad_amount.setValue(result.padding.top)
+        else:
+            self.padding.setCurrentIndex(2)
+            self.pad_amount.setValue(result.padding.top)
+        self.pad_amount.setEnabled(self.padding.currentIndex() == 2)
+        pool = spec.pool
+        self.pool.setCurrentIndex(0 if pool is None else POOLS.index(pool.mode))
+        self.pool_size.setValue(pool.size if pool else 2)
+        self.pool_stride.setValue(pool.stride if pool else 2)
+        self.pool_padding.setCurrentIndex(1 if pool and pool.padding == "same" else 0)
+        for widget in (self.pool_size, self.pool_stride, self.pool_padding):
+            widget.setEnabled(pool is not None)
+        for widget in widgets:
+            widget.blockSignals(False)
+
+        shape = result.shape
+        h, w, d = shape.shape
+        self.shape_text.setText(
+            f"<b>Output size</b><br>{shape.formula}<br>→ {h} × {w} × {d} "
+            f"({d} filter{'s' if d != 1 else ''})"
+        )
+        self.params_text.setText(
+            f"<b>Learned parameters</b> (w·h·C + 1)·D<br>{result.params.formula}"
+        )
+        if pool is not None and result.pooled is not None:
+            pooled = output_shape(
+                (h, w), pool.size, stride=pool.stride,
+                padding=pool.padding,
+            )  # fmt: skip
+            self.pool_text.setText(f"<b>Pooled size</b><br>{pooled.formula}")
+        self.pool_text.setVisible(pool is not None)
+
+    def show_problem(self, message: str) -> None:
+        self.problem_text.setText(f"<b>Not possible:</b> {message}")
+        self.problem_text.setVisible(True)
+        self.refresh()  # the controls go back to the set-up that holds
+
+    # ----- edits ---------------------------------------------------------------------------
+    def _conv_changed(self) -> None:
+        kind = PADDINGS[self.padding.currentIndex()]
+        self.pad_amount.setEnabled(kind == "explicit")
+        padding: object = self.pad_amount.value() if kind == "explicit" else kind
+        k, s, dil = self.kernel.value(), self.stride.value(), self.dilation.value()
+
+        def change(spec: PlaygroundSpec) -> PlaygroundSpec:
+            resized = spec.with_kernel_size(k) if k != spec.kernel_size[0] else spec
+            return resized.with_changes(stride=(s, s), padding=padding, dilation=(dil, dil))
+
+        self._state.edit("Change parameters", change)
+
+    def _divisor_changed(self, value: float) -> None:
+        self._state.edit("Change divisor", lambda s: s.with_changes(divisor=value))
+
+    def _relu_changed(self, on: bool) -> None:
+        self._state.edit("ReLU on" if on else "ReLU off", lambda s: s.with_changes(relu=on))
+
+    def _pool_changed(self) -> None:
+        mode = POOLS[self.pool.currentIndex()]
+        pool = None
+        if mode != "none":
+            pool = PoolSettings(
+                self.pool_size.value(), self.pool_stride.value(), mode,
+                "same" if self.pool_padding.currentIndex() == 1 else "valid",
+            )  # fmt: skip
+        self._state.edit("Change pooling", lambda s: s.with_changes(pool=pool))

@@ -1,0 +1,78 @@
+"""Playback: a main-thread QTimer that picks the step from elapsed time x speed.
+
+Because the position comes from the clock rather than from counting ticks, playback keeps its
+pace when drawing falls behind: steps are skipped, never queued up.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from gui.playground.state import PlaygroundState
+
+MIN_SPEED, MAX_SPEED = 1, 60
+
+
+class Player(QObject):
+    """Plays the state's timeline at ``speed`` steps per second."""
+
+    playingChanged = Signal(bool)
+    """Playback started (True) or stopped (False)."""
+
+    def __init__(self, state: PlaygroundState, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._speed = 4.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(8)
+        self._timer.timeout.connect(self._tick)
+        self._start_time = 0.0
+        self._start_position = 0
+        state.specChanged.connect(self._rebase)
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self._speed = float(min(max(steps_per_second, MIN_SPEED), MAX_SPEED))
+        self._rebase()
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if self.playing:
+            return
+        if self._state.at_end:
+            self._state.to_start()
+        self._rebase()
+        self._timer.start()
+        self.playingChanged.emit(True)
+
+    def pause(self) -> None:
+        if self.playing:
+            self._timer.stop()
+            self.playingChanged.emit(False)
+
+    def toggle(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def _rebase(self) -> None:
+        self._start_time = time.monotonic()
+        self._start_position = self._state.position
+
+    def _tick(self) -> None:
+        elapsed = time.monotonic() - self._start_time
+        target = self._start_position + int(elapsed * self._speed)
+        self._state.set_position(target)
+        if self._state.at_end:
+            self.pause()

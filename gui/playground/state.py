@@ -1,0 +1,258 @@
+"""PlaygroundState: the one source of truth of the playground, with undo/redo.
+
+It holds the engine's ``PlaygroundSpec`` (what the user set up), the computed pipeline and
+timeline, and the current position of the animation. Widgets read from it and ask it for
+changes; every change of the set-up goes through the QUndoStack. Impossible changes are refused
+with a sentence (``problem``) and the previous set-up stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from engine.backprop import BackpropResult, conv_backprop
+from engine.playground import PipelineResult, PlaygroundSpec, run_pipeline
+from engine.timeline import Timeline, TimelineEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engine.lessons import Lesson
+
+
+@dataclass(frozen=True)
+class LessonContext:
+    """What the lesson panel shows about the current set-up."""
+
+    id: str
+    title: str
+    explanation: str
+    source: str = ""
+    notes: tuple[str, ...] = ()
+    decimals: int = 2
+    truncate: bool = False
+
+
+class SpecCommand(QUndoCommand):
+    """Replace the set-up. Consecutive commands with the same merge key (one paint stroke)
+    merge into one undo step."""
+
+    def __init__(
+        self, state: PlaygroundState, old: PlaygroundSpec, new: PlaygroundSpec, text: str,
+        merge_key: int | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(text)
+        self._state = state
+        self._old = old
+        self._new = new
+        self._merge_key = merge_key
+
+    def id(self) -> int:
+        return 1 if self._merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SpecCommand) or other._merge_key != self._merge_key:
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self) -> None:
+        self._state._apply(self._new)
+
+    def undo(self) -> None:
+        self._state._apply(self._old)
+
+
+class PlaygroundState(QObject):
+    """The playground's model object; see the module docstring."""
+
+    specChanged = Signal()
+    """The set-up changed and the pipeline was recomputed."""
+    positionChanged = Signal(int)
+    """The animation moved to another step."""
+    lessonChanged = Signal()
+    """Another lesson (or file) was loaded."""
+    problem = Signal(str)
+    """A change was refused; the argument says why in words."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self._context = LessonContext("custom", "Custom", "")
+        self._lesson: Lesson | None = None
+        self._learning_rate = 0.1
+        self._stroke = 0
+        self._position = 0
+        self._spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
+        self._recompute()
+
+    # ----- reading ---------------------------------------------------------------------------
+    @property
+    def spec(self) -> PlaygroundSpec:
+        return self._spec
+
+    @property
+    def result(self) -> PipelineResult:
+        return self._result
+
+    @property
+    def timeline(self) -> Timeline:
+        return self._timeline
+
+    @property
+    def backprop(self) -> BackpropResult | None:
+        return self._backprop
+
+    @property
+    def context(self) -> LessonContext:
+        return self._context
+
+    @property
+    def lesson(self) -> Lesson | None:
+        return self._lesson
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    @property
+    def entry(self) -> TimelineEntry:
+        return self._timeline[self._position]
+
+    @property
+    def learning_rate(self) -> float:
+        return self._learning_rate
+
+    # ----- loading ---------------------------------------------------------------------------
+    def load_lesson(self, lesson: Lesson) -> None:
+        """Start a lesson from its first step. Clears the undo history."""
+        self._lesson = lesson
+        self._context = LessonContext(
+            lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes,
+            lesson.decimals, lesson.truncate_decimals,
+        )  # fmt: skip
+        if lesson.backprop is not None:
+            self._learning_rate = lesson.backprop.learning_rate
+        self._load(lesson.spec)
+
+    def load_spec(self, spec: PlaygroundSpec, title: str, explanation: str) -> None:
+        """Show a set-up from a lesson file (already validated by the engine)."""
+        self._lesson = None
+        decimals = 2 if np.any(spec.input % 1) or np.any(spec.filters % 1) else 0
+        self._context = LessonContext(
+            "file", title or "Lesson file", explanation, decimals=decimals
+        )
+        self._load(spec)
+
+    def _load(self, spec: PlaygroundSpec) -> None:
+        self.undo_stack.clear()
+        self._spec = spec
+        self._position = 0
+        self._recompute()
+        self.lessonChanged.emit()
+        self.specChanged.emit()
+        self.positionChanged.emit(self._position)
+
+    # ----- changing the set-up ---------------------------------------------------------------
+    def try_change(self, text: str, *, merge_stroke: bool = False, **changes: object) -> bool:
+        """Apply field changes through the undo stack; refuse impossible ones with a reason."""
+        try:
+            new = self._spec.with_changes(**changes)
+        except ValueError as exc:
+            self.problem.emit(_sentence(str(exc)))
+            return False
+        return self.push(new, text, merge_stroke=merge_stroke)
+
+    def edit(
+        self,
+        text: str,
+        make: Callable[[PlaygroundSpec], PlaygroundSpec],
+        *,
+        merge_stroke: bool = False,
+    ) -> bool:
+        """Apply an engine edit of the spec (e.g. ``lambda s: s.with_bias(0, 1)``) as one undo
+        step; an edit the engine refuses is reported through ``problem`` and changes nothing."""
+        try:
+            new = make(self._spec)
+        except ValueError as exc:
+            self.problem.emit(_sentence(str(exc)))
+            return False
+        if new is self._spec:
+            return True
+        return self.push(new, text, merge_stroke=merge_stroke)
+
+    def push(self, new: PlaygroundSpec, text: str, *, merge_stroke: bool = False) -> bool:
+        """Push a complete new (valid) set-up."""
+        try:
+            new.checked()
+        except ValueError as exc:
+            self.problem.emit(_sentence(str(exc)))
+            return False
+        key = self._stroke if merge_stroke else None
+        self.undo_stack.push(SpecCommand(self, self._spec, new, text, key))
+        return True
+
+    def begin_stroke(self) -> None:
+        """Paint edits until the next stroke merge into one undo step."""
+        self._stroke += 1
+
+    def set_learning_rate(self, value: float) -> None:
+        if value != self._learning_rate:
+            self._learning_rate = value
+            self._recompute()
+            self.specChanged.emit()
+            self.positionChanged.emit(self._position)
+
+    def _apply(self, spec: PlaygroundSpec) -> None:
+        self._spec = spec
+        self._recompute()
+        self._position = min(self._position, len(self._timeline) - 1)
+        self.specChanged.emit()
+        self.positionChanged.emit(self._position)
+
+    def _recompute(self) -> None:
+        self._result = run_pipeline(self._spec)
+        self._backprop = self._compute_backprop()
+        self._timeline = Timeline(self._result, self._backprop)
+
+    def _compute_backprop(self) -> BackpropResult | None:
+        exercise = self._lesson.backprop if self._lesson is not None else None
+        spec = self._spec
+        if exercise is None or spec.channels != 1 or spec.num_filters != 1:
+            return None
+        plain = spec.stride == (1, 1) and spec.dilation == (1, 1) and spec.padding == "valid"
+        if not plain or self._result.feature_maps.shape[:2] != exercise.target.shape:
+            return None  # the set-up no longer matches the exercise: plain convolution
+        return conv_backprop(
+            spec.input[:, :, 0], spec.filters[:, :, 0, 0], exercise.target, self._learning_rate
+        )
+
+    # ----- the animation position ------------------------------------------------------------
+    def set_position(self, position: int) -> None:
+        position = max(0, min(int(position), len(self._timeline) - 1))
+        if position != self._position:
+            self._position = position
+            self.positionChanged.emit(position)
+
+    def step(self, delta: int) -> None:
+        self.set_position(self._position + delta)
+
+    def to_start(self) -> None:
+        self.set_position(0)
+
+    def to_end(self) -> None:
+        self.set_position(len(self._timeline) - 1)
+
+    @property
+    def at_end(self) -> bool:
+        return self._position >= len(self._timeline) - 1
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

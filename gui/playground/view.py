@@ -1,0 +1,74 @@
+"""PlaygroundView: the playground tab, built from its panels around one PlaygroundState."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from gui.playground.backprop_panel import BackpropPanel
+from gui.playground.feature_map_panel import FeatureMapPanel
+from gui.playground.filter_panel import FilterPanel
+from gui.playground.input_panel import InputPanel
+from gui.playground.lesson_header import LessonHeader
+from gui.playground.parameter_panel import ParameterPanel
+from gui.playground.player import Player
+from gui.playground.state import PlaygroundState
+from gui.playground.step_panel import StepPanel
+
+
+class PlaygroundView(QWidget):
+    """Input | filters | feature maps | parameters, above the step panel. Splitters resize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = PlaygroundState(self)
+        self.player = Player(self.state, self)
+        self.header = LessonHeader(self.state)
+        self.input_panel = InputPanel(self.state)
+        self.filter_panel = FilterPanel(self.state)
+        self.feature_maps = FeatureMapPanel(self.state)
+        self.backprop_panel = BackpropPanel(self.state)
+        self.parameters = ParameterPanel(self.state)
+        self.steps = StepPanel(self.state, self.player)
+
+        self.results = QStackedWidget()
+        self.results.addWidget(self.feature_maps)
+        self.results.addWidget(self.backprop_panel)
+
+        self.columns = QSplitter(Qt.Orientation.Horizontal)
+        self.columns.setObjectName("playgroundColumns")
+        for widget in (self.input_panel, self.filter_panel, self.results, self.parameters):
+            self.columns.addWidget(widget)
+        self.columns.setStretchFactor(0, 3)
+        self.columns.setStretchFactor(1, 2)
+        self.columns.setStretchFactor(2, 4)
+        self.columns.setStretchFactor(3, 0)
+        self.columns.setChildrenCollapsible(False)
+        self.rows = QSplitter(Qt.Orientation.Vertical)
+        self.rows.setObjectName("playgroundRows")
+        self.rows.addWidget(self.columns)
+        self.rows.addWidget(self.steps)
+        self.rows.setStretchFactor(0, 3)
+        self.rows.setStretchFactor(1, 1)
+        self.rows.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.header)
+        layout.addWidget(self.rows, 1)
+        self.state.specChanged.connect(self._choose_results)
+        self._choose_results()
+
+    def _choose_results(self) -> None:
+        backprop = self.state.backprop is not None
+        self.results.setCurrentWidget(self.backprop_panel if backprop else self.feature_maps)
+        self.parameters.setVisible(not backprop)
+
+    def default_sizes(self, width: int, height: int) -> None:
+        """Splitter sizes that suit a window of this size (before any saved layout)."""
+        params = 280
+        rest = max(width - params - 40, 600)
+        self.columns.setSizes([int(rest * 0.33), int(rest * 0.21), int(rest * 0.46), params])
+        body = max(height - 200, 400)
+        self.rows.setSizes([int(body * 0.64), int(body * 0.36)])

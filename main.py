@@ -1,0 +1,75 @@
+"""CNN Visualizer: command line → headless modes (--list-lessons, --classify) or the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x800, got {text!r}") from None
+    if width < 640 or height < 480:
+        raise argparse.ArgumentTypeError(f"size must be at least 640x480, got {text!r}")
+    return (width, height)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cnn-visualizer",
+        description="Step through convolutions, draw digits, look inside a trained CNN.",
+    )
+    parser.add_argument("--list-lessons", action="store_true", help="print the lessons and exit")
+    parser.add_argument("--lesson", metavar="ID", help="open this lesson (see --list-lessons)")
+    parser.add_argument(
+        "--step", type=int, metavar="N", help="start the lesson at step N (1-based)"
+    )
+    parser.add_argument("--tab", choices=("playground", "digits"), help="the mode to open")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="render the window, save, exit")
+    parser.add_argument(
+        "--size", type=_size, default=(1280, 800), metavar="WxH",
+        help="window size for --screenshot (default 1280x800)",
+    )  # fmt: skip
+    return parser
+
+
+def list_lessons() -> int:
+    from engine.lessons import all_lessons
+
+    for item in all_lessons():
+        print(f"{item.id}\t{item.title}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_lessons:
+        return list_lessons()
+    if args.step is not None and args.step < 1:
+        print("cnn-visualizer: --step counts from 1", file=sys.stderr)
+        return 2
+    if args.lesson is not None:
+        from engine.lessons import lesson
+
+        try:
+            lesson(args.lesson)
+        except ValueError as exc:
+            print(f"cnn-visualizer: {exc}", file=sys.stderr)
+            return 2
+    from gui.app import LaunchOptions, run
+
+    return run(
+        LaunchOptions(
+            lesson=args.lesson,
+            tab=args.tab,
+            step=None if args.step is None else args.step - 1,
+            screenshot=args.screenshot,
+            size=args.size,
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

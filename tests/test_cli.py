@@ -1,0 +1,70 @@
+"""The command line: --list-lessons, bad options (exit 2), --screenshot (exit 0)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from engine.lessons import all_lessons
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_main(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CNN_VISUALIZER_SETTINGS_DIR=str(tmp_path))
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_list_lessons_prints_one_lesson_per_line_id_first(tmp_path: Path) -> None:
+    done = run_main("--list-lessons", tmp_path=tmp_path)
+    assert done.returncode == 0
+    lines = done.stdout.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [item.id for item in all_lessons()]
+    assert all(len(line.split("\t")) == 2 for line in lines)
+
+
+def test_unknown_lesson_exits_2_with_a_message(tmp_path: Path) -> None:
+    done = run_main("--lesson", "nope", tmp_path=tmp_path)
+    assert done.returncode == 2
+    assert "unknown lesson 'nope'" in done.stderr and "six-by-six" in done.stderr
+    bad_size = run_main("--screenshot", str(tmp_path / "x.png"), "--size", "big", tmp_path=tmp_path)
+    assert bad_size.returncode == 2 and "size must look like 1280x800" in bad_size.stderr
+
+
+def test_screenshot_renders_the_window_and_exits_0(tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    done = run_main(
+        "--lesson", "x-or-o", "--step", "5", "--screenshot", str(shot), tmp_path=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    with Image.open(shot) as image:
+        assert image.size[0] >= 1280 and image.size[1] >= 800
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 50  # a real rendering, not a blank window
+    big = tmp_path / "big.png"
+    done = run_main("--screenshot", str(big), "--size", "1920x1080", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with Image.open(big) as image:
+        assert image.size == (1920, 1080)
+
+
+def test_settings_remember_the_last_lesson_and_speed(tmp_path: Path, qtbot) -> None:
+    from gui.app import LaunchOptions, build_window
+
+    first = build_window(LaunchOptions(lesson="x-or-o"))
+    qtbot.addWidget(first)
+    first.playground.steps.speed.setValue(23)
+    first.close()
+    second = build_window(LaunchOptions())
+    qtbot.addWidget(second)
+    assert second.playground.state.context.id == "x-or-o"
+    assert second.playground.steps.speed.value() == 23
+    assert second.playground.player.speed == 23
+    second.close()
