@@ -164,6 +164,17 @@ class PlaygroundSpec:
             x = np.round(rng.uniform(low, 1.0, shape), 1)
         return self.with_changes(input=x)
 
+    def with_picture(self, picture: ArrayLike) -> PlaygroundSpec:
+        """A new input of any size (e.g. a 28x28 digit); a 2-D picture fills every channel."""
+        x = as_float_array(picture, "picture").astype(np.float64)
+        if x.ndim == 2:
+            x = np.repeat(x[:, :, None], self.channels, axis=2)
+        if x.ndim != 3 or x.shape[2] != self.channels:
+            raise ValueError(
+                f"the picture has shape {x.shape}; the playground has {self.channels} channel(s)"
+            )
+        return self.with_changes(input=x)
+
     def with_input_size(self, rows: int, cols: int) -> PlaygroundSpec:
         """Resize the input grid, keeping the top-left cells and filling new ones with 0."""
         if not (1 <= rows <= MAX_INPUT_SIZE and 1 <= cols <= MAX_INPUT_SIZE):

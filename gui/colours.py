@@ -26,12 +26,29 @@ CURRENT = QColor(0, 150, 136)  # the output cell being computed
 CHOSEN = QColor(230, 0, 126)  # the winning cell of max pooling
 
 
+CHANNEL_TINTS = {
+    "R": np.array([200, 30, 30], dtype=float),
+    "G": np.array([20, 150, 50], dtype=float),
+    "B": np.array([30, 70, 210], dtype=float),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ColourScale:
-    """Maps values to colours: "image" (0 white … 1 ink) or "diverging" (−limit … +limit)."""
+    """Maps values to colours: "image" (0 white … 1 ink), "diverging" (−limit … +limit), or
+    "tint" (0 white … 1 the colour of an R, G or B channel)."""
 
     kind: str
     limit: float = 1.0
+    tint: str = ""
+
+    @classmethod
+    def for_channel(cls, name: str, values: np.ndarray) -> ColourScale:
+        """An R, G or B channel in 0..1 is drawn in its own colour; others as usual."""
+        scale = cls.for_values(values)
+        if scale.kind == "image" and name in CHANNEL_TINTS:
+            return cls("tint", 1.0, name)
+        return scale
 
     @classmethod
     def for_values(cls, *arrays: np.ndarray) -> ColourScale:
@@ -48,9 +65,10 @@ class ColourScale:
     def rgb(self, values: np.ndarray) -> np.ndarray:
         """(…, 3) uint8 colours for an array of values."""
         v = np.asarray(values, dtype=float)
-        if self.kind == "image":
+        if self.kind in ("image", "tint"):
             t = np.clip(v, 0, 1)[..., None]
-            out = PAPER + (INK - PAPER) * t
+            ink = CHANNEL_TINTS[self.tint] if self.kind == "tint" else INK
+            out = PAPER + (ink - PAPER) * t
         else:
             t = np.clip(v / self.limit, -1, 1)[..., None]
             out = np.where(t < 0, ZERO + (NEGATIVE - ZERO) * -t, ZERO + (POSITIVE - ZERO) * t)

@@ -184,10 +184,30 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     # ----- lessons and files ---------------------------------------------------------------
-    def load_lesson(self, item: Lesson) -> None:
+    def confirm_discard(self) -> bool:
+        """True when the playground's edits may be replaced: saved, discarded, or none made."""
+        if self.playground.state.undo_stack.isClean():
+            return True
+        buttons = QMessageBox.StandardButton
+        choice = QMessageBox.question(
+            self, "Unsaved changes",
+            "The playground has changes that are not saved in a lesson file.\n"
+            "Save them before going on?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save,
+        )  # fmt: skip
+        if choice == buttons.Save:
+            return self.save_lesson_file()
+        return choice == buttons.Discard
+
+    def load_lesson(self, item: Lesson) -> bool:
+        """Open a lesson from the registry (after asking about unsaved edits)."""
+        if not self.confirm_discard():
+            self._lesson_changed()  # the menus go back to the lesson still shown
+            return False
         self.playground.player.pause()
         self.playground.state.load_lesson(item)
         self.tabs.setCurrentIndex(PLAYGROUND_TAB)
+        return True
 
     def _lesson_changed(self) -> None:
         context = self.playground.state.context
@@ -222,6 +242,8 @@ class MainWindow(QMainWindow):
                 self, "Cannot open the lesson",
                 f"{exc}\n\nThe playground keeps what it showed before.",
             )  # fmt: skip
+            return False
+        if not self.confirm_discard():
             return False
         self.playground.player.pause()
         self.playground.state.load_spec(spec, title or Path(path).stem, explanation)
@@ -345,6 +367,9 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard():
+            event.ignore()
+            return
         self.playground.player.pause()
         self.save_settings()
         super().closeEvent(event)

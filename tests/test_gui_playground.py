@@ -25,13 +25,14 @@ if TYPE_CHECKING:
 @pytest.fixture
 def window(qtbot):
     win = build_window(LaunchOptions())
-    qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
     yield win
     win.playground.player.pause()
+    win.playground.state.undo_stack.setClean()  # no "unsaved changes" question at teardown
     win.close()
+    win.deleteLater()
 
 
 def click_cell(grid: CellGrid, row: int, col: int, button=Qt.MouseButton.LeftButton) -> None:
@@ -266,3 +267,27 @@ def test_backprop_learning_rate_updates_the_step(window) -> None:
     )
     window.end_action.trigger()
     assert "0.2×" in window.playground.steps.arithmetic.text()
+
+
+def test_unsaved_edits_are_not_lost_without_asking(window, monkeypatch) -> None:
+    window.load_lesson(lesson("six-by-six"))
+    click_cell(window.playground.input_panel._grids[0], 0, 1)
+    answers = [QMessageBox.StandardButton.Cancel]
+    asked: list[str] = []
+
+    def question(parent, title, text, buttons, default):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert not window.load_lesson(lesson("x-or-o"))  # cancelled: the edit stays
+    assert window.playground.state.context.id == "six-by-six"
+    assert window.playground.state.spec.input[0, 1, 0] == 1
+    assert window.lesson_picker.currentData() == "six-by-six"
+    assert window.isVisible()
+    answers.append(QMessageBox.StandardButton.Cancel)
+    window.close()  # closing asks too, and Cancel keeps the window open
+    assert window.isVisible()
+    answers.append(QMessageBox.StandardButton.Discard)
+    assert window.load_lesson(lesson("x-or-o"))
+    assert len(asked) == 3 and "not saved" in asked[0]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, 
 from engine.arithmetic_text import format_number
 from engine.timeline import FORWARD, GRADIENT, UPDATE
 from gui.cell_grid import CellGrid, Highlight
-from gui.colours import CURRENT, WINDOW
+from gui.colours import CURRENT, WINDOW, ColourScale
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -68,8 +68,11 @@ class BackpropPanel(Panel):
         self.rate.blockSignals(True)
         self.rate.setValue(result.learning_rate)
         self.rate.blockSignals(False)
+        outputs = ColourScale.for_values(result.h, result.target, result.h_next)
+        weights = ColourScale.for_values(result.w, result.w_next)
         for key, grid in self.grids.items():
-            grid.set_values(getattr(result, key), decimals=3)
+            scale = {"h": outputs, "target": outputs, "h_next": outputs, "w_next": weights}
+            grid.set_values(getattr(result, key), decimals=3, scale=scale.get(key))
         self.loss.setText(
             f"Error E = Σ ½(h − t)²: <b>{format_number(result.loss, 3)}</b> → "
             f"<b>{format_number(result.loss_next, 3)}</b> after one update"

@@ -94,6 +94,10 @@ class FilterCard(QFrame):
             self.preset.setItemData(
                 self.preset.count() - 1, item.description, Qt.ItemDataRole.ToolTipRole
             )
+        self.preset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset.setMinimumContentsLength(6)
         self.preset.activated.connect(self._apply_preset)
         self.remove = QToolButton()
         self.remove.setText("✕")
@@ -142,8 +146,8 @@ class FilterCard(QFrame):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.grids.append(grid)
             self.channel_labels.append(label)
-            self._grid_row.addWidget(label, 0, c)
-            self._grid_row.addWidget(grid, 1, c)
+            self._grid_row.addWidget(label, c, 0)
+            self._grid_row.addWidget(grid, c, 1)
         for c, (grid, label) in enumerate(zip(self.grids, self.channel_labels, strict=True)):
             grid.setVisible(c < channels)
             label.setVisible(c < channels and channels > 1)
@@ -206,7 +210,7 @@ class FilterPanel(Panel):
             card.ensure_channels(spec.channels)
             scale = ColourScale.for_values(spec.filters[:, :, :, d])
             kh, kw = spec.kernel_size
-            cell = (34 if spec.channels == 1 else 24) if max(kh, kw) <= 5 else 20
+            cell = 34 if max(kh, kw) <= 3 else (26 if max(kh, kw) <= 5 else 18)
             for c in range(spec.channels):
                 card.grids[c].setFixedSize(kw * cell + 1, kh * cell + 1)
                 card.grids[c].set_values(

@@ -123,12 +123,12 @@ class InputPanel(Panel):
         p = result.padding
         mask = np.ones(padded.shape[:2], dtype=bool)
         mask[p.top : p.top + spec.input.shape[0], p.left : p.left + spec.input.shape[1]] = False
-        scale = ColourScale.for_values(spec.input)
         context = self._state.context
         whole = bool(np.all(spec.input == np.round(spec.input)))
         for c, grid in enumerate(self._grids[: spec.channels]):
             grid.set_values(
-                padded[:, :, c], padding=mask, scale=scale,
+                padded[:, :, c], padding=mask,
+                scale=ColourScale.for_channel(spec.channel_name(c), spec.input),
                 decimals=0 if whole else max(context.decimals, 1), truncate=context.truncate,
             )  # fmt: skip
             name = spec.channel_name(c)

@@ -53,7 +53,11 @@ class ParameterPanel(Panel):
         self.kernel = _spin(1, 9, "Kernel (filter) size: k × k")
         self.stride = _spin(1, 6, "How many cells the kernel moves each step")
         self.padding = QComboBox()
-        self.padding.addItems(["valid (none)", "same (keep size)", "explicit"])
+        self.padding.addItems(["valid", "same", "explicit"])
+        self.padding.setToolTip(
+            "valid: no padding; same: pad so that the output keeps the size (stride 1); "
+            "explicit: this many zero cells on every side"
+        )
         self.pad_amount = _spin(0, 6, "Zero cells added on every side")
         self.dilation = _spin(1, 4, "Spacing between the cells the kernel reads")
         self.divisor = QDoubleSpinBox()

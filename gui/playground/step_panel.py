@@ -98,7 +98,11 @@ class DotProductView(QWidget):
             if not visible:
                 continue
             label.setText(names[c] if channels > 1 and c < len(names) else "")
-            w.set_values(_channel(window, c), padding=padding, decimals=decimals, truncate=truncate)
+            name = names[c] if c < len(names) else ""
+            w.set_values(
+                _channel(window, c), padding=padding, decimals=decimals, truncate=truncate,
+                scale=ColourScale.for_channel(name, window),
+            )  # fmt: skip
             k.set_values(_channel(kernel, c), decimals=max(decimals, 2))
             p.set_values(_channel(products, c), decimals=decimals, truncate=truncate)
             for grid in (w, k, p):

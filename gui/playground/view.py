@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from engine.digit_prep import to_mnist
+from engine.image_files import load_canvas
+from engine.samples import load_samples
 from gui.playground.backprop_panel import BackpropPanel
 from gui.playground.feature_map_panel import FeatureMapPanel
 from gui.playground.filter_panel import FilterPanel
@@ -58,7 +68,33 @@ class PlaygroundView(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.rows, 1)
         self.state.specChanged.connect(self._choose_results)
+        self.input_panel.sampleRequested.connect(self.load_sample)
+        self.input_panel.openImageRequested.connect(self.open_image)
         self._choose_results()
+
+    def load_sample(self, digit: int) -> bool:
+        """Put a gallery digit (28x28, ink = 1) into the input."""
+        try:
+            picture = load_samples().first_of(digit)
+        except ValueError as exc:
+            QMessageBox.warning(self, "No sample digits", str(exc))
+            return False
+        return self.state.edit(f"Sample digit {digit}", lambda s: s.with_picture(picture))
+
+    def open_image(self, path: str | None = None) -> bool:
+        """Put an image file, prepared like MNIST (28x28), into the input."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open Image", "", "Images (*.png *.jpg *.jpeg *.bmp);;All files (*)"
+            )
+            if not path:
+                return False
+        try:
+            picture = to_mnist(load_canvas(path))
+        except ValueError as exc:
+            QMessageBox.warning(self, "Cannot open the image", f"{exc}\n\nThe input is unchanged.")
+            return False
+        return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
     def _choose_results(self) -> None:
         backprop = self.state.backprop is not None
