@@ -20,13 +20,15 @@ class Samples:
 
     def of_class(self, label: int) -> np.ndarray:
         """Every sample of one class, (n, 28, 28)."""
-        return self.images[self.labels == label]
+        selected: np.ndarray = self.images[self.labels == label]
+        return selected
 
     def first_of(self, label: int) -> np.ndarray:
         matches = self.of_class(label)
         if len(matches) == 0:
             raise ValueError(f"the sample gallery has no digit {label}")
-        return matches[0]
+        first: np.ndarray = matches[0]
+        return first
 
 
 def load_samples(path: str | Path | None = None) -> Samples:
