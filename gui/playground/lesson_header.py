@@ -28,6 +28,12 @@ class LessonHeader(QWidget):
             "padding: 4px 8px; color: #5a4500;"
         )
         self.source.setWordWrap(False)
+        self.comparison = QLabel()
+        self.comparison.setWordWrap(True)
+        self.comparison.setStyleSheet(
+            "background: #e8f6ef; border: 1px solid #9fd6b8; border-radius: 4px;"
+            "padding: 4px 8px; color: #0b5132;"
+        )
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addSpacing(12)
@@ -38,6 +44,8 @@ class LessonHeader(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.explanation)
         layout.addWidget(self.notes)
+        layout.addWidget(self.comparison)
+        state.specChanged.connect(self._show_comparison)
         self._clean = True
         state.lessonChanged.connect(lambda: self.refresh(True))
         state.undo_stack.cleanChanged.connect(self.refresh)
@@ -53,3 +61,9 @@ class LessonHeader(QWidget):
         self.explanation.setText(context.explanation)
         self.notes.setText("\n".join(f"Note: {n}" for n in context.notes))
         self.notes.setVisible(bool(context.notes))
+        self._show_comparison()
+
+    def _show_comparison(self) -> None:
+        text = self._state.replay_comparison()
+        self.comparison.setText(text)
+        self.comparison.setVisible(bool(text))

@@ -22,6 +22,7 @@ from engine.timeline import Timeline, TimelineEntry
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from engine.filter_replay import FilterReplay
     from engine.lessons import Lesson
 
 
@@ -88,6 +89,7 @@ class PlaygroundState(QObject):
         self._learning_rate = 0.1
         self._stroke = 0
         self._position = 0
+        self._replay: FilterReplay | None = None
         self._spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
         self._recompute()
 
@@ -140,6 +142,41 @@ class PlaygroundState(QObject):
             self._learning_rate = lesson.backprop.learning_rate
         self._load(lesson.spec)
 
+    def load_replay(self, replay: FilterReplay) -> None:
+        """Step through one learned filter of the trained network on the drawn digit."""
+        self._lesson = None
+        self._context = LessonContext(
+            "replay",
+            f"The trained CNN's {replay.title}",
+            "The digit the network saw (28x28, prepared like MNIST) and one filter the network "
+            "learned, with its bias, stride and padding. Step through it to see how the first "
+            "layer computes this feature map; ReLU then keeps the positive values.",
+            source=f"{replay.model_name}, layer {replay.layer}",
+            decimals=2,
+        )
+        self._load(replay.spec)
+        self._replay = replay
+        self.specChanged.emit()
+
+    @property
+    def replay(self) -> FilterReplay | None:
+        return self._replay
+
+    def replay_comparison(self) -> str:
+        """How the playground's map compares with ONNX Runtime's, in words ("" if no replay)."""
+        if self._replay is None:
+            return ""
+        try:
+            diff = self._replay.max_difference(self._result)
+        except ValueError as exc:
+            return f"No longer comparable with ONNX Runtime: {exc}."
+        cells = self._replay.ort_map.size
+        verdict = "the same as" if diff <= 1e-4 else "different from"
+        return (
+            f"This map is {verdict} ONNX Runtime's {self._replay.layer} output for this "
+            f"filter: largest difference {diff:.1e} over {cells} cells."
+        )
+
     def load_spec(self, spec: PlaygroundSpec, title: str, explanation: str) -> None:
         """Show a set-up from a lesson file (already validated by the engine)."""
         self._lesson = None
@@ -150,6 +187,7 @@ class PlaygroundState(QObject):
         self._load(spec)
 
     def _load(self, spec: PlaygroundSpec) -> None:
+        self._replay = None
         self.undo_stack.clear()
         self._spec = spec
         self._position = 0
