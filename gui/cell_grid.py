@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -22,8 +22,10 @@ from gui.colours import (
     PADDING_FILL,
     PADDING_TEXT,
     ColourScale,
-    text_colour_for,
 )
+
+DARK_TEXT = QColor(20, 20, 20)
+LIGHT_TEXT = QColor(255, 255, 255)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
@@ -82,14 +84,17 @@ class CellGrid(QWidget):
         truncate: bool = False,
     ) -> None:
         """Show a 2-D array; ``padding`` flags cells drawn as zero padding."""
-        self._values = np.asarray(values, dtype=float)
+        new = np.asarray(values, dtype=float)
+        reshaped = new.shape != self._values.shape
+        self._values = new
         self._padding = None if padding is None else np.asarray(padding, dtype=bool)
         real = self._values if self._padding is None else self._values[~self._padding]
         self._scale = scale or ColourScale.for_values(real)
         self._decimals = decimals
         self._truncate = truncate
         self._cache = None
-        self.updateGeometry()
+        if reshaped:  # a relayout is costly: only when the grid's shape changes
+            self.updateGeometry()
         self.update()
 
     @property
@@ -168,42 +173,45 @@ class CellGrid(QWidget):
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         cell = self.cell_size()
+        x0, y0 = self._origin()
+        rows, cols = self.rows, self.cols
         colours = self._scale.rgb(self._values)
+        pad = self._padding if self._padding is not None else np.zeros((rows, cols), bool)
         show_text = cell >= MIN_CELL_FOR_TEXT
-        font = QFont(self.font())
-        font.setPixelSize(max(9, int(cell * 0.36)))
-        painter.setFont(font)
-        pad = self._padding
-        for r in range(self.rows):
-            for c in range(self.cols):
-                rect = self.cell_rect(r, c)
-                is_pad = pad is not None and bool(pad[r, c])
+        if show_text:
+            font = QFont(self.font())
+            font.setPixelSize(max(9, int(cell * 0.36)))
+            painter.setFont(font)
+            luminance = colours @ np.array([0.299, 0.587, 0.114])
+            dark_text = luminance > 150
+        for r in range(rows):
+            for c in range(cols):
+                rect = QRectF(x0 + c * cell, y0 + r * cell, cell, cell)
+                is_pad = bool(pad[r, c])
                 rgb = colours[r, c]
                 fill = PADDING_FILL if is_pad else QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
                 painter.fillRect(rect, fill)
                 if show_text:
-                    text = format_number(
-                        float(self._values[r, c]), self._decimals, truncate=self._truncate
-                    )
+                    value = float(self._values[r, c])
+                    text = format_number(value, self._decimals, truncate=self._truncate)
                     if len(text) > 5:
-                        text = format_number(float(self._values[r, c]), 1)
-                    painter.setPen(PADDING_TEXT if is_pad else text_colour_for(rgb))
+                        text = format_number(value, 1)
+                    if is_pad:
+                        painter.setPen(PADDING_TEXT)
+                    else:
+                        painter.setPen(DARK_TEXT if dark_text[r, c] else LIGHT_TEXT)
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         if cell >= 6:
             painter.setPen(QPen(GRID_LINE, 1))
-            x0, y0 = self._origin()
-            for r in range(self.rows + 1):
+            right, bottom = x0 + cell * cols, y0 + cell * rows
+            for r in range(rows + 1):
                 y = y0 + r * cell
-                painter.drawLine(
-                    QPoint(int(x0), int(y)), QPoint(int(x0 + cell * self.cols), int(y))
-                )
-            for c in range(self.cols + 1):
+                painter.drawLine(QPointF(x0, y), QPointF(right, y))
+            for c in range(cols + 1):
                 x = x0 + c * cell
-                painter.drawLine(
-                    QPoint(int(x), int(y0)), QPoint(int(x), int(y0 + cell * self.rows))
-                )
-        if pad is not None and pad.any():
-            self._outline_real_cells(painter, pad)
+                painter.drawLine(QPointF(x, y0), QPointF(x, bottom))
+        if self._padding is not None and self._padding.any():
+            self._outline_real_cells(painter, self._padding)
         painter.end()
         return pixmap
 
@@ -233,16 +241,38 @@ class CellGrid(QWidget):
 
     def _paint_hidden(self, painter: QPainter, revealed: int) -> None:
         """Blank out the cells not computed yet (everything after ``revealed`` in row order),
-        keeping their outlines so the map's final shape is visible from the start."""
+        keeping their outlines so the map's final shape is visible from the start.
+
+        A partial row and a block of whole rows: two fills and a few lines, however many
+        cells are hidden (this runs on every animation step)."""
         total = self.rows * self.cols
         if revealed >= total:
             return
+        row, col = divmod(max(revealed, 0), self.cols)
+        cell = self.cell_size()
+        x0, y0 = self._origin()
+        right, bottom = x0 + self.cols * cell, y0 + self.rows * cell
         painter.setPen(QPen(GRID_LINE, 1))
-        for index in range(max(revealed, 0), total):
-            r, c = divmod(index, self.cols)
-            rect = self.cell_rect(r, c)
-            painter.fillRect(rect, HIDDEN_FILL)
-            painter.drawRect(rect)
+        if col > 0:
+            top = y0 + row * cell
+            painter.fillRect(
+                QRectF(x0 + col * cell, top, (self.cols - col) * cell, cell), HIDDEN_FILL
+            )
+            for c in range(col, self.cols + 1):
+                x = x0 + c * cell
+                painter.drawLine(QPointF(x, top), QPointF(x, top + cell))
+            painter.drawLine(QPointF(x0 + col * cell, top), QPointF(right, top))
+            painter.drawLine(QPointF(x0 + col * cell, top + cell), QPointF(right, top + cell))
+            row += 1
+        if row < self.rows:
+            top = y0 + row * cell
+            painter.fillRect(QRectF(x0, top, self.cols * cell, bottom - top), HIDDEN_FILL)
+            for r in range(row, self.rows + 1):
+                y = y0 + r * cell
+                painter.drawLine(QPointF(x0, y), QPointF(right, y))
+            for c in range(self.cols + 1):
+                x = x0 + c * cell
+                painter.drawLine(QPointF(x, top), QPointF(x, bottom))
 
     def _paint_highlight(self, painter: QPainter, highlight: Highlight) -> None:
         cells = [(r, c) for r, c in highlight.cells if 0 <= r < self.rows and 0 <= c < self.cols]

@@ -78,9 +78,3 @@ class ColourScale:
     def colour(self, value: float) -> QColor:
         r, g, b = (int(c) for c in self.rgb(np.array(value)))
         return QColor(r, g, b)
-
-
-def text_colour_for(rgb: np.ndarray) -> QColor:
-    """Black or white text, whichever reads better on this background."""
-    luminance = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
-    return QColor(20, 20, 20) if luminance > 150 else QColor(255, 255, 255)

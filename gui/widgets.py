@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
@@ -44,3 +50,45 @@ class Panel(QFrame):
         outer.setSpacing(6)
         outer.addWidget(self.title)
         outer.addLayout(self.body, 1)
+
+
+class StaticText(QWidget):
+    """Text that changes often without moving anything: it paints itself and keeps its size.
+
+    A QLabel asks its layout to recompute on every setText, which relayouts the whole window;
+    the step panel changes its text on every animation step, so it uses this instead.
+    """
+
+    def __init__(
+        self,
+        lines: int = 1,
+        *,
+        point_size: int = 10,
+        bold: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._text = ""
+        font = QFont(self.font())
+        font.setPointSize(point_size)
+        font.setBold(bold)
+        self.setFont(font)
+        height = QFontMetrics(font).lineSpacing() * lines + 4
+        self.setMinimumHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._colour = QColor(34, 40, 49)
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def text(self) -> str:
+        return self._text
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self._colour)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(self.rect().adjusted(2, 2, -2, -2), int(flags), self._text)
+        painter.end()

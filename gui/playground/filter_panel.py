@@ -131,9 +131,14 @@ class FilterCard(QFrame):
         layout.addWidget(self.preset)
         layout.addLayout(grids)
         layout.addLayout(foot)
+        self._active: bool | None = None
         self.set_active(False)
 
     def set_active(self, active: bool) -> None:
+        """Frame the filter being applied (style sheets are costly: only on a change)."""
+        if active == self._active:
+            return
+        self._active = active
         colour, background = ("#009688", "#f0faf9") if active else ("#dde2ea", "#ffffff")
         self.setStyleSheet(CARD_STYLE.format(colour, background))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +21,7 @@ from engine.timeline import CONV, FORWARD, GRADIENT, POOL, RELU
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import CHOSEN, ColourScale
 from gui.playground.player import MAX_SPEED, MIN_SPEED
-from gui.widgets import Panel, caption_label
+from gui.widgets import Panel, StaticText, caption_label
 
 if TYPE_CHECKING:
     import numpy as np
@@ -152,13 +151,7 @@ class StepPanel(Panel):
         self._state = state
         self._player = player
         self.dot = DotProductView()
-        self.arithmetic = QLabel()
-        font = QFont("DejaVu Sans")
-        font.setPointSize(13)
-        self.arithmetic.setFont(font)
-        self.arithmetic.setWordWrap(True)
-        self.arithmetic.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.arithmetic.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.arithmetic = StaticText(4, point_size=13)
         self.arithmetic.setMinimumWidth(360)
 
         self.buttons: dict[str, QToolButton] = {}
@@ -192,7 +185,7 @@ class StepPanel(Panel):
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("Drag to any step")
         self.scrubber.valueChanged.connect(state.set_position)
-        self.position_label = caption_label(size=10, colour="#222831")
+        self.position_label = StaticText(1, point_size=10)
         self.position_label.setMinimumWidth(300)
 
         controls = QHBoxLayout()
@@ -244,7 +237,7 @@ class StepPanel(Panel):
         self.scrubber.setValue(position)
         self.scrubber.blockSignals(False)
         total = len(state.timeline)
-        self.position_label.setText(f"<b>Step {position + 1} of {total}</b> · {entry.label}")
+        self.position_label.setText(f"Step {position + 1} of {total} · {entry.label}")
         context, spec, result = state.context, state.spec, state.result
         decimals, truncate = context.decimals, context.truncate
         if entry.stage in (CONV, FORWARD):

@@ -1,0 +1,171 @@
+"""Playground speed: rendering one animation step, start-up to the first shown window, and the
+longest the event loop is blocked while playing at full speed.
+
+Targets (this 2-core machine): one step on a 28x28 input with a 3x3 kernel, median <= 8 ms;
+start to the first shown window, median <= 1.5 s; no step blocks the event loop > 50 ms.
+
+    python benchmarks/bench_playground.py [--steps N] [--starts N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CNN_VISUALIZER_SETTINGS_DIR", tempfile.mkdtemp(prefix="cnnvis-bench-"))
+
+STARTUP_PROBE = """
+import sys, time
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QTimer
+from gui.app import LaunchOptions, build_window, make_application
+app = make_application()
+window = build_window(LaunchOptions())
+window.resize(1280, 800)
+window.show()
+def shown():
+    app.processEvents()
+    print("SHOWN", flush=True)
+    window.close()
+QTimer.singleShot(0, shown)
+app.exec()
+window.deleteLater()
+app.processEvents()
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_startup(runs: int) -> list[float]:
+    """Seconds from launching a Python process to the window's first paint."""
+    code = STARTUP_PROBE.format(root=str(ROOT))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as p:
+            assert p.stdout is not None
+            for line in p.stdout:
+                if line.startswith("SHOWN"):
+                    times.append(time.perf_counter() - start)
+                    break
+            p.wait(timeout=60)
+    return times
+
+
+def measure_steps(steps: int) -> tuple[list[float], list[float], list[float], float]:
+    """Per-step render times (set the position + repaint the playground, ms), the same for
+    random jumps (scrubbing), and the longest event-loop gap while playing at 60 steps/s."""
+    import numpy as np
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from engine.presets import preset
+    from engine.samples import load_samples
+    from gui.app import LaunchOptions, build_window, make_application
+
+    app = make_application()
+    window = build_window(LaunchOptions(lesson="six-by-six"))
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    state = window.playground.state
+    digit = load_samples().first_of(3)
+    kernels = [preset(p).kernel for p in ("sobel_x", "sobel_y", "laplacian", "box_blur")]
+    state.edit("bench", lambda s: s.with_picture(digit))
+    state.edit("bench", lambda s: s.with_changes(
+        filters=np.stack(kernels, axis=-1)[:, :, None, :], biases=np.zeros(4),
+        filter_names=(), padding="same", relu=True,
+    ))  # fmt: skip
+    app.processEvents()
+    view = window.playground
+
+    def render(position: int, *, everything: bool = False) -> float:
+        """Move to a step and paint: the changed widgets (as the app does), or with
+        ``everything`` the whole playground (a worst case)."""
+        start = time.perf_counter()
+        state.set_position(position)
+        if everything:
+            view.repaint()
+        app.processEvents()  # delivers the update requests: the changed widgets repaint
+        return (time.perf_counter() - start) * 1e3
+
+    sequential = [render(i) for i in range(1, steps + 1)]
+    rng = np.random.default_rng(0)
+    jumps = [render(int(p)) for p in rng.integers(0, len(state.timeline), steps // 2)]
+    full = [render(i, everything=True) for i in range(steps, steps + steps // 2)]
+
+    state.to_start()
+    window.playground.steps.speed.setValue(60)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(5)
+    probe.timeout.connect(tick)
+    probe.start()
+    window.playground.player.play()
+    end = time.monotonic() + 6
+    while time.monotonic() < end:
+        app.processEvents()
+    window.playground.player.pause()
+    probe.stop()
+    state.undo_stack.setClean()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return sequential, jumps, full, max(gaps)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=400)
+    parser.add_argument("--starts", type=int, default=7)
+    args = parser.parse_args()
+    sequential, jumps, full, worst_gap = measure_steps(args.steps)
+    starts = measure_startup(args.starts)
+    print("| measurement | median | p95 | max | target |")
+    print("|---|---:|---:|---:|---|")
+    for name, values in (
+        ("one step, 28x28 input, 4 filters 3x3 (ms)", sequential),
+        ("jump to a random step (ms)", jumps),
+        ("one step, repainting the whole playground (ms)", full),
+    ):
+        print(
+            f"| {name} | {statistics.median(values):.2f} | {percentile(values, 0.95):.2f} "
+            f"| {max(values):.2f} | median <= 8 ms |"
+        )
+    print(f"| longest event-loop gap while playing at 60 steps/s (ms) | — | — | {worst_gap:.0f} "
+          "| <= 50 ms |")  # fmt: skip
+    print(
+        f"| start to first shown window (s) | {statistics.median(starts):.2f} "
+        f"| {percentile(starts, 0.95):.2f} | {max(starts):.2f} | median <= 1.5 s |"
+    )
+    print()
+    ok_step = statistics.median(sequential) <= 8
+    ok_gap = worst_gap <= 50
+    ok_start = statistics.median(starts) <= 1.5
+    for label, ok in (("step", ok_step), ("event loop", ok_gap), ("start-up", ok_start)):
+        print(f"{label}: {'meets' if ok else 'MISSES'} its target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

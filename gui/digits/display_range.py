@@ -1,0 +1,76 @@
+"""The fixed value range each layer view uses, so colours mean the same on every update.
+
+Levels that follow each update (auto-levels) would make a map flicker while the user draws and
+hide how strong a response really is. Instead each layer gets one range when a model is loaded,
+from the model's own activations on the sample digits: the views then show the same value in
+the same colour for every digit, and anything stronger saturates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from numpy.typing import NDArray
+
+    from engine import OnnxModel
+
+PROBABILITY_OPS = ("Softmax",)
+TINY = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayRange:
+    """The values a layer view spans: ``low``..``high``; ``low`` < 0 for signed layers."""
+
+    low: float
+    high: float
+
+    @property
+    def signed(self) -> bool:
+        return self.low < 0
+
+    @property
+    def levels(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+UNIT = DisplayRange(0.0, 1.0)
+
+
+def display_ranges(
+    model: OnnxModel, images: Iterable[NDArray[np.float32]]
+) -> dict[str, DisplayRange]:
+    """Per layer name: a range that covers the layer's typical activations on ``images``.
+
+    Each layer's limit is the median, over the images, of its largest absolute value: half the
+    sample digits reach full colour somewhere, the others nearly. Probabilities are always 0..1.
+    A layer with a negative value for some image is shown signed (−limit..+limit).
+    """
+    peaks: dict[str, list[float]] = {}
+    lows: dict[str, float] = {}
+    ops: dict[str, str] = {}
+    for image in images:
+        for record in model.activations(image):
+            values = record.array
+            ops[record.name] = record.op
+            peaks.setdefault(record.name, []).append(float(np.abs(values).max(initial=0.0)))
+            lows[record.name] = min(lows.get(record.name, 0.0), float(values.min(initial=0.0)))
+    ranges: dict[str, DisplayRange] = {}
+    for name, layer_peaks in peaks.items():
+        if ops[name] in PROBABILITY_OPS:
+            ranges[name] = UNIT
+            continue
+        limit = max(float(np.median(layer_peaks)), TINY)
+        ranges[name] = DisplayRange(-limit if lows[name] < 0 else 0.0, limit)
+    return ranges
+
+
+def range_for(ranges: dict[str, DisplayRange], name: str) -> DisplayRange:
+    """The range of layer ``name``, 0..1 when the samples said nothing about it."""
+    return ranges.get(name, UNIT)
