@@ -1,0 +1,102 @@
+"""Image files (PNG, JPEG, ...) → a canvas: ink 1.0 on paper 0.0, ready for ``to_mnist``.
+
+A scanned or photographed digit may be dark ink on light paper or light ink on a dark
+background, gray or colour, with or without transparency, with wide margins. The paper is
+recognised from the image's border pixels: their median is the paper's shade, and how much they
+vary is the paper's noise (grain, JPEG artefacts). Everything is then turned into "how much ink",
+stretched so that paper (up to its noise) is 0 and the strongest ink 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image, ImageOps
+
+if TYPE_CHECKING:
+    import os
+
+    from numpy.typing import NDArray
+
+EXPECTED_IMAGE = "expected a PNG or JPEG picture of a digit"
+MIN_CONTRAST = 0.08  # less ink-to-paper difference than this: a blank picture
+# Paper noise: 2.5 x (95th percentile − median) of the border, about 4 standard deviations of
+# Gaussian grain, so that hardly a grain pixel passes for ink; at most a quarter of the range.
+NOISE_PERCENTILE = 95
+NOISE_SCALE = 2.5
+MAX_NOISE = 0.25
+_SIXTEEN_BIT_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
+
+
+def load_canvas(path: str | os.PathLike[str]) -> NDArray[np.float32]:
+    """Read an image file as a canvas (H, W) float32: ink 1.0 on paper 0.0.
+
+    ValueError, naming the file and what is wrong, when it is missing, not a file, or not an
+    image Pillow can read. A picture without contrast gives an all-zero (blank) canvas.
+    """
+    file = Path(path)
+    if not file.exists():
+        raise ValueError(f"image file not found: {file}")
+    if not file.is_file():
+        raise ValueError(f"{file} is not a file; {EXPECTED_IMAGE}")
+    try:
+        with Image.open(file) as image:
+            image.load()
+            gray, alpha = _gray_and_alpha(ImageOps.exif_transpose(image))
+    except Exception as exc:  # Pillow raises many types for damaged files
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{file} is not a readable image ({reason}); {EXPECTED_IMAGE}") from None
+    if gray.size == 0:
+        raise ValueError(f"{file} has no pixels; {EXPECTED_IMAGE}")
+    return canvas_from_gray(gray, alpha)
+
+
+def _gray_and_alpha(image: Image.Image) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+    """Luminance 0..1 and, when the picture has transparency, opacity 0..1."""
+    if image.mode in _SIXTEEN_BIT_MODES:
+        gray = np.asarray(image, dtype=np.float32) / np.float32(65535.0)
+        return np.clip(gray, 0.0, 1.0), None
+    if image.mode == "F":
+        gray = np.nan_to_num(np.asarray(image, dtype=np.float32))
+        peak = float(gray.max()) if gray.size else 0.0
+        return (gray / peak if peak > 1.0 else gray), None
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if has_alpha:
+        pair = np.asarray(image.convert("RGBA").convert("LA"), dtype=np.float32) / np.float32(255)
+        return pair[:, :, 0], pair[:, :, 1]
+    return np.asarray(image.convert("L"), dtype=np.float32) / np.float32(255), None
+
+
+def canvas_from_gray(
+    gray: NDArray[np.float32], alpha: NDArray[np.float32] | None = None
+) -> NDArray[np.float32]:
+    """Luminance (and opacity) 0..1 → ink 1.0 on paper 0.0.
+
+    Transparent areas become paper: the picture is laid on a background that contrasts with its
+    opaque pixels. The paper's brightness is the median of the border; if it is light, dark
+    pixels are ink, else light ones are.
+    """
+    if alpha is not None and float(alpha.min()) < 1.0:
+        weight = float(alpha.sum())
+        opaque_mean = float((gray * alpha).sum()) / weight if weight > 0 else 0.0
+        background = np.float32(1.0 if opaque_mean < 0.5 else 0.0)
+        gray = gray * alpha + background * (np.float32(1.0) - alpha)
+    border = np.concatenate((gray[0], gray[-1], gray[:, 0], gray[:, -1]))
+    if float(np.median(border)) > 0.5:
+        ink = np.float32(1.0) - gray
+        border = np.float32(1.0) - border
+    else:
+        ink = gray
+    paper = float(np.median(border))
+    strongest = float(ink.max())
+    if strongest - paper < MIN_CONTRAST:
+        return np.zeros(gray.shape, dtype=np.float32)
+    noise = NOISE_SCALE * (float(np.percentile(border, NOISE_PERCENTILE)) - paper)
+    floor = paper + min(noise, MAX_NOISE * (strongest - paper))
+    canvas = (ink - np.float32(floor)) * np.float32(1.0 / (strongest - floor))
+    result: NDArray[np.float32] = np.clip(canvas, 0.0, 1.0).astype(np.float32, copy=False)
+    return result
