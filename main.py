@@ -27,6 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--step", type=int, metavar="N", help="start the lesson at step N (1-based)"
     )
     parser.add_argument("--tab", choices=("playground", "digits"), help="the mode to open")
+    parser.add_argument(
+        "--model", metavar="PATH", help="an ONNX image classifier for the digit lab"
+    )
+    parser.add_argument("--image", metavar="FILE", help="load an image into the digit lab")
+    parser.add_argument(
+        "--classify", nargs="+", metavar="IMAGE",
+        help="print path, predicted digit and probability for each image (tab-separated), exit",
+    )  # fmt: skip
     parser.add_argument("--screenshot", metavar="FILE.png", help="render the window, save, exit")
     parser.add_argument(
         "--size", type=_size, default=(1280, 800), metavar="WxH",
@@ -43,10 +51,34 @@ def list_lessons() -> int:
     return 0
 
 
+def classify(paths: list[str], model_path: str | None) -> int:
+    """One tab-separated line per image; problems go to stderr and make the exit status 2."""
+    from engine.classify import classify_file
+    from engine.onnx_model import ModelError, OnnxModel
+
+    try:
+        model = OnnxModel(model_path)
+    except (FileNotFoundError, ModelError) as exc:
+        print(f"cnn-visualizer: {exc}", file=sys.stderr)
+        return 2
+    status = 0
+    for path in paths:
+        try:
+            result = classify_file(model, path)
+        except ValueError as exc:
+            print(f"cnn-visualizer: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        print(f"{path}\t{result.label}\t{result.probability:.4f}", flush=True)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.list_lessons:
         return list_lessons()
+    if args.classify:
+        return classify(args.classify, args.model)
     if args.step is not None and args.step < 1:
         print("cnn-visualizer: --step counts from 1", file=sys.stderr)
         return 2
@@ -65,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             lesson=args.lesson,
             tab=args.tab,
             step=None if args.step is None else args.step - 1,
+            model=args.model,
+            image=args.image,
             screenshot=args.screenshot,
             size=args.size,
         )

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from engine.lessons import all_lessons
@@ -68,3 +69,56 @@ def test_settings_remember_the_last_lesson_and_speed(tmp_path: Path, qtbot) -> N
     assert second.playground.steps.speed.value() == 23
     assert second.playground.player.speed == 23
     second.close()
+
+
+def write_digit_picture(path: Path, digit: np.ndarray, *, dark_ink: bool, rgb: bool) -> None:
+    """A 28x28 digit scaled up onto a larger page with margins, in either polarity."""
+    ink = (digit * 255).astype(np.uint8)
+    page = np.zeros((260, 220), dtype=np.uint8)
+    big = np.asarray(Image.fromarray(ink).resize((168, 168), Image.Resampling.BILINEAR))
+    page[50:218, 30:198] = big
+    if dark_ink:
+        page = 255 - page
+    image = Image.fromarray(page)
+    (image.convert("RGB") if rgb else image).save(path)
+
+
+def test_classify_prints_path_digit_probability_per_image(tmp_path: Path) -> None:
+    from engine.samples import load_samples
+
+    samples = load_samples()
+    paths, expected = [], []
+    for n, label in enumerate(range(10)):
+        suffix = ".jpg" if n % 3 == 0 else ".png"
+        path = tmp_path / f"digit{label}{suffix}"
+        write_digit_picture(path, samples.first_of(label), dark_ink=n % 2 == 0, rgb=n % 4 == 1)
+        paths.append(str(path))
+        expected.append(str(label))
+    done = run_main("--classify", *paths, tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [line.split("\t") for line in done.stdout.strip().splitlines()]
+    assert [line[0] for line in lines] == paths
+    assert [line[1] for line in lines] == expected
+    assert all(0.5 < float(line[2]) <= 1.0 for line in lines)
+
+
+def test_classify_reports_unreadable_images_and_goes_on(tmp_path: Path) -> None:
+    from engine.samples import load_samples
+
+    good = tmp_path / "seven.png"
+    write_digit_picture(good, load_samples().first_of(7), dark_ink=True, rgb=False)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG not really")
+    blank = tmp_path / "blank.png"
+    Image.new("L", (50, 50), 255).save(blank)
+    missing = tmp_path / "missing.png"
+    done = run_main(
+        "--classify", str(broken), str(good), str(blank), str(missing), tmp_path=tmp_path
+    )
+    assert done.returncode == 2
+    assert done.stdout.strip().split("\t")[:2] == [str(good), "7"]
+    assert "broken.png" in done.stderr and "blank" in done.stderr and "missing.png" in done.stderr
+    bad_model = tmp_path / "model.onnx"
+    bad_model.write_text("not a model")
+    done = run_main("--classify", str(good), "--model", str(bad_model), tmp_path=tmp_path)
+    assert done.returncode == 2 and "model.onnx" in done.stderr and not done.stdout
