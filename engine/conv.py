@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,6 +64,53 @@ class ConvPlan:
         return padded
 
 
+def _hashable(value: object) -> object:
+    return tuple(_hashable(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+@lru_cache(maxsize=512)
+def _cached_geometry(
+    input_hw: tuple[int, int],
+    kernel_hw: tuple[int, int],
+    stride: object,
+    padding: object,
+    dilation: object,
+) -> tuple[tuple[int, int], tuple[int, int], Padding, tuple[int, int]]:
+    strides = pair(stride, "stride")
+    dilations = pair(dilation, "dilation")
+    pad = resolve_padding(padding, input_hw, kernel_hw, strides, dilations)
+    padded_hw = (input_hw[0] + pad.top + pad.bottom, input_hw[1] + pad.left + pad.right)
+    window_hw = (
+        effective_size(kernel_hw[0], dilations[0]),
+        effective_size(kernel_hw[1], dilations[1]),
+    )
+    check_fits(padded_hw, window_hw, "kernel")
+    out_hw = (
+        output_size(padded_hw[0], window_hw[0], strides[0]),
+        output_size(padded_hw[1], window_hw[1], strides[1]),
+    )
+    return strides, dilations, pad, out_hw
+
+
+def conv_geometry(
+    input_hw: tuple[int, int],
+    kernel_hw: tuple[int, int],
+    stride: object,
+    padding: object,
+    dilation: object,
+) -> tuple[tuple[int, int], tuple[int, int], Padding, tuple[int, int]]:
+    """(strides, dilations, padding, output size) of a convolution, or ValueError.
+
+    Checked once per combination and remembered: animation and the digit lab repeat the same
+    geometry thousands of times, and the checks cost more than a small convolution.
+    """
+    key = (_hashable(stride), _hashable(padding), _hashable(dilation))
+    try:
+        return _cached_geometry(input_hw, kernel_hw, *key)
+    except TypeError:  # something unhashable: let the checks say what is wrong with it
+        return _cached_geometry.__wrapped__(input_hw, kernel_hw, stride, padding, dilation)
+
+
 def plan_conv(
     x: ArrayLike,
     kernel: ArrayLike,
@@ -93,19 +141,12 @@ def plan_conv(
             f"the kernel has {k4.shape[2]} input channel(s) but x has {x3.shape[2]}; "
             "they must be equal (kernel (kh, kw, C, D) for x (H, W, C))"
         )
-    strides = pair(stride, "stride")
-    dilations = pair(dilation, "dilation")
-    kernel_hw = (int(k4.shape[0]), int(k4.shape[1]))
-    pad = resolve_padding(padding, (x3.shape[0], x3.shape[1]), kernel_hw, strides, dilations)
-    padded_hw = (x3.shape[0] + pad.top + pad.bottom, x3.shape[1] + pad.left + pad.right)
-    window_hw = (
-        effective_size(kernel_hw[0], dilations[0]),
-        effective_size(kernel_hw[1], dilations[1]),
-    )
-    check_fits(padded_hw, window_hw, "kernel")
-    out_hw = (
-        output_size(padded_hw[0], window_hw[0], strides[0]),
-        output_size(padded_hw[1], window_hw[1], strides[1]),
+    strides, dilations, pad, out_hw = conv_geometry(
+        (int(x3.shape[0]), int(x3.shape[1])),
+        (int(k4.shape[0]), int(k4.shape[1])),
+        stride,
+        padding,
+        dilation,
     )
     filters = int(k4.shape[3])
     if bias is None:
@@ -125,26 +166,29 @@ def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]
     The columns are ordered (kernel row, kernel column, channel), which is exactly the memory
     order of a Keras kernel, so ``im2col(plan) @ kernel.reshape(-1, D)`` is the convolution.
     With ``ones_column`` a last column of ones is added, so that the bias can ride along in the
-    same matrix product (cheaper than adding it afterwards). Filling one strided slice per
-    kernel cell is much faster than a generic sliding window.
+    same matrix product (cheaper than adding it afterwards). The windows are one strided view
+    of the padded input, copied in a single pass.
     """
     kh, kw = plan.kernel_hw
     oh, ow = plan.out_hw
     sh, sw = plan.stride
     dh, dw = plan.dilation
     c = plan.channels
-    xp = plan.padded_input()
+    xp = np.ascontiguousarray(plan.padded_input())
+    s0, s1, s2 = xp.strides
+    # A view of all windows: (H', W', kh, kw, C). The geometry was checked, so every window
+    # lies inside the padded input.
+    windows = np.ndarray(
+        (oh, ow, kh, kw, c),
+        dtype=xp.dtype,
+        buffer=xp,
+        strides=(s0 * sh, s1 * sw, s0 * dh, s1 * dw, s2),
+    )
     width = kh * kw * c
     matrix = np.empty((oh * ow, width + ones_column), dtype=xp.dtype)
     if ones_column:
         matrix[:, width] = 1
-    cols = matrix[:, :width].reshape(oh, ow, kh, kw, c)  # a view into matrix
-    for i in range(kh):
-        r0 = i * dh
-        rows = slice(r0, r0 + sh * (oh - 1) + 1, sh)
-        for j in range(kw):
-            c0 = j * dw
-            cols[:, :, i, j, :] = xp[rows, c0 : c0 + sw * (ow - 1) + 1 : sw]
+    matrix[:, :width].reshape(oh, ow, kh, kw, c)[...] = windows
     return matrix
 
 
