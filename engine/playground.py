@@ -141,17 +141,6 @@ class PlaygroundSpec:
         x[row, col, channel] = value
         return self.with_changes(input=x)
 
-    def with_input(self, image: ArrayLike) -> PlaygroundSpec:
-        """A new input picture. A 2-D picture fills every channel; channels must match."""
-        x = as_float_array(image, "input").astype(np.float64)
-        if x.ndim == 2:
-            x = np.repeat(x[:, :, None], self.channels, axis=2)
-        if x.ndim != 3 or x.shape[2] != self.channels:
-            raise ValueError(
-                f"the picture has shape {x.shape}; the playground has {self.channels} channel(s)"
-            )
-        return self.with_changes(input=x)
-
     def with_random_input(self, seed: int) -> PlaygroundSpec:
         """Random cells in the style of the current input: 0/1 (or ±1) for whole-number
         inputs, tenths in the same range otherwise."""

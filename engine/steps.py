@@ -85,11 +85,29 @@ class PoolStep:
 StepT = TypeVar("StepT", ConvStep, PoolStep)
 
 
+def _padding_mask(
+    padded_hw: tuple[int, ...], padding: Padding, input_hw: tuple[int, ...]
+) -> NDArray[np.bool_]:
+    """True for the cells of the padded input that are padding."""
+    mask = np.ones(padded_hw[:2], dtype=bool)
+    mask[padding.top : padding.top + input_hw[0], padding.left : padding.left + input_hw[1]] = False
+    return mask
+
+
 class _StepSequence(Sequence[StepT], Generic[StepT]):
     """Common indexing for step sequences: maps x rows x cols, negative indices, slices."""
 
     _maps: int
     _out_hw: tuple[int, int]
+    _padding: Padding
+
+    @property
+    def padding(self) -> Padding:
+        return self._padding
+
+    @property
+    def out_hw(self) -> tuple[int, int]:
+        return self._out_hw
 
     def __len__(self) -> int:
         return self._maps * self._out_hw[0] * self._out_hw[1]
@@ -146,23 +164,14 @@ class ConvSteps(_StepSequence[ConvStep]):
         self._out_hw = plan.out_hw
         self._padded = _frozen(plan.padded_input().astype(np.float64))
         self._kernel = plan.kernel.astype(np.float64)
-        self._is_pad = np.ones(self._padded.shape[:2], dtype=bool)
-        p = plan.padding
-        self._is_pad[p.top : p.top + plan.x.shape[0], p.left : p.left + plan.x.shape[1]] = False
+        self._padding = plan.padding
+        self._is_pad = _padding_mask(self._padded.shape, plan.padding, plan.x.shape)
         self.output = _frozen(run_conv(plan))
 
     @property
     def padded_input(self) -> NDArray[np.floating]:
         """The input with its zero padding, (H + pads, W + pads, C), read-only."""
         return self._padded
-
-    @property
-    def padding(self) -> Padding:
-        return self.plan.padding
-
-    @property
-    def out_hw(self) -> tuple[int, int]:
-        return self.plan.out_hw
 
     def _build(self, index: int, m: int, r: int, c: int) -> ConvStep:
         plan = self.plan
@@ -202,18 +211,9 @@ class PoolSteps(_StepSequence[PoolStep]):
         self._maps = plan.x.shape[2]
         self._out_hw = plan.out_hw
         self._padded = _frozen(padded_for_pool(plan).astype(np.float64))
-        p = plan.padding
-        self._is_pad = np.ones(self._padded.shape[:2], dtype=bool)
-        self._is_pad[p.top : p.top + plan.x.shape[0], p.left : p.left + plan.x.shape[1]] = False
+        self._padding = plan.padding
+        self._is_pad = _padding_mask(self._padded.shape, plan.padding, plan.x.shape)
         self.output = _frozen(run_pool(plan))
-
-    @property
-    def padding(self) -> Padding:
-        return self.plan.padding
-
-    @property
-    def out_hw(self) -> tuple[int, int]:
-        return self.plan.out_hw
 
     def _build(self, index: int, m: int, r: int, c: int) -> PoolStep:
         plan = self.plan

@@ -211,4 +211,4 @@ class InputPanel(Panel):
         self._state.edit("Random input", lambda s: s.with_random_input(seed))
 
     def _clear(self) -> None:
-        self._state.edit("Clear input", lambda s: s.with_input(np.zeros_like(s.input)))
+        self._state.edit("Clear input", lambda s: s.with_picture(np.zeros_like(s.input)))
