@@ -1,0 +1,391 @@
+"""DigitLab: draw a digit, watch the trained CNN classify it live, look inside every layer.
+
+The lab owns the drawing's undo stack and the model; every change of the drawing asks for one
+update, and updates are coalesced (a 0 ms single-shot timer) so that a burst of mouse moves
+costs one preparation (``to_mnist``) and one ONNX Runtime run (``activations``), never a queue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine import ModelError, OnnxModel, PixelRect, load_canvas, to_mnist
+from engine.samples import load_samples
+from gui.digits.canvas_edit import CanvasEdit
+from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
+from gui.digits.display_range import display_ranges
+from gui.digits.draw_panel import DrawPanel
+from gui.digits.hover_text import map_cell_text, pixel_text, unit_text
+from gui.digits.input_panel import InputPanel
+from gui.digits.model_summary import summary_of
+from gui.digits.network_panel import NetworkPanel
+from gui.digits.prediction_panel import PredictionPanel, class_probabilities
+from gui.digits.problem_panel import ProblemPanel
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+    from PySide6.QtGui import QImage, QResizeEvent
+
+    from engine.samples import Samples
+    from gui.digits.canvas_edit import CanvasChange
+    from gui.digits.display_range import DisplayRange
+
+MNIST_SHAPE = (28, 28)
+UNDO_LIMIT = 100
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
+MODEL_FILTER = "ONNX models (*.onnx);;All files (*)"
+INPUT_VIEW_SHARE = 0.27  # of the lab's height, for the 28×28 view
+INPUT_VIEW_MIN, INPUT_VIEW_MAX = 140, 300
+ANSWER_SHARE = 0.3  # of the lab's height, for the answer and its bars
+ANSWER_MIN, ANSWER_MAX = 180, 280
+
+
+class DigitLab(QWidget):
+    """The digit lab page: canvas and input on the left, answer and layers on the right."""
+
+    modelChanged = Signal()
+    """A new model is in use."""
+    animateFilterRequested = Signal(str, int)
+    """The user asked to animate filter k of the first conv layer: (layer name, k)."""
+    statusMessage = Signal(str)
+    """A short message for the status bar."""
+
+    def __init__(self, model_path: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self._model: OnnxModel | None = None
+        self._values: dict[str, NDArray[np.float32]] = {}
+        self._prepared = _read_only(np.zeros(MNIST_SHAPE, dtype=np.float32))
+        self._prediction: tuple[str, float] | None = None
+        self._next_sample: dict[int, int] = {}
+        self._hovered: tuple[str, int, int, int] | None = None
+        self._samples, samples_problem = _gallery()
+
+        self.draw = DrawPanel(self._samples, self.undo_stack)
+        self.canvas = self.draw.canvas
+        self.input = InputPanel()
+        self.prediction_panel = PredictionPanel()
+        self.network = NetworkPanel()
+        self.problem = ProblemPanel()
+        self._build_layout()
+        self._connect()
+        self.setFocusProxy(self.canvas)
+
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(0)
+        self._update_timer.timeout.connect(self._update_now)
+        for key in (Qt.Key.Key_Escape, Qt.Key.Key_Delete):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.clear)
+
+        try:
+            model, ranges = self._open_model(model_path)
+        except Exception as exc:  # whatever a model file does, the lab must come up
+            self._show_problem(_problem_text(exc))
+        else:
+            self._use_model(model, ranges)
+        self._update_now()
+        if samples_problem:
+            self.statusMessage.emit(samples_problem)
+
+    # ----- building ------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.setSpacing(8)
+        left_column.addWidget(self.draw, 1)
+        left_column.addWidget(self.input)
+        self._results_page = results = QWidget()
+        right_column = QVBoxLayout(results)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.setSpacing(8)
+        right_column.addWidget(self.prediction_panel, 1)
+        right_column.addWidget(self.network, 3)
+        self.results = QStackedWidget()
+        self.results.addWidget(results)
+        self.results.addWidget(self.problem)
+        self.columns = QSplitter(Qt.Orientation.Horizontal)
+        self.columns.setObjectName("digitLabColumns")
+        self.columns.setChildrenCollapsible(False)
+        self.columns.addWidget(left)
+        self.columns.addWidget(self.results)
+        self.columns.setStretchFactor(0, 2)
+        self.columns.setStretchFactor(1, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.addWidget(self.columns)
+
+    def _connect(self) -> None:
+        self.canvas.inkChanged.connect(self._schedule_update)
+        self.canvas.strokeFinished.connect(self._stroke_finished)
+        self.draw.clear_button.clicked.connect(self.clear)
+        self.draw.open_button.clicked.connect(lambda: self.open_image())
+        self.draw.gallery.sampleChosen.connect(self._sample_clicked)
+        self.network.cellHovered.connect(self._cell_hovered)
+        self.network.hoverLeft.connect(self._hover_left)
+        self.network.animateRequested.connect(self._animate)
+        self.input.view.pixelHovered.connect(self._pixel_hovered)
+        self.input.view.hoverLeft.connect(self._hover_left)
+        self.problem.open_button.clicked.connect(self._choose_model)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The network's input and the answer get about a quarter of the height each, so the
+        canvas and the layers keep most of a small screen."""
+        super().resizeEvent(event)
+        share = round(self.height() * INPUT_VIEW_SHARE)
+        self.input.view.set_max_height(max(INPUT_VIEW_MIN, min(INPUT_VIEW_MAX, share)))
+        share = max(ANSWER_MIN, min(ANSWER_MAX, round(self.height() * ANSWER_SHARE)))
+        needed = self.prediction_panel.minimumSizeHint().height()  # the big answer, unclipped
+        self.prediction_panel.setMaximumHeight(max(needed, share))
+
+    # ----- the public interface ------------------------------------------------------------
+    @property
+    def model(self) -> OnnxModel | None:
+        """The model in use (None if none could be loaded)."""
+        return self._model
+
+    @property
+    def prepared_image(self) -> NDArray[np.float32]:
+        """The network's current (28, 28) float32 input; zeros when nothing is drawn."""
+        self._flush()
+        return self._prepared
+
+    @property
+    def prediction(self) -> tuple[str, float] | None:
+        """(class label, probability) of the top class, None when the canvas is empty."""
+        self._flush()
+        return self._prediction
+
+    def model_summary(self) -> str:
+        """For the status bar: name, input shape and test accuracy of the model."""
+        if self._model is None:
+            return "No model loaded"
+        return summary_of(self._model)
+
+    def load_model(self, path: str) -> bool:
+        """Use the model at ``path``; a bad one is refused with a dialog, the old one stays."""
+        try:
+            model, ranges = self._open_model(path)
+        except Exception as exc:  # a user's file may fail in any way; the old model stays
+            keep = (
+                f"The digit lab keeps using {self._model.name}."
+                if self._model is not None
+                else "The digit lab still has no model."
+            )
+            QMessageBox.warning(self, "Cannot use this model", f"{_problem_text(exc)}\n\n{keep}")
+            return False
+        self._use_model(model, ranges)
+        self._update_now()
+        self.modelChanged.emit()
+        self.statusMessage.emit(f"Model: {self.model_summary()}")
+        return True
+
+    def open_image(self, path: str | None = None) -> bool:
+        """Put a PNG or JPEG of a digit (light or dark background) on the canvas."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open a picture of a digit", "", IMAGE_FILTER
+            )
+            if not path:
+                return False
+        try:
+            ink = load_canvas(path)
+        except ValueError as exc:
+            QMessageBox.warning(
+                self, "Cannot open the picture", f"{exc}\n\nThe drawing stays as it was."
+            )
+            return False
+        self._put_picture(picture_of(ink), f"Open {Path(path).name}")
+        if self._prediction is None:
+            self.statusMessage.emit(f"{Path(path).name}: no digit found (no contrast)")
+        else:
+            self.statusMessage.emit(f"Opened {Path(path).name}")
+        return True
+
+    def load_sample(self, label: int, index: int = 0) -> bool:
+        """Put sample ``index`` of digit ``label`` from the gallery on the canvas, scaled up."""
+        if self._samples is None:
+            self.statusMessage.emit("The sample gallery could not be read")
+            return False
+        matches = self._samples.of_class(label)
+        if not 0 <= index < len(matches):
+            self.statusMessage.emit(f"The gallery has {len(matches)} samples of {label}")
+            return False
+        self._put_picture(picture_of(matches[index]), f"Sample {label}")
+        self._next_sample[label] = (index + 1) % len(matches)
+        self.statusMessage.emit(
+            f"Sample {index + 1} of {len(matches)} of the digit {label} (MNIST test set)"
+        )
+        return True
+
+    def clear(self) -> None:
+        """Empty the canvas (undoable)."""
+        if not self.canvas.ink().any():
+            return
+        self._push(self.canvas.replace(blank_paper()), "Clear")
+        self._update_now()
+        self.statusMessage.emit("Cleared the drawing")
+
+    # ----- models --------------------------------------------------------------------------
+    def _open_model(self, path: str | None) -> tuple[OnnxModel, dict[str, DisplayRange]]:
+        """Load a model and run it on the sample digits (for its views' value ranges)."""
+        model = OnnxModel(path)
+        _check_input(model)
+        samples = [] if self._samples is None else _one_per_class(self._samples)
+        return model, display_ranges(model, samples)
+
+    def _use_model(self, model: OnnxModel, ranges: dict[str, DisplayRange]) -> None:
+        self._model = model
+        self._values = {}
+        self._hovered = None
+        self.network.set_model(model, ranges)
+        self.prediction_panel.set_labels(model.class_labels)
+        self.results.setCurrentWidget(self._results_page)
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.show_text(text)
+        self.results.setCurrentWidget(self.problem)
+        self.statusMessage.emit("No model: the digit lab cannot classify")
+
+    def _choose_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an ONNX model", "", MODEL_FILTER)
+        if path:
+            self.load_model(path)
+
+    # ----- the drawing ---------------------------------------------------------------------
+    def _push(self, change: CanvasChange, text: str) -> None:
+        self.undo_stack.push(CanvasEdit(self.canvas, change, text))
+
+    def _stroke_finished(self, change: CanvasChange) -> None:
+        self._push(change, "Stroke")
+
+    def _put_picture(self, picture: QImage, text: str) -> None:
+        self._push(self.canvas.replace(fitted_on_paper(picture)), text)
+        self._update_now()
+
+    def _sample_clicked(self, label: int) -> None:
+        self.load_sample(label, self._next_sample.get(label, 0))
+
+    # ----- updating ------------------------------------------------------------------------
+    def _schedule_update(self) -> None:
+        if not self._update_timer.isActive():
+            self._update_timer.start()
+
+    def _flush(self) -> None:
+        if self._update_timer.isActive():
+            self._update_now()
+
+    def _update_now(self) -> None:
+        """Prepare the drawing, run the model once, show every result."""
+        self._update_timer.stop()
+        prepared = _read_only(to_mnist(self.canvas.ink()))
+        self._prepared = prepared
+        self.input.view.show_image(prepared)
+        empty = not prepared.any()
+        self.canvas.set_hint("Draw a digit here" if empty else "")
+        self._prediction = None
+        if self._model is None:
+            return
+        if empty:
+            self._values = {}
+            self.prediction_panel.show_empty()
+            self.network.clear_values()
+            return
+        try:
+            records = self._model.activations(prepared)
+        except Exception as exc:  # a user's model may fail at run time; say so, do not crash
+            self.prediction_panel.show_problem(f"The model failed on this input: {exc}")
+            return
+        self._values = {record.name: record.array for record in records}
+        self._prediction = self.prediction_panel.show_probabilities(class_probabilities(records))
+        self.network.show_activations(records)
+        if self._hovered is not None:  # the value under the mouse changed too
+            self._cell_hovered(*self._hovered)
+
+    # ----- hovering, the playground bridge -------------------------------------------------
+    def _cell_hovered(self, layer: str, k: int, row: int, col: int) -> None:
+        if self._model is None or layer not in self.network.rows:
+            return
+        self._hovered = (layer, k, row, col)
+        values = self._values.get(layer)
+        if row >= 0:
+            try:
+                field: PixelRect | None = self._model.receptive_field(layer, row, col)
+            except ValueError:  # a layer the engine cannot trace back: no rectangle
+                field = None
+            value = None if values is None else float(values[row, col, k])
+            count = self.network.rows[layer].info.output_shape[2]
+            text = map_cell_text(layer, k, count, row, col, value, field)
+        else:
+            h, w, _ = self._model.input_shape
+            field = PixelRect(0, h, 0, w)
+            value = None if values is None else float(values.reshape(-1)[k])
+            count = int(np.prod(self.network.rows[layer].info.output_shape))
+            labels = self._model.class_labels
+            is_class = layer in self.network.class_layers and len(labels) == count
+            text = unit_text(layer, k, count, value, labels[k] if is_class else None)
+        self.input.view.show_field(field)
+        self.input.show_info(text)
+
+    def _pixel_hovered(self, row: int, col: int) -> None:
+        self.input.view.show_field(None)
+        self.input.show_info(pixel_text(row, col, float(self._prepared[row, col])))
+
+    def _hover_left(self) -> None:
+        self._hovered = None
+        self.input.view.show_field(None)
+        self.input.show_info(None)
+
+    def _animate(self, layer: str, k: int) -> None:
+        self.animateFilterRequested.emit(layer, k)
+        self.statusMessage.emit(f"Animating filter {k + 1} of {layer} in the Playground")
+
+
+def _check_input(model: OnnxModel) -> None:
+    """The lab draws 28×28 digits: refuse a model that takes another size."""
+    h, w, c = model.input_shape
+    if (h, w) != MNIST_SHAPE:
+        raise ModelError(
+            f"{model.path}: this model takes {h}×{w}×{c} images, but the digit lab draws "
+            "28×28 digits (MNIST's size); expected a model with a 28×28 input"
+        )
+
+
+def _problem_text(exc: Exception) -> str:
+    """The engine's messages name the file and the problem; anything else gets its type."""
+    if isinstance(exc, (ModelError, ValueError, OSError)):
+        return str(exc)
+    return f"the model could not be used ({type(exc).__name__}: {exc})"
+
+
+def _gallery() -> tuple[Samples | None, str]:
+    try:
+        return load_samples(), ""
+    except ValueError as exc:
+        return None, f"No sample gallery: {exc}"
+
+
+def _one_per_class(samples: Samples) -> list[NDArray[np.float32]]:
+    return [samples.first_of(label) for label in sorted(set(samples.labels.tolist()))]
+
+
+def _read_only(array: NDArray[np.float32]) -> NDArray[np.float32]:
+    array.flags.writeable = False
+    return array

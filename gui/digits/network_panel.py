@@ -1,0 +1,182 @@
+"""NetworkPanel: "Inside the network", every layer of the model in order, updated live.
+
+The rows are built from the model (``layers()``), never from known layer names, so a user's
+own model shows its own layers. Hovering a cell reports it (for its receptive field); a click
+on a map of the first convolution picks that filter for the playground's animation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.digits.display_range import range_for
+from gui.digits.feature_mosaic import FeatureMosaic
+from gui.digits.layer_roles import class_layers, filter_layers
+from gui.digits.layer_row import LayerPicture, LayerRow
+from gui.widgets import Panel, caption_label
+
+if TYPE_CHECKING:
+    from engine import Activation, OnnxModel
+    from gui.digits.display_range import DisplayRange
+
+HOVER_HINT = "Hover a value: its input pixels light up on the left."
+NO_FILTER_HINT = "Click a map of {conv} to pick its filter."
+
+
+class NetworkPanel(Panel):
+    """A scrolling column of LayerRows, one per layer, and the "Animate this filter" button."""
+
+    cellHovered = Signal(str, int, int, int)
+    """The mouse is over (layer, map or unit, row, col); row and col are −1 for a vector."""
+    hoverLeft = Signal()
+    """The mouse left the layer it was over."""
+    filterChosen = Signal(str, int)
+    """The user picked filter k of the first convolution: (conv layer name, k)."""
+    animateRequested = Signal(str, int)
+    """The user asked to animate filter k of the first convolution: (conv layer name, k)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Inside the network", parent)
+        self.rows: dict[str, LayerRow] = {}
+        self.class_layers: frozenset[str] = frozenset()
+        self._filter_layers: dict[str, str] = {}
+        self._chosen: tuple[str, int] | None = None
+        self.animate_button = QPushButton("▶  Animate this filter")
+        self.animate_button.setEnabled(False)
+        self.animate_button.clicked.connect(self._animate_chosen)
+        self.choice = caption_label(size=10, colour="#222831")
+        header = QHBoxLayout()
+        header.addWidget(self.choice, 1)
+        header.addWidget(self.animate_button)
+        self.body.addLayout(header)
+        self._container = QWidget()
+        self._container.setObjectName("layerColumn")
+        self._container.setStyleSheet("QWidget#layerColumn { background: #ffffff; }")
+        self._column = QVBoxLayout(self._container)
+        self._column.setContentsMargins(0, 0, 8, 0)
+        self._column.setSpacing(2)
+        self._column.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self._container)
+        self.body.addWidget(self.scroll_area, 1)
+
+    # ----- the model -----------------------------------------------------------------------
+    def set_model(self, model: OnnxModel, ranges: dict[str, DisplayRange]) -> None:
+        """Build one row per layer of ``model`` (the old rows go)."""
+        for row in self.rows.values():
+            self._column.removeWidget(row)
+            row.hide()
+            row.deleteLater()
+        self.rows = {}
+        layers = model.layers()
+        self._filter_layers = filter_layers(layers)
+        self._chosen = None
+        self.class_layers = class_layers(layers, len(model.class_labels))
+        for info in layers:
+            labels = model.class_labels if info.name in self.class_layers else ()
+            row = LayerRow(info, model, range_for(ranges, info.name), labels)
+            self._connect(row)
+            self._column.insertWidget(self._column.count() - 1, row)
+            self.rows[info.name] = row
+        self.title.setText(f"Inside the network: {model.name}, {len(layers)} layers")
+        self._show_choice()
+
+    def _connect(self, row: LayerRow) -> None:
+        name = row.info.name
+        picture = row.picture
+        if isinstance(picture, FeatureMosaic):
+            picture.cellHovered.connect(lambda k, r, c, n=name: self.cellHovered.emit(n, k, r, c))
+            picture.mapClicked.connect(lambda k, button, n=name: self._map_clicked(n, k, button))
+        else:
+            picture.unitHovered.connect(lambda i, n=name: self.cellHovered.emit(n, i, -1, -1))
+        picture.hoverLeft.connect(self.hoverLeft)
+
+    # ----- values --------------------------------------------------------------------------
+    def show_activations(self, records: list[Activation]) -> None:
+        """Every layer's values (records as ``OnnxModel.activations`` returns them)."""
+        for record in records:
+            row = self.rows.get(record.name)
+            if row is not None:
+                row.show_values(record.array)
+
+    def clear_values(self) -> None:
+        for row in self.rows.values():
+            row.clear_values()
+
+    def picture(self, layer: str) -> LayerPicture:
+        """The view of one layer (a FeatureMosaic, VectorBars or VectorStrip)."""
+        return self.rows[layer].picture
+
+    # ----- choosing a filter ---------------------------------------------------------------
+    @property
+    def chosen_filter(self) -> tuple[str, int] | None:
+        """(first conv layer name, filter index) picked by the user, or None."""
+        return self._chosen
+
+    def choose_filter(self, layer: str, k: int) -> bool:
+        """Pick filter k via a map of ``layer``; False if that layer's maps are not filters."""
+        conv = self._filter_layers.get(layer)
+        if conv is None:
+            return False
+        self._chosen = (conv, k)
+        for name, row in self.rows.items():
+            if isinstance(row.picture, FeatureMosaic):
+                row.picture.select_map(k if self._filter_layers.get(name) == conv else None)
+        self._show_choice()
+        self.filterChosen.emit(conv, k)
+        return True
+
+    def _map_clicked(self, layer: str, k: int, button: object) -> None:
+        if not self.choose_filter(layer, k):
+            return
+        if button == Qt.MouseButton.RightButton:
+            self._offer_animation(QCursor.pos())
+
+    def _offer_animation(self, at: QPoint) -> None:
+        if self._chosen is None:
+            return
+        menu = QMenu(self)
+        action = QAction(self.animate_button.text().strip("▶ "), menu)
+        action.triggered.connect(self._animate_chosen)
+        menu.addAction(action)
+        menu.popup(at)
+
+    def _show_choice(self) -> None:
+        conv = next(iter(self._filter_layers.values()), None)
+        if self._chosen is None:
+            pick = f" {NO_FILTER_HINT.format(conv=conv)}" if conv else ""
+            self.choice.setText(HOVER_HINT + pick)
+            self.animate_button.setText("▶  Animate this filter")
+            self.animate_button.setEnabled(False)
+            self.animate_button.setVisible(conv is not None)
+            self.animate_button.setToolTip(
+                NO_FILTER_HINT.format(conv=conv) if conv else "This model has no convolution"
+            )
+            return
+        name, k = self._chosen
+        self.choice.setText(f"{HOVER_HINT} Picked: filter {k + 1} of {name}.")
+        self.animate_button.setText(f"▶  Animate filter {k + 1} in the Playground")
+        self.animate_button.setToolTip(
+            f"Watch filter {k + 1} of {name} slide over an input, step by step, in the Playground"
+        )
+        self.animate_button.setEnabled(True)
+        self.animate_button.setVisible(True)
+
+    def _animate_chosen(self) -> None:
+        if self._chosen is not None:
+            self.animateRequested.emit(*self._chosen)

@@ -1,0 +1,95 @@
+"""PreparedView: the 28×28 image the network is given, with a receptive field drawn on it."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from gui.colours import WINDOW
+from gui.digits.layer_view import LayerView, outline_item
+from gui.digits.lookup_tables import ink_lut
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+    from PySide6.QtWidgets import QWidget
+
+    from engine import PixelRect
+
+GRID = QColor(120, 130, 145, 45)
+FIELD_FILL = QColor(255, 170, 0, 40)
+MAX_HEIGHT = 280
+
+
+class PreparedView(LayerView):
+    """The network's input, one cell per number, dark ink on white like the canvas."""
+
+    pixelHovered = Signal(int, int)
+    """The mouse is over input pixel (row, col)."""
+    hoverLeft = Signal()
+    """The mouse left the image."""
+
+    def __init__(self, shape: tuple[int, int] = (28, 28), parent: QWidget | None = None) -> None:
+        super().__init__(
+            aspect=shape[0] / shape[1], min_height=120, max_height=MAX_HEIGHT, parent=parent
+        )
+        self.shape = shape
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item.setLookupTable(ink_lut())
+        self.image_item.setLevels((0.0, 1.0))
+        self.view_box.addItem(self.image_item)
+        self.view_box.addItem(_pixel_grid(shape))
+        self.field = outline_item(WINDOW, 3)
+        self.field.setBrush(FIELD_FILL)
+        self.view_box.addItem(self.field)
+        self.show_image(np.zeros(shape, dtype=np.float32))
+        self.set_data_range(0, shape[1], 0, shape[0])
+        self.pointerMoved.connect(self._pointer_moved)
+        self.pointerLeft.connect(self.hoverLeft)
+
+    def show_image(self, image: NDArray[np.float32]) -> None:
+        self.image_item.setImage(image, autoLevels=False)
+
+    def show_field(self, rect: PixelRect | None) -> None:
+        """Outline the input pixels rect (row0:row1, col0:col1); None hides it."""
+        if rect is None or rect.height <= 0 or rect.width <= 0:
+            self.field.setVisible(False)
+            return
+        self.field.setRect(QRectF(rect.col0, rect.row0, rect.width, rect.height))
+        self.field.setVisible(True)
+
+    @property
+    def field_rect(self) -> QRectF | None:
+        """The receptive field shown (x = column, y = row), or None."""
+        return self.field.rect() if self.field.isVisible() else None
+
+    def _pointer_moved(self, point: QPointF) -> None:
+        col, row = math.floor(point.x()), math.floor(point.y())
+        if 0 <= row < self.shape[0] and 0 <= col < self.shape[1]:
+            self.pixelHovered.emit(row, col)
+        else:
+            self.hoverLeft.emit()
+
+
+def _pixel_grid(shape: tuple[int, int]) -> QGraphicsPathItem:
+    """Faint lines between the pixels: the input is a grid of numbers."""
+    rows, cols = shape
+    path = QPainterPath()
+    for r in range(1, rows):
+        path.moveTo(0, r)
+        path.lineTo(cols, r)
+    for c in range(1, cols):
+        path.moveTo(c, 0)
+        path.lineTo(c, rows)
+    item = QGraphicsPathItem(path)
+    pen = QPen(GRID, 1)
+    pen.setCosmetic(True)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    item.setPen(pen)
+    item.setZValue(5)
+    return item
