@@ -73,6 +73,25 @@ def classify(paths: list[str], model_path: str | None) -> int:
     return status
 
 
+def check_files(model: str | None, image: str | None) -> str:
+    """What is wrong with --model or --image, in words ("" when both are usable)."""
+    if model is not None:
+        from engine.onnx_model import ModelError, OnnxModel
+
+        try:
+            OnnxModel(model)
+        except (FileNotFoundError, ModelError) as exc:
+            return str(exc)
+    if image is not None:
+        from engine.image_files import load_canvas
+
+        try:
+            load_canvas(image)
+        except ValueError as exc:
+            return str(exc)
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.list_lessons:
@@ -90,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"cnn-visualizer: {exc}", file=sys.stderr)
             return 2
+    problem = check_files(args.model, args.image)
+    if problem:
+        print(f"cnn-visualizer: {problem}", file=sys.stderr)
+        return 2
     from gui.app import LaunchOptions, run
 
     return run(

@@ -43,16 +43,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def build_window(options: LaunchOptions) -> MainWindow:
     """The main window with everything the options ask for applied (errors → ValueError)."""
     from engine.lessons import lesson
-    from gui.digits.placeholder import DigitLabPlaceholder
+    from gui.digits.lab import DigitLab
     from gui.main_window import DIGITS_TAB, PLAYGROUND_TAB, MainWindow
 
-    window = MainWindow(DigitLabPlaceholder())
+    window = MainWindow(DigitLab(options.model))
+    if options.image is not None and not window.digit_lab.open_image(options.image):
+        window.close()
+        raise ValueError(f"cannot open the image {options.image}")
     if options.lesson is not None:
         window.load_lesson(lesson(options.lesson))
     if options.step is not None:
         window.playground.state.set_position(options.step)
     if options.tab is not None:
         window.tabs.setCurrentIndex(DIGITS_TAB if options.tab == "digits" else PLAYGROUND_TAB)
+    elif options.image is not None:
+        window.tabs.setCurrentIndex(DIGITS_TAB)
     return window
 
 

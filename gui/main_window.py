@@ -12,18 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTabWidget,
     QToolBar,
     QWidget,
 )
 
+from engine.filter_replay import replay_filter
 from engine.lesson_file import LessonFileError, load_lesson, save_lesson
 from engine.lessons import all_lessons, lesson
 from gui.export import export_gif, export_png
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from engine.lessons import Lesson
+    from gui.digits.lab import DigitLab
 
 TITLE = "CNN Visualizer"
 LESSON_FILTER = "CNN Visualizer lessons (*.json);;All files (*)"
@@ -45,7 +48,7 @@ PLAYGROUND_TAB, DIGITS_TAB = 0, 1
 class MainWindow(QMainWindow):
     """The application window."""
 
-    def __init__(self, digit_lab: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, digit_lab: DigitLab, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setMinimumSize(1100, 700)
@@ -62,6 +65,10 @@ class MainWindow(QMainWindow):
         self._create_menus()
         self._create_toolbar()
         self.tabs.currentChanged.connect(self._tab_changed)
+        digit_lab.modelChanged.connect(self._model_changed)
+        digit_lab.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        digit_lab.animateFilterRequested.connect(self.animate_filter)
+        self._model_changed()
         self.playground.state.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.playground.state.lessonChanged.connect(self._lesson_changed)
         self.playground.state.undo_stack.cleanChanged.connect(self._update_title)
@@ -105,10 +112,24 @@ class MainWindow(QMainWindow):
             "Save the playground's animation as an animated GIF",
         )  # fmt: skip
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.undo_action = state.undo_stack.createUndoAction(self, "&Undo")
+        # One Undo/Redo for both modes: the playground's edits or the digit lab's strokes,
+        # whichever tab is showing.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(state.undo_stack)
+        self.undo_group.addStack(self.digit_lab.undo_stack)
+        self.undo_group.setActiveStack(state.undo_stack)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = state.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.open_image_action = self._action(
+            "Open &Image…", self.open_image, "Ctrl+I",
+            "Use a PNG or JPEG of a digit (light or dark background) as the input",
+        )  # fmt: skip
+        self.open_model_action = self._action(
+            "Open &Model…", self.open_model, "Ctrl+M",
+            "Use another ONNX image classifier in the digit lab",
+        )  # fmt: skip
         self.play_action = self._action("&Play / Pause", player.toggle, "Space")
         self.forward_action = self._action("Step &Forward", lambda: state.step(1), "Right")
         self.back_action = self._action("Step &Back", lambda: state.step(-1), "Left")
@@ -139,6 +160,9 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self.file_menu.addAction(self.open_lesson_action)
         self.file_menu.addAction(self.save_lesson_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.open_image_action)
+        self.file_menu.addAction(self.open_model_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_png_action)
         self.file_menu.addAction(self.export_gif_action)
@@ -176,8 +200,8 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.lesson_picker)
         toolbar.addSeparator()
         for action in (
-            self.open_lesson_action, self.save_lesson_action, self.undo_action, self.redo_action,
-            self.export_png_action,
+            self.open_lesson_action, self.save_lesson_action, self.open_image_action,
+            self.undo_action, self.redo_action, self.export_png_action,
         ):  # fmt: skip
             toolbar.addAction(action)
         self.addToolBar(toolbar)
@@ -300,8 +324,49 @@ class MainWindow(QMainWindow):
         return frames > 0
 
     # ----- mode switching, help ------------------------------------------------------------
+    def open_image(self, path: str | None = None) -> bool:
+        """An image file as the input of the mode on show."""
+        if self.tabs.currentIndex() == DIGITS_TAB:
+            return bool(self.digit_lab.open_image(path))
+        return self.playground.open_image(path)
+
+    def open_model(self, path: str | None = None) -> bool:
+        """Another ONNX classifier for the digit lab (a bad one keeps the current model)."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open Model", "", "ONNX models (*.onnx);;All files (*)"
+            )
+            if not path:
+                return False
+        self.tabs.setCurrentIndex(DIGITS_TAB)
+        return bool(self.digit_lab.load_model(path))
+
+    def _model_changed(self) -> None:
+        self.status_model.setText(self.digit_lab.model_summary())
+
+    def animate_filter(self, layer: str, filter_index: int) -> bool:
+        """Put a learned first-layer filter and the digit the network saw into the playground."""
+        model = self.digit_lab.model
+        if model is None:
+            return False
+        try:
+            replay = replay_filter(model, layer, filter_index, self.digit_lab.prepared_image)
+        except ValueError as exc:
+            QMessageBox.warning(self, "Cannot animate this filter", str(exc))
+            return False
+        if not self.confirm_discard():
+            return False
+        self.playground.player.pause()
+        self.playground.state.load_replay(replay)
+        self.tabs.setCurrentIndex(PLAYGROUND_TAB)
+        self.statusBar().showMessage(self.playground.state.replay_comparison(), 10000)
+        return True
+
     def _tab_changed(self, index: int) -> None:
         playground = index == PLAYGROUND_TAB
+        self.undo_group.setActiveStack(
+            self.playground.state.undo_stack if playground else self.digit_lab.undo_stack
+        )
         for action in (*self.step_actions, self.export_gif_action):
             action.setEnabled(playground)
         if not playground:
@@ -338,7 +403,7 @@ class MainWindow(QMainWindow):
         if isinstance(window_state, QByteArray):
             self.restoreState(window_state)
         self.playground.default_sizes(self.width(), self.height())
-        for splitter in (self.playground.columns, self.playground.rows):
+        for splitter in self._splitters():
             saved = settings.value(f"splitters/{splitter.objectName()}")
             if isinstance(saved, QByteArray):
                 splitter.restoreState(saved)
@@ -353,12 +418,18 @@ class MainWindow(QMainWindow):
         tab = settings.value("window/tab", PLAYGROUND_TAB)
         self.tabs.setCurrentIndex(DIGITS_TAB if str(tab) == str(DIGITS_TAB) else PLAYGROUND_TAB)
 
+    def _splitters(self) -> list[QSplitter]:
+        """The resizable panels whose sizes are remembered."""
+        found = [self.playground.columns, self.playground.rows]
+        found += [s for s in self.digit_lab.findChildren(QSplitter) if s.objectName()]
+        return found
+
     def save_settings(self) -> None:
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/tab", self.tabs.currentIndex())
-        for splitter in (self.playground.columns, self.playground.rows):
+        for splitter in self._splitters():
             settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
         settings.setValue("playground/speed", self.playground.steps.speed.value())
         lesson_id = self.playground.state.context.id
