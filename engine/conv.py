@@ -175,7 +175,22 @@ def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]
     dh, dw = plan.dilation
     c = plan.channels
     xp = np.ascontiguousarray(plan.padded_input())
+    width = kh * kw * c
     s0, s1, s2 = xp.strides
+    if c == 1:
+        # One row per kernel cell, each a shifted copy of the input, handed out transposed
+        # (a view): the copy runs along the input's rows instead of scattering single values.
+        rows = np.empty((width + ones_column, oh, ow), dtype=xp.dtype)
+        if ones_column:
+            rows[width] = 1
+        shifted = np.ndarray(
+            (kh, kw, oh, ow),
+            dtype=xp.dtype,
+            buffer=xp,
+            strides=(s0 * dh, s1 * dw, s0 * sh, s1 * sw),
+        )
+        rows[:width].reshape(kh, kw, oh, ow)[...] = shifted
+        return rows.reshape(width + ones_column, oh * ow).T
     # A view of all windows: (H', W', kh, kw, C). The geometry was checked, so every window
     # lies inside the padded input.
     windows = np.ndarray(
@@ -184,7 +199,6 @@ def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]
         buffer=xp,
         strides=(s0 * sh, s1 * sw, s0 * dh, s1 * dw, s2),
     )
-    width = kh * kw * c
     matrix = np.empty((oh * ow, width + ones_column), dtype=xp.dtype)
     if ones_column:
         matrix[:, width] = 1
