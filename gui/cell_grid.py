@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.arithmetic_text import format_number
@@ -177,10 +177,17 @@ class CellGrid(QWidget):
         rows, cols = self.rows, self.cols
         colours = self._scale.rgb(self._values)
         pad = self._padding if self._padding is not None else np.zeros((rows, cols), bool)
-        show_text = cell >= MIN_CELL_FOR_TEXT
-        if show_text:
+        texts = self._cell_texts() if cell >= MIN_CELL_FOR_TEXT else None
+        if texts is not None:
             font = QFont(self.font())
-            font.setPixelSize(max(9, int(cell * 0.36)))
+            size = max(9, int(cell * 0.36))
+            font.setPixelSize(size)
+            widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
+            if widest > cell * 0.9:  # long numbers: a smaller font, or none if unreadable
+                size = int(size * cell * 0.9 / widest)
+                font.setPixelSize(max(size, 1))
+            if size < 8:
+                texts = None
             painter.setFont(font)
             luminance = colours @ np.array([0.299, 0.587, 0.114])
             dark_text = luminance > 150
@@ -191,16 +198,12 @@ class CellGrid(QWidget):
                 rgb = colours[r, c]
                 fill = PADDING_FILL if is_pad else QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
                 painter.fillRect(rect, fill)
-                if show_text:
-                    value = float(self._values[r, c])
-                    text = format_number(value, self._decimals, truncate=self._truncate)
-                    if len(text) > 5:
-                        text = format_number(value, 1)
+                if texts is not None:
                     if is_pad:
                         painter.setPen(PADDING_TEXT)
                     else:
                         painter.setPen(DARK_TEXT if dark_text[r, c] else LIGHT_TEXT)
-                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, texts[r][c])
         if cell >= 6:
             painter.setPen(QPen(GRID_LINE, 1))
             right, bottom = x0 + cell * cols, y0 + cell * rows
@@ -214,6 +217,17 @@ class CellGrid(QWidget):
             self._outline_real_cells(painter, self._padding)
         painter.end()
         return pixmap
+
+    def _cell_texts(self) -> list[list[str]]:
+        """Each cell's number as shown: the lesson's decimals, one decimal for long ones."""
+        texts = []
+        for row in self._values.tolist():
+            line = []
+            for value in row:
+                text = format_number(value, self._decimals, truncate=self._truncate)
+                line.append(format_number(value, 1) if len(text) > 5 else text)
+            texts.append(line)
+        return texts
 
     def _outline_real_cells(self, painter: QPainter, pad: np.ndarray) -> None:
         """A dark frame around the real input, so padding reads as 'added around it'."""

@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self.playground.player.pause()
         self.playground.state.load_lesson(item)
         self.tabs.setCurrentIndex(PLAYGROUND_TAB)
+        self.playground.steps.scrubber.setFocus()
         return True
 
     def _lesson_changed(self) -> None:
@@ -359,11 +360,16 @@ class MainWindow(QMainWindow):
         self.playground.player.pause()
         self.playground.state.load_replay(replay)
         self.tabs.setCurrentIndex(PLAYGROUND_TAB)
+        self.playground.steps.scrubber.setFocus()
         self.statusBar().showMessage(self.playground.state.replay_comparison(), 10000)
         return True
 
     def _tab_changed(self, index: int) -> None:
         playground = index == PLAYGROUND_TAB
+        if playground:
+            # Keyboard focus on the scrubber: it leaves Space, Left, Right, Home and End to
+            # the step actions (a spin box would take them as typing).
+            self.playground.steps.scrubber.setFocus()
         self.undo_group.setActiveStack(
             self.playground.state.undo_stack if playground else self.digit_lab.undo_stack
         )
@@ -420,7 +426,7 @@ class MainWindow(QMainWindow):
 
     def _splitters(self) -> list[QSplitter]:
         """The resizable panels whose sizes are remembered."""
-        found = [self.playground.columns, self.playground.rows]
+        found = [self.playground.columns, self.playground.bottom, self.playground.rows]
         found += [s for s in self.digit_lab.findChildren(QSplitter) if s.objectName()]
         return found
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 STAGES = (CONV, RELU, POOL)
+MAX_CELL = 48
 
 
 class FeatureMapPanel(Panel):
@@ -50,7 +51,7 @@ class FeatureMapPanel(Panel):
     def _grid(self, stage: str, d: int) -> CellGrid:
         key = (stage, d)
         if key not in self._grids:
-            grid = CellGrid(max_cell=48)
+            grid = CellGrid(max_cell=MAX_CELL)
             grid.setMinimumSize(70, 70)
             self._grids[key] = grid
             self._layout.addWidget(grid, 1 + d, 1 + STAGES.index(stage))
@@ -74,15 +75,15 @@ class FeatureMapPanel(Panel):
         }
         divisor = f" ÷ {spec.divisor:g}" if spec.divisor != 1 else ""
         h, w, d_count = result.feature_maps.shape
-        self._headers[CONV].setText(f"Convolution{divisor}  ({h}×{w} each)")
-        self._headers[RELU].setText("ReLU  max(0, x)")
+        self._headers[CONV].setText(f"Convolution{divisor}\n{h}×{w}")
+        self._headers[RELU].setText("ReLU\nmax(0, x)")
         if spec.pool is not None and result.pooled is not None:
             p = spec.pool
             mode = "Max" if p.mode == "max" else "Average"
             ph, pw = result.pooled.shape[:2]
             pad = ", same" if p.padding == "same" else ""
             self._headers[POOL].setText(
-                f"{mode} pooling {p.size}×{p.size}, stride {p.stride}{pad}  ({ph}×{pw})"
+                f"{mode} pool {p.size}×{p.size}, stride {p.stride}{pad}\n{ph}×{pw}"
             )
         for stage, maps in shown.items():
             self._headers[stage].setVisible(maps is not None)
@@ -90,6 +91,8 @@ class FeatureMapPanel(Panel):
                 grid = self._grid(stage, d)
                 grid.setVisible(maps is not None)
                 if maps is not None:
+                    rows, cols = maps.shape[:2]
+                    grid.setMaximumSize(cols * MAX_CELL + 1, rows * MAX_CELL + 1)
                     scale = ColourScale.for_values(maps)
                     grid.set_values(
                         maps[:, :, d], scale=scale,
@@ -106,6 +109,9 @@ class FeatureMapPanel(Panel):
             self._row_label(d).setVisible(True)
         for col, stage in enumerate(STAGES):
             self._layout.setColumnStretch(col + 1, 1 if shown[stage] is not None else 0)
+        for row in range(self._layout.rowCount()):  # maps pack at the top, spare room below
+            self._layout.setRowStretch(row, 0)
+        self._layout.setRowStretch(d_count + 1, 1)
         self.show_position(self._state.position)
 
     def show_position(self, position: int) -> None:

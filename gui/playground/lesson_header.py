@@ -25,7 +25,7 @@ class LessonHeader(QWidget):
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(
             "background: #fff6dd; border: 1px solid #f0d48a; border-radius: 4px;"
-            "padding: 4px 8px; color: #5a4500;"
+            "padding: 2px 8px; color: #5a4500; font-size: 9pt;"
         )
         self.source.setWordWrap(False)
         self.comparison = QLabel()

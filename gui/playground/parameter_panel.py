@@ -13,13 +13,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
-    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -47,8 +44,7 @@ class ParameterPanel(Panel):
     """The layer's settings; every change is one undoable edit of the state's spec."""
 
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
-        super().__init__("Parameters", parent)
-        self.setMinimumWidth(270)
+        super().__init__("Layer settings", parent)
         self._state = state
         self.kernel = _spin(1, 9, "Kernel (filter) size: k × k")
         self.stride = _spin(1, 6, "How many cells the kernel moves each step")
@@ -73,35 +69,31 @@ class ParameterPanel(Panel):
         self.pool_padding = QComboBox()
         self.pool_padding.addItems(["valid", "same"])
 
-        pad_row = QHBoxLayout()
-        pad_row.addWidget(self.padding, 1)
-        pad_row.addWidget(self.pad_amount)
-        pool_row = QHBoxLayout()
-        pool_row.addWidget(QLabel("size"))
-        pool_row.addWidget(self.pool_size)
-        pool_row.addWidget(QLabel("stride"))
-        pool_row.addWidget(self.pool_stride)
-        form = QFormLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Kernel size", self.kernel)
-        form.addRow("Stride", self.stride)
-        form.addRow("Padding", pad_row)
-        form.addRow("Dilation", self.dilation)
-        form.addRow("Divide by", self.divisor)
-        form.addRow(self.relu)
-        form.addRow(self.pool)
-        form.addRow(pool_row)
-        form.addRow("Pool padding", self.pool_padding)
-        content = QWidget()
-        column = QVBoxLayout(content)
-        column.setContentsMargins(0, 0, 6, 0)
-        column.addLayout(form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        self.body.addWidget(scroll, 1)
+        self.relu.setText("ReLU after it")
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(4)
+        rows: tuple[tuple[tuple[str, QWidget], ...], ...] = (
+            (("Kernel", self.kernel), ("Stride", self.stride), ("Dilation", self.dilation)),
+            (("Padding", self.padding), ("", self.pad_amount), ("Divide by", self.divisor)),
+            (("Pooling", self.pool), ("size", self.pool_size), ("stride", self.pool_stride)),
+        )
+        for r, row in enumerate(rows):
+            for c, (text, widget) in enumerate(row):
+                if text:
+                    grid.addWidget(QLabel(text), r, 2 * c)
+                grid.addWidget(widget, r, 2 * c + 1)
+        grid.addWidget(self.relu, 1, 6)
+        grid.addWidget(self.pool_padding, 2, 6)
+        self.pool_padding.setToolTip(
+            "Pooling padding: valid, or same (partial windows at the edge)"
+        )
+        self.pool.setItemText(0, "none")
+        self.pool.setItemText(1, "max")
+        self.pool.setItemText(2, "average")
+        grid.setColumnStretch(7, 1)
+        self.body.addLayout(grid)
 
         self.shape_text = caption_label(size=11, colour="#222831")
         self.pool_text = caption_label(size=11, colour="#222831")
@@ -111,9 +103,14 @@ class ParameterPanel(Panel):
             "color: #b00020; background: #fdecee; border: 1px solid #f3b6bf;"
             "border-radius: 4px; padding: 4px;"
         )
-        for label in (self.shape_text, self.pool_text, self.params_text, self.problem_text):
-            column.addWidget(label)
-        column.addStretch(1)
+        formulas = QHBoxLayout()
+        formulas.setSpacing(16)
+        for label in (self.shape_text, self.pool_text, self.params_text):
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            formulas.addWidget(label, 1)
+        self.body.addLayout(formulas)
+        self.body.addWidget(self.problem_text)
+        self.body.addStretch(1)
 
         for spin in (self.kernel, self.stride, self.pad_amount, self.dilation):
             spin.valueChanged.connect(self._conv_changed)

@@ -47,17 +47,23 @@ class PlaygroundView(QWidget):
 
         self.columns = QSplitter(Qt.Orientation.Horizontal)
         self.columns.setObjectName("playgroundColumns")
-        for widget in (self.input_panel, self.filter_panel, self.results, self.parameters):
+        for widget in (self.input_panel, self.filter_panel, self.results):
             self.columns.addWidget(widget)
         self.columns.setStretchFactor(0, 3)
         self.columns.setStretchFactor(1, 2)
-        self.columns.setStretchFactor(2, 4)
-        self.columns.setStretchFactor(3, 0)
+        self.columns.setStretchFactor(2, 5)
         self.columns.setChildrenCollapsible(False)
+        self.bottom = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom.setObjectName("playgroundBottom")
+        self.bottom.addWidget(self.steps)
+        self.bottom.addWidget(self.parameters)
+        self.bottom.setStretchFactor(0, 3)
+        self.bottom.setStretchFactor(1, 2)
+        self.bottom.setChildrenCollapsible(False)
         self.rows = QSplitter(Qt.Orientation.Vertical)
         self.rows.setObjectName("playgroundRows")
         self.rows.addWidget(self.columns)
-        self.rows.addWidget(self.steps)
+        self.rows.addWidget(self.bottom)
         self.rows.setStretchFactor(0, 3)
         self.rows.setStretchFactor(1, 1)
         self.rows.setChildrenCollapsible(False)
@@ -103,8 +109,8 @@ class PlaygroundView(QWidget):
 
     def default_sizes(self, width: int, height: int) -> None:
         """Splitter sizes that suit a window of this size (before any saved layout)."""
-        params = 280
-        rest = max(width - params - 40, 600)
-        self.columns.setSizes([int(rest * 0.33), int(rest * 0.21), int(rest * 0.46), params])
+        rest = max(width - 40, 600)
+        self.columns.setSizes([int(rest * 0.30), int(rest * 0.20), int(rest * 0.50)])
+        self.bottom.setSizes([int(rest * 0.56), int(rest * 0.44)])
         body = max(height - 200, 400)
         self.rows.setSizes([int(body * 0.64), int(body * 0.36)])
