@@ -15,22 +15,18 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import onnxruntime as ort
 
-from engine.onnx_graph import (
+from engine.onnx_augment import data_tensors, producing_op, with_outputs
+from engine.onnx_contract import (
     EXPECTED_OUTPUT,
-    LayerGeometry,
-    ModelError,
     accuracy_from,
     check_class_vector,
     class_labels,
     class_output,
-    data_tensors,
-    describe_error,
     image_input,
-    plan_layers,
-    producing_op,
-    read_model,
-    with_outputs,
 )
+from engine.onnx_file import ModelError, describe_error, read_model
+from engine.onnx_geometry import LayerGeometry
+from engine.onnx_layers import plan_layers
 from engine.receptive_field import PixelRect, receptive_field
 
 if TYPE_CHECKING:
@@ -38,7 +34,8 @@ if TYPE_CHECKING:
 
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.onnx_graph import ImageInput, LayerPlan
+    from engine.onnx_contract import ImageInput
+    from engine.onnx_layers import LayerPlan
 
 __all__ = [
     "Activation",

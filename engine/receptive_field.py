@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from engine.onnx_graph import LayerPlan
+    from engine.onnx_layers import LayerPlan
 
 Span = tuple[int, int]  # first and last index, inclusive
 
