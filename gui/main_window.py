@@ -72,7 +72,6 @@ class MainWindow(QMainWindow):
         self.playground.state.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.playground.state.lessonChanged.connect(self._lesson_changed)
         self.playground.state.undo_stack.cleanChanged.connect(self._update_title)
-        self._edited = False
         self._restore_settings()
         self._tab_changed(self.tabs.currentIndex())
 
@@ -90,7 +89,8 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)
+        # Call the slot without Qt's "checked" argument, which would land in an optional path.
+        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _create_actions(self) -> None:
@@ -249,7 +249,6 @@ class MainWindow(QMainWindow):
         self._update_title(True)
 
     def _update_title(self, clean: bool) -> None:
-        self._edited = not clean
         context = self.playground.state.context
         edited = "" if clean else " (edited)"
         self.setWindowTitle(f"{TITLE} — {context.title}{edited}")
