@@ -120,3 +120,23 @@ def test_digit_lab_screenshot_from_the_command_line(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "five.png" in bad.stderr
+
+
+def test_menu_actions_open_files_through_their_dialogs(window, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from engine.samples import load_samples
+
+    digit = (load_samples().first_of(4) * 255).astype(np.uint8)
+    path = tmp_path / "four.png"
+    Image.fromarray(digit).resize((112, 112)).save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(path), ""))
+    window.open_image_action.trigger()  # on the digit lab tab
+    assert window.digit_lab.prediction is not None and window.digit_lab.prediction[0] == "4"
+    window.tabs.setCurrentIndex(PLAYGROUND_TAB)
+    window.open_image_action.trigger()
+    assert window.playground.state.spec.input.shape == (28, 28, 1)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: ("", ""))
+    spec = window.playground.state.spec
+    window.open_image_action.trigger()  # cancelled: nothing changes
+    assert window.playground.state.spec is spec
