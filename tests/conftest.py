@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # Qt must be headless before any Qt module is imported by a test.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,3 +43,22 @@ def _isolated_settings(
     """Point QSettings at a temporary directory so tests never touch the user's config."""
     settings_dir = tmp_path_factory.mktemp("settings")
     monkeypatch.setenv("CNN_VISUALIZER_SETTINGS_DIR", str(settings_dir))
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_windows() -> Iterator[None]:
+    """Fail a test that leaves a visible top-level window behind (close and delete them)."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return  # an engine test: no Qt at all
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    app.sendPostedEvents(None, 0)  # deliver pending deleteLater()
+    app.processEvents()
+    left = [w for w in app.topLevelWidgets() if w.isVisible()]
+    for widget in left:
+        widget.close()
+    assert not left, f"the test left windows open: {[type(w).__name__ for w in left]}"
