@@ -96,6 +96,16 @@ def conv_step_text(
     return head
 
 
+def relu_text(feature_map: np.ndarray, map_name: str) -> str:
+    """What ReLU does to one whole map, counted: "… 5 negative values become 0 …"."""
+    negatives = int((feature_map < 0).sum())
+    plural = "s" if negatives != 1 else ""
+    return (
+        f"ReLU(x) = max(0, x) on every cell of {map_name}'s map:\n"
+        f"{negatives} negative value{plural} become 0, the others stay as they are."
+    )
+
+
 def pool_step_text(step: PoolStep, *, decimals: int = 2, truncate: bool = False) -> str:
     """max(…) = v or mean(…) = v over the window's real cells."""
     cells = [

@@ -209,8 +209,8 @@ LESSONS: tuple[Lesson, ...] = (
         explanation=(
             "The slide's edge-detect kernel adds the four neighbours and subtracts 4x the centre: "
             "0 on flat areas, strong values at the edges of strokes — negative inside a stroke, "
-            "positive just outside. ReLU then keeps only the non-negative values: black = "
-            "negative, white = positive before ReLU; only non-negative values after."
+            "positive just outside. ReLU then keeps only the non-negative values. (The slide "
+            "draws negative as black and positive as white; here negative is blue, positive red.)"
         ),
         source="Slide 001, 'Edge Detect' and 'Step 1(b) – ReLu Layer'",
         spec=PlaygroundSpec.create(

@@ -252,6 +252,15 @@ class OnnxModel:
         scores: NDArray[np.float32] = self._session.run(
             self._output_names, {self._input_name: self._batch(image)}
         )[0][0]
+        return self._as_probabilities(scores)
+
+    def probabilities(self, activations: list[Activation]) -> NDArray[np.float32]:
+        """The class probabilities from ``activations(image)`` (its last record), exactly as
+        ``predict`` gives them, without a second run."""
+        return self._as_probabilities(activations[-1].array)
+
+    def _as_probabilities(self, scores: NDArray[np.float32]) -> NDArray[np.float32]:
+        """The model's final output as probabilities: softmax for logits, exp for log-softmax."""
         if self._final_op == "Softmax":
             return scores
         if self._final_op == "LogSoftmax":

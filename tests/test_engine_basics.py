@@ -136,3 +136,11 @@ def test_presets() -> None:
     assert fit_kernel(big, 3).tolist() == preset("laplacian").kernel.tolist()
     with pytest.raises(ValueError, match="unknown filter preset 'nope'"):
         preset("nope")
+
+
+def test_relu_text_counts_the_negatives() -> None:
+    from engine.arithmetic_text import relu_text
+
+    text = relu_text(np.array([[-1.0, 0.0], [2.0, -3.0]]), "Filter 1")
+    assert "Filter 1's map" in text and "2 negative values become 0" in text
+    assert "1 negative value become" in relu_text(np.array([[-1.0]]), "m")

@@ -297,6 +297,9 @@ def test_logits_get_a_softmax_and_probabilities_do_not(tmp_path: Path, layout: s
     ready = build.run_bare(probs, model_batch(probs_model, image))[0]
     np.testing.assert_allclose(probs_model.predict(image), ready, atol=1e-7)
     np.testing.assert_allclose(probs_model.predict(image), softmax(raw), atol=1e-6)
+    for model in (logits_model, probs_model):  # from the activations, as predict gives them
+        from_records = model.probabilities(model.activations(image))
+        np.testing.assert_allclose(from_records, model.predict(image), atol=1e-6)
 
 
 def test_a_softmax_behind_plumbing_is_still_seen(tmp_path: Path) -> None:

@@ -23,25 +23,25 @@ from PySide6.QtWidgets import (
 )
 
 from engine import ModelError, OnnxModel, PixelRect, load_canvas, to_mnist
+from engine.activation_ranges import display_ranges
 from engine.samples import load_samples
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
-from gui.digits.display_range import display_ranges
 from gui.digits.draw_panel import DrawPanel
 from gui.digits.hover_text import map_cell_text, pixel_text, unit_text
 from gui.digits.input_panel import InputPanel
 from gui.digits.model_summary import summary_of
 from gui.digits.network_panel import NetworkPanel
-from gui.digits.prediction_panel import PredictionPanel, class_probabilities
+from gui.digits.prediction_panel import PredictionPanel
 from gui.digits.problem_panel import ProblemPanel
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtGui import QImage, QResizeEvent
 
+    from engine.activation_ranges import DisplayRange
     from engine.samples import Samples
     from gui.digits.canvas_edit import CanvasChange
-    from gui.digits.display_range import DisplayRange
 
 MNIST_SHAPE = (28, 28)
 UNDO_LIMIT = 100
@@ -314,7 +314,9 @@ class DigitLab(QWidget):
             self.prediction_panel.show_problem(f"The model failed on this input: {exc}")
             return
         self._values = {record.name: record.array for record in records}
-        self._prediction = self.prediction_panel.show_probabilities(class_probabilities(records))
+        self._prediction = self.prediction_panel.show_probabilities(
+            self._model.probabilities(records)
+        )
         self.network.show_activations(records)
         if self._hovered is not None:  # the value under the mouse changed too
             self._cell_hovered(*self._hovered)

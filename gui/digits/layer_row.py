@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from engine import LayerInfo, OnnxModel
-    from gui.digits.display_range import DisplayRange
+    from engine.activation_ranges import DisplayRange
 
 LayerPicture = FeatureMosaic | VectorBars | VectorStrip
 

@@ -9,32 +9,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from engine import softmax
 from gui.digits.probability_chart import ProbabilityChart, percent_text
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from engine import Activation
 
 EMPTY_TEXT = "draw a digit"
 ANSWER_COLOUR = "#00796b"
 EMPTY_COLOUR = "#9aa3af"
 ANSWER_POINTS = 64
 SURE = 0.5  # below this, the runner-up is named too
-
-
-def class_probabilities(records: list[Activation]) -> NDArray[np.float32]:
-    """The class probabilities from ``OnnxModel.activations``: its last record.
-
-    A model that ends in a softmax hands them out as they are; one that ends in scores (logits
-    or log-probabilities) gets the engine's softmax, as ``OnnxModel.predict`` does.
-    """
-    last = records[-1]
-    if last.op == "Softmax":
-        return last.array
-    return np.asarray(softmax(last.array), dtype=np.float32)
 
 
 class PredictionPanel(Panel):

@@ -16,7 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.arithmetic_text import conv_step_text, gradient_text, pool_step_text, update_text
+from engine.arithmetic_text import (
+    conv_step_text,
+    gradient_text,
+    pool_step_text,
+    relu_text,
+    update_text,
+)
 from engine.timeline import CONV, FORWARD, GRADIENT, POOL, RELU
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import CHOSEN, ColourScale
@@ -256,13 +262,7 @@ class StepPanel(Panel):
                 text = f"h{k}{l} = {text}"
         elif entry.stage == RELU:
             self.dot.hide_all()
-            maps = result.feature_maps[:, :, entry.index]
-            negatives = int((maps < 0).sum())
-            text = (
-                f"ReLU(x) = max(0, x) on every cell of {spec.filter_name(entry.index)}'s map:\n"
-                f"{negatives} negative value{'s' if negatives != 1 else ''} become 0, "
-                "the others stay as they are."
-            )
+            text = relu_text(result.feature_maps[:, :, entry.index], spec.filter_name(entry.index))
         elif entry.stage == POOL and result.pool is not None:
             step_p = result.pool[entry.index]
             self.dot.show_pool(step_p.window, step_p.is_padding, step_p.chosen, 2, truncate)

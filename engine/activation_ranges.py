@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from engine import OnnxModel
+    from engine.onnx_model import OnnxModel
 
 PROBABILITY_OPS = ("Softmax",)
 TINY = 1e-6
