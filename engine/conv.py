@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -17,6 +15,7 @@ from engine.params import (
     effective_size,
     output_size,
     pair,
+    require_finite,
     resolve_padding,
 )
 
@@ -24,12 +23,13 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
 
-@dataclass(frozen=True, slots=True)
-class ConvPlan:
+class ConvPlan(NamedTuple):
     """Validated arrays and geometry of one convolution, shared by conv2d and conv_steps.
 
     ``x`` is always (H, W, C) and ``kernel`` always (kh, kw, C, D); ``flat`` records that the
-    caller gave a 2-D input with a 2-D kernel, so results are returned as (H', W').
+    caller gave a 2-D input with a 2-D kernel, so results are returned as (H', W'). A named
+    tuple rather than a frozen dataclass: as immutable, and built in a third of the time,
+    which counts on a convolution that takes 20 µs.
     """
 
     x: NDArray[np.floating]
@@ -64,18 +64,26 @@ class ConvPlan:
         return padded
 
 
-def _hashable(value: object) -> object:
-    return tuple(_hashable(v) for v in value) if isinstance(value, (list, tuple)) else value
+def _typed_key(value: object) -> object:
+    """A cache key that tells 1 from 1.0 and True (equal, and equally hashed, as keys), and
+    turns lists into tuples."""
+    if isinstance(value, (list, tuple)):
+        return (type(value), *(_typed_key(v) for v in value))
+    return (type(value), value)
 
 
-@lru_cache(maxsize=512)
-def _cached_geometry(
+Geometry = tuple[tuple[int, int], tuple[int, int], Padding, tuple[int, int]]
+_GEOMETRIES: dict[tuple[object, ...], Geometry] = {}
+_GEOMETRIES_KEPT = 512
+
+
+def _geometry(
     input_hw: tuple[int, int],
     kernel_hw: tuple[int, int],
     stride: object,
     padding: object,
     dilation: object,
-) -> tuple[tuple[int, int], tuple[int, int], Padding, tuple[int, int]]:
+) -> Geometry:
     strides = pair(stride, "stride")
     dilations = pair(dilation, "dilation")
     pad = resolve_padding(padding, input_hw, kernel_hw, strides, dilations)
@@ -98,17 +106,27 @@ def conv_geometry(
     stride: object,
     padding: object,
     dilation: object,
-) -> tuple[tuple[int, int], tuple[int, int], Padding, tuple[int, int]]:
+) -> Geometry:
     """(strides, dilations, padding, output size) of a convolution, or ValueError.
 
     Checked once per combination and remembered: animation and the digit lab repeat the same
     geometry thousands of times, and the checks cost more than a small convolution.
     """
-    key = (_hashable(stride), _hashable(padding), _hashable(dilation))
+    if type(stride) is int and type(dilation) is int and type(padding) in (str, int):
+        key: tuple[object, ...] = (input_hw, kernel_hw, stride, padding, dilation)
+    else:
+        key = (input_hw, kernel_hw, _typed_key(stride), _typed_key(padding), _typed_key(dilation))
     try:
-        return _cached_geometry(input_hw, kernel_hw, *key)
+        return _GEOMETRIES[key]
+    except KeyError:
+        pass
     except TypeError:  # something unhashable: let the checks say what is wrong with it
-        return _cached_geometry.__wrapped__(input_hw, kernel_hw, stride, padding, dilation)
+        return _geometry(input_hw, kernel_hw, stride, padding, dilation)
+    geometry = _geometry(input_hw, kernel_hw, stride, padding, dilation)  # or ValueError
+    if len(_GEOMETRIES) >= _GEOMETRIES_KEPT:
+        _GEOMETRIES.clear()
+    _GEOMETRIES[key] = geometry
+    return geometry
 
 
 def plan_conv(
@@ -121,8 +139,8 @@ def plan_conv(
     dilation: IntPair = 1,
 ) -> ConvPlan:
     """Check every argument of a convolution and work out its geometry."""
-    xa = as_float_array(x, "input x")
-    ka = as_float_array(kernel, "kernel")
+    xa = as_float_array(x, "input x", check=False)
+    ka = as_float_array(kernel, "kernel", check=False)
     if xa.ndim not in (2, 3):
         raise ValueError(f"input x must be (H, W) or (H, W, C), got shape {xa.shape}")
     if ka.ndim not in (2, 4):
@@ -152,11 +170,12 @@ def plan_conv(
     if bias is None:
         b = np.zeros(filters, dtype=np.result_type(x3.dtype, k4.dtype))
     else:
-        b = as_float_array(bias, "bias").reshape(-1)
+        b = as_float_array(bias, "bias", check=False).reshape(-1)
         if b.shape[0] != filters:
             raise ValueError(
                 f"bias must have one value per filter ({filters}), got {b.shape[0]} value(s)"
             )
+    require_finite((xa, "input x"), (ka, "kernel"), (b, "bias"))
     return ConvPlan(x3, k4, b, strides, dilations, pad, out_hw, flat)
 
 
@@ -208,9 +227,47 @@ def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]
 
 def run_conv(plan: ConvPlan) -> NDArray[np.floating]:
     """The convolution of a checked plan, always (H', W', D)."""
+    if plan.stride[0] == 1 and plan.channels > 1:
+        return _run_by_kernel_rows(plan)
     oh, ow = plan.out_hw
     weights = np.concatenate((plan.kernel.reshape(-1, plan.filters), plan.bias[None, :]))
     out = im2col(plan, ones_column=True) @ weights
+    return out.reshape(oh, ow, plan.filters)
+
+
+def _run_by_kernel_rows(plan: ConvPlan) -> NDArray[np.floating]:
+    """The convolution as one matrix product per kernel row, for a row stride of 1.
+
+    ``rows[r, c]`` holds the kw·C input values that kernel row 0 meets at output (r, c) of a
+    convolution starting at padded row r. Kernel row i meets those of padded row r + i·dh,
+    which with a row stride of 1 are simply the rows i·dh·W' further on: a slice of the same
+    matrix, no copy. The matrix is kh times smaller than the full im2col, so less is written,
+    and with BLAS running on two cores far less has to travel from this core to the other:
+    the 14x14x32 → 64 convolution went from 92-138 µs to 72-86 µs on a 2-core machine
+    (benchmarks/bench_engine.py), and from 109 to 91 µs on one core.
+    """
+    oh, ow = plan.out_hw
+    kh, kw = plan.kernel_hw
+    dh, dw = plan.dilation
+    c = plan.channels
+    xp = np.ascontiguousarray(plan.padded_input())
+    s0, s1, s2 = xp.strides
+    hp = oh + (kh - 1) * dh  # the padded rows some output reaches
+    rows = np.empty((hp, ow, kw, c), dtype=xp.dtype)
+    rows[...] = np.ndarray(
+        (hp, ow, kw, c), dtype=xp.dtype, buffer=xp, strides=(s0, s1 * plan.stride[1], s1 * dw, s2)
+    )
+    matrix = rows.reshape(hp * ow, kw * c)
+    kernel = plan.kernel.reshape(kh, kw * c, plan.filters)
+    n = oh * ow
+    out: NDArray[np.floating] = matrix[:n] @ kernel[0]
+    dtype = np.result_type(out.dtype, plan.bias.dtype)
+    if out.dtype != dtype:
+        out = out.astype(dtype)
+    for i in range(1, kh):
+        start = i * dh * ow
+        out += matrix[start : start + n] @ kernel[i]
+    out += plan.bias
     return out.reshape(oh, ow, plan.filters)
 
 

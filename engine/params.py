@@ -118,11 +118,15 @@ def resolve_padding(
     raise ValueError(f"bad padding {padding!r}; {PADDING_HELP}")
 
 
-def as_float_array(value: ArrayLike, name: str) -> NDArray[np.floating]:
-    """A float array (float32 stays float32, everything else becomes float64), all finite."""
+def as_float_array(value: ArrayLike, name: str, *, check: bool = True) -> NDArray[np.floating]:
+    """A float array (float32 stays float32, everything else becomes float64), all finite.
+
+    With ``check=False`` the caller promises to pass the array to ``require_finite`` itself
+    (one check of several arrays is cheaper than one each).
+    """
     if type(value) is np.ndarray and value.dtype in _FLOATS:  # the common case, kept cheap
-        if value.size and not _extremes_finite(value):
-            _check_finite(value, name)
+        if check:
+            require_finite((value, name))
         return value
     try:
         array = np.asarray(value)
@@ -134,20 +138,28 @@ def as_float_array(value: ArrayLike, name: str) -> NDArray[np.floating]:
         raise ValueError(f"{name} must be an array of real numbers, got {what}")
     if array.dtype != np.float32:
         array = array.astype(np.float64)
-    if kind == "f" and array.size and not _extremes_finite(array):
-        _check_finite(array, name)
+    if check and kind == "f":
+        require_finite((array, name))
     return array
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def _extremes_finite(array: NDArray[np.floating]) -> bool:
-    """Cheaper than isfinite on every cell: the dot product of the values with themselves is
-    NaN or inf whenever a cell is (or when it overflows; the exact check then decides)."""
-    flat = array.reshape(-1)
+def require_finite(*named: tuple[NDArray[np.floating], str]) -> None:
+    """ValueError naming the first array that holds NaN or an infinity.
+
+    Cheaper than isfinite on every cell: the dot product of the values with themselves is NaN
+    or inf whenever a cell is (or when it overflows; the exact check then decides).
+    """
+    suspects = []
     with np.errstate(all="ignore"):  # an overflow here is not an error, just a slower check
-        return math.isfinite(float(np.dot(flat, flat)))
+        for array, name in named:
+            flat = array.reshape(-1)
+            if flat.size and not math.isfinite(float(np.dot(flat, flat))):
+                suspects.append((array, name))
+    for array, name in suspects:
+        _check_finite(array, name)
 
 
 def _check_finite(array: NDArray[np.floating], name: str) -> None:

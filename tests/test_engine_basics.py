@@ -7,6 +7,7 @@ import pytest
 
 from engine import (
     conv2d,
+    conv_steps,
     dense,
     flatten,
     kernel_from_onnx,
@@ -144,3 +145,33 @@ def test_relu_text_counts_the_negatives() -> None:
     text = relu_text(np.array([[-1.0, 0.0], [2.0, -3.0]]), "Filter 1")
     assert "Filter 1's map" in text and "2 negative values become 0" in text
     assert "1 negative value become" in relu_text(np.array([[-1.0]]), "m")
+
+
+@pytest.mark.parametrize(
+    ("stride", "dilation", "padding"),
+    [(1, 1, "same"), (1, 2, "valid"), ((1, 2), 1, ((0, 2), (1, 0))), ((1, 3), (2, 1), 1)],
+)
+def test_multichannel_conv_with_row_stride_1_matches_a_plain_loop(
+    stride: object, dilation: object, padding: object
+) -> None:
+    """Row stride 1 with several channels runs one product per kernel row (engine.conv)."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((9, 8, 3))
+    kernel = rng.standard_normal((3, 2, 3, 4))
+    bias = rng.standard_normal(4)
+    out = conv2d(x, kernel, bias, stride=stride, padding=padding, dilation=dilation)
+    steps = conv_steps(x, kernel, bias, stride=stride, padding=padding, dilation=dilation)
+    loop = np.zeros(out.shape)
+    for step in steps:  # windows gathered one by one, summed in the plainest way
+        loop[step.row, step.col, step.filter] = float(np.sum(step.window * step.kernel)) + step.bias
+    np.testing.assert_allclose(out, loop, atol=1e-12)
+
+
+def test_output_dtype_follows_every_input() -> None:
+    x = np.ones((5, 5, 2), dtype=np.float32)
+    k = np.ones((3, 3, 2, 2), dtype=np.float32)
+    assert conv2d(x, k, np.ones(2, dtype=np.float32), padding="same").dtype == np.float32
+    assert conv2d(x, k, padding="same").dtype == np.float32
+    assert conv2d(x, k, np.ones(2), padding="same").dtype == np.float64  # a float64 bias
+    assert conv2d(x.astype(np.float64), k, padding="same").dtype == np.float64
+    assert conv2d(x, k, np.array([1, 2]), stride=2).dtype == np.float64  # the im2col path

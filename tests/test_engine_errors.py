@@ -43,6 +43,20 @@ def test_conv2d_rejects_bad_parameters(kwargs: dict, message: str) -> None:
         conv_steps(X, K, **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [(1, 1.0), (1, True), ((1, 1), (1.0, 1)), ((2, 1), [True, 1]), ("same", ["same"])],
+)
+def test_a_remembered_geometry_does_not_let_equal_values_of_other_types_through(
+    good: object, bad: object
+) -> None:
+    """1 == 1.0 == True: the geometry cache must still see the float and the bool."""
+    key = "padding" if good == "same" else "stride"
+    conv2d(X, K, **{key: good})  # remembered
+    with pytest.raises(ValueError, match=key):
+        conv2d(X, K, **{key: bad})
+
+
 def test_kernel_larger_than_input() -> None:
     with pytest.raises(ValueError, match=r"kernel \(7x7.*larger than the padded input \(5x5\)"):
         conv2d(X, np.ones((7, 7)))
