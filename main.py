@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-
-# The engine multiplies small matrices, where BLAS worker threads cost more than they give
-# (measured: a 14x14x32 → 64 convolution takes twice as long with two OpenBLAS threads as
-# with one on a 2-core machine). Must be set before NumPy is imported.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _size(text: str) -> tuple[int, int]:

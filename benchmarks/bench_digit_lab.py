@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py sets it for the app
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np

@@ -3,9 +3,11 @@
 Prints a markdown table of medians; the target is conv2d within 2x of ONNX Runtime's Conv on
 both shapes. Also times building and walking the step sequence of the 28x28x32 convolution.
 
-The engine and ONNX Runtime are timed in alternating rounds in this process; TensorFlow runs
-in a child process of the same run, because its thread pools keep spinning after each op and
-would slow whatever is timed next.
+The engine and ONNX Runtime are timed in alternating rounds in this process, each round after
+a pause and a warm-up, so that neither is timed while the other's idle worker threads still
+spin on the second core (both use every core: ONNX Runtime its thread pool, NumPy OpenBLAS's).
+TensorFlow runs in a child process of the same run, because its thread pools keep spinning
+after each op and would slow whatever is timed next.
 
     python benchmarks/bench_engine.py [--repeat N]
 """
@@ -22,9 +24,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# As in main.py: the app runs NumPy's BLAS on one thread (small matrices).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -38,6 +37,8 @@ if TYPE_CHECKING:
 
 SHAPES = ((28, 1, 32), (14, 32, 64))
 ROUNDS = 30
+PAUSE = 0.2  # seconds before each contender's round: idle worker threads stop spinning
+WARM_UP = 0.03  # seconds of untimed calls after the pause
 
 TF_CHILD = """
 import json, os, statistics, sys, time
@@ -87,6 +88,10 @@ def alternate(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[
     for _ in range(ROUNDS):
         round_medians = {}
         for name, fn in contenders.items():
+            time.sleep(PAUSE)  # let the other contenders' worker threads stop spinning
+            warm_until = time.perf_counter() + WARM_UP
+            while time.perf_counter() < warm_until:  # and this one's wake up and settle
+                fn()
             times = timed(fn, max(1, repeat // ROUNDS))
             samples[name] += times
             round_medians[name] = statistics.median(times)
