@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def list_lessons() -> int:
-    from engine.lessons import all_lessons
+    from engine.lessons.registry import all_lessons
 
     for item in all_lessons():
         print(f"{item.id}\t{item.title}")
@@ -53,8 +53,8 @@ def list_lessons() -> int:
 
 def classify(paths: list[str], model_path: str | None) -> int:
     """One tab-separated line per image; problems go to stderr and make the exit status 2."""
-    from engine.classify import classify_file
-    from engine.onnx_model import ModelError, OnnxModel
+    from engine.network.classify import classify_file
+    from engine.network.model import ModelError, OnnxModel
 
     try:
         model = OnnxModel(model_path)
@@ -76,14 +76,14 @@ def classify(paths: list[str], model_path: str | None) -> int:
 def check_files(model: str | None, image: str | None) -> str:
     """What is wrong with --model or --image, in words ("" when both are usable)."""
     if model is not None:
-        from engine.onnx_model import ModelError, OnnxModel
+        from engine.network.model import ModelError, OnnxModel
 
         try:
             OnnxModel(model)
         except (FileNotFoundError, ModelError) as exc:
             return str(exc)
     if image is not None:
-        from engine.image_files import load_canvas
+        from engine.drawings.image_files import load_canvas
 
         try:
             load_canvas(image)
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         print("cnn-visualizer: --step counts from 1", file=sys.stderr)
         return 2
     if args.lesson is not None:
-        from engine.lessons import lesson
+        from engine.lessons.registry import lesson
 
         try:
             lesson(args.lesson)

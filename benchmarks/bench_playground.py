@@ -70,8 +70,8 @@ def measure_steps(steps: int) -> tuple[list[float], list[float], list[float], fl
     import numpy as np
     from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from engine.presets import preset
-    from engine.samples import load_samples
+    from engine.animation.presets import preset
+    from engine.drawings.samples import load_samples
     from gui.app import LaunchOptions, build_window, make_application
 
     app = make_application()

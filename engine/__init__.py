@@ -3,13 +3,11 @@
 Everything the app shows is computed here and can be tested headless.
 """
 
-from engine.conv import conv2d
-from engine.digit_prep import to_mnist
-from engine.engines_agree import LayerAgreement, compare_with_numpy
-from engine.image_files import load_canvas
-from engine.layers import dense, flatten, relu, softmax
-from engine.layout import kernel_from_onnx, kernel_to_onnx, nchw_to_nhwc, nhwc_to_nchw
-from engine.onnx_model import (
+from engine.animation.steps import ConvStep, ConvSteps, PoolStep, PoolSteps, conv_steps, pool_steps
+from engine.drawings.digit_prep import to_mnist
+from engine.drawings.image_files import load_canvas
+from engine.network.agreement import LayerAgreement, compare_with_numpy
+from engine.network.model import (
     Activation,
     LayerGeometry,
     LayerInfo,
@@ -18,9 +16,11 @@ from engine.onnx_model import (
     PixelRect,
     Weights,
 )
-from engine.pool import pool2d
-from engine.shapes import OutputShape, ParamCount, output_shape, param_count
-from engine.steps import ConvStep, ConvSteps, PoolStep, PoolSteps, conv_steps, pool_steps
+from engine.operations.conv import conv2d
+from engine.operations.layers import dense, flatten, relu, softmax
+from engine.operations.layout import kernel_from_onnx, kernel_to_onnx, nchw_to_nhwc, nhwc_to_nchw
+from engine.operations.pool import pool2d
+from engine.operations.shapes import OutputShape, ParamCount, output_shape, param_count
 
 __all__ = [
     "Activation",

@@ -42,7 +42,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def build_window(options: LaunchOptions) -> MainWindow:
     """The main window with everything the options ask for applied (errors → ValueError)."""
-    from engine.lessons import lesson
+    from engine.lessons.registry import lesson
     from gui.digits.lab import DigitLab
     from gui.main_window import DIGITS_TAB, PLAYGROUND_TAB, MainWindow
 

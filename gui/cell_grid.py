@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from engine.arithmetic_text import format_number
+from engine.animation.arithmetic import format_number
 from gui.colours import (
     GRID_LINE,
     HIDDEN_FILL,

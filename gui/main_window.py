@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.filter_replay import replay_filter
-from engine.lesson_file import LessonFileError, load_lesson, save_lesson
-from engine.lessons import all_lessons, lesson
+from engine.lessons.file_format import LessonFileError, load_lesson, save_lesson
+from engine.lessons.registry import all_lessons, lesson
+from engine.network.filter_replay import replay_filter
 from gui.export import export_gif, export_png
 from gui.playground.view import PlaygroundView
 from gui.settings import app_settings
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtGui import QCloseEvent
 
-    from engine.lessons import Lesson
+    from engine.lessons.registry import Lesson
     from gui.digits.lab import DigitLab
 
 TITLE = "CNN Visualizer"

@@ -1,4 +1,4 @@
-"""Small ONNX image classifiers, built with onnx.helper, for the tests of engine.onnx_model.
+"""Small ONNX image classifiers, built with onnx.helper, for the tests of engine.network.model.
 
 ``classifier`` builds Conv → Relu → pool → flatten → dense → [Softmax] in either layout:
 channels-first like PyTorch (Flatten + Gemm with transB=1) or channels-last like Keras's export

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from engine.lessons import all_lessons
+from engine.lessons.registry import all_lessons
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def write_digit_picture(path: Path, digit: np.ndarray, *, dark_ink: bool, rgb: b
 
 
 def test_classify_prints_path_digit_probability_per_image(tmp_path: Path) -> None:
-    from engine.samples import load_samples
+    from engine.drawings.samples import load_samples
 
     samples = load_samples()
     paths, expected = [], []
@@ -103,7 +103,7 @@ def test_classify_prints_path_digit_probability_per_image(tmp_path: Path) -> Non
 
 
 def test_classify_reports_unreadable_images_and_goes_on(tmp_path: Path) -> None:
-    from engine.samples import load_samples
+    from engine.drawings.samples import load_samples
 
     good = tmp_path / "seven.png"
     write_digit_picture(good, load_samples().first_of(7), dark_ink=True, rgb=False)

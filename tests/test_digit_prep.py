@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-CENTRE = 14.0  # MNIST's own centre of mass (row, col), see engine/digit_prep.py
+CENTRE = 14.0  # MNIST's own centre of mass (row, col), see engine/drawings/digit_prep.py
 
 
 def draw(points: list[tuple[float, float]], width: float, size: int = 280) -> np.ndarray:

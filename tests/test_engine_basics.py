@@ -20,10 +20,10 @@ from engine import (
     relu,
     softmax,
 )
-from engine.arithmetic_text import conv_step_text, format_number, pool_step_text
-from engine.lessons import lesson
-from engine.playground import run_pipeline
-from engine.presets import PRESETS, fit_kernel, preset
+from engine.animation.arithmetic import conv_step_text, format_number, pool_step_text
+from engine.animation.playground import run_pipeline
+from engine.animation.presets import PRESETS, fit_kernel, preset
+from engine.lessons.registry import lesson
 
 
 def test_output_shape_formula_with_numbers_filled_in() -> None:
@@ -140,7 +140,7 @@ def test_presets() -> None:
 
 
 def test_relu_text_counts_the_negatives() -> None:
-    from engine.arithmetic_text import relu_text
+    from engine.animation.arithmetic import relu_text
 
     text = relu_text(np.array([[-1.0, 0.0], [2.0, -3.0]]), "Filter 1")
     assert "Filter 1's map" in text and "2 negative values become 0" in text
@@ -154,7 +154,7 @@ def test_relu_text_counts_the_negatives() -> None:
 def test_multichannel_conv_with_row_stride_1_matches_a_plain_loop(
     stride: object, dilation: object, padding: object
 ) -> None:
-    """Row stride 1 with several channels runs one product per kernel row (engine.conv)."""
+    """Row stride 1 with several channels runs one product per kernel row (operations.conv)."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal((9, 8, 3))
     kernel = rng.standard_normal((3, 2, 3, 4))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine import OnnxModel
-from engine.engines_agree import compare_with_numpy
+from engine.network.agreement import compare_with_numpy
 from models import DEFAULT_MODEL_PATH
 from tests import onnx_builders as build
 

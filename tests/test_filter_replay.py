@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from engine import OnnxModel
-from engine.filter_replay import first_conv_layer, replay_filter
-from engine.playground import run_pipeline
-from engine.samples import load_samples
+from engine.animation.playground import run_pipeline
+from engine.drawings.samples import load_samples
+from engine.network.filter_replay import first_conv_layer, replay_filter
 
 
 @pytest.fixture(scope="module")

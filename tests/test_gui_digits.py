@@ -16,8 +16,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from engine import OnnxModel
-from engine.arithmetic_text import format_number
-from engine.samples import load_samples
+from engine.animation.arithmetic import format_number
+from engine.drawings.samples import load_samples
 from gui.digits.canvas_image import CANVAS_SIZE
 from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.lab import DigitLab

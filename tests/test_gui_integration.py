@@ -87,7 +87,7 @@ def test_status_bar_names_the_model_and_a_bad_model_keeps_it(
 
 
 def test_open_image_goes_to_the_mode_on_show(window, tmp_path: Path) -> None:
-    from engine.samples import load_samples
+    from engine.drawings.samples import load_samples
 
     digit = (load_samples().first_of(2) * 255).astype(np.uint8)
     path = tmp_path / "two.png"
@@ -100,7 +100,7 @@ def test_open_image_goes_to_the_mode_on_show(window, tmp_path: Path) -> None:
 
 
 def test_digit_lab_screenshot_from_the_command_line(tmp_path: Path) -> None:
-    from engine.samples import load_samples
+    from engine.drawings.samples import load_samples
 
     digit = (load_samples().first_of(5) * 255).astype(np.uint8)
     image = tmp_path / "five.png"
@@ -125,7 +125,7 @@ def test_digit_lab_screenshot_from_the_command_line(tmp_path: Path) -> None:
 def test_menu_actions_open_files_through_their_dialogs(window, tmp_path: Path, monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from engine.samples import load_samples
+    from engine.drawings.samples import load_samples
 
     digit = (load_samples().first_of(4) * 255).astype(np.uint8)
     path = tmp_path / "four.png"

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from engine.lessons import all_lessons, lesson
-from engine.timeline import CONV, POOL, RELU
+from engine.animation.timeline import CONV, POOL, RELU
+from engine.lessons.registry import all_lessons, lesson
 from gui.app import LaunchOptions, build_window
 from gui.playground.filter_panel import CellEditor
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from engine.lesson_file import (
+from engine.lessons.file_format import (
     FORMAT_VERSION,
     LessonFileError,
     load_lesson,
     save_lesson,
     spec_to_dict,
 )
-from engine.lessons import all_lessons, lesson
+from engine.lessons.registry import all_lessons, lesson
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,7 +43,7 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path, monkeypatc
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("engine.lesson_file.os.replace", fail)
+    monkeypatch.setattr("engine.lessons.file_format.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         save_lesson(path, lesson("x-or-o").spec, title="second")
     assert path.read_text() == before  # the old file is intact

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from engine import conv2d, pool2d, relu
-from engine.arithmetic_text import format_number
-from engine.backprop import conv_backprop
-from engine.lessons import all_lessons, lesson
-from engine.playground import run_pipeline
+from engine.animation.arithmetic import format_number
+from engine.animation.playground import run_pipeline
+from engine.lessons.registry import all_lessons, lesson
+from engine.operations.backprop import conv_backprop
 
 
 def grid(text: str) -> np.ndarray:

@@ -11,7 +11,7 @@ import onnxruntime
 import pytest
 
 from engine import ModelError, OnnxModel, PixelRect, conv2d, dense, flatten, softmax
-from engine.onnx_augment import data_tensors, with_outputs
+from engine.network.augment import data_tensors, with_outputs
 from models import DEFAULT_MODEL_PATH
 from tests import onnx_builders as build
 

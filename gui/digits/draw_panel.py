@@ -13,7 +13,7 @@ from gui.widgets import Panel, caption_label
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
-    from engine.samples import Samples
+    from engine.drawings.samples import Samples
 
 HINT = "Left button, pen or finger draws; right button erases. Esc clears."
 

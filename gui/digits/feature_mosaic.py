@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtWidgets import QWidget
 
-    from engine.activation_ranges import DisplayRange
+    from engine.network.display_ranges import DisplayRange
 
 MAX_COLUMNS = 16
 MAX_TILE_PX = 110  # the view stops growing taller when tiles would be larger than this

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from engine import ModelError, OnnxModel, PixelRect, load_canvas, to_mnist
-from engine.activation_ranges import display_ranges
-from engine.samples import load_samples
+from engine.drawings.samples import load_samples
+from engine.network.display_ranges import display_ranges
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
 from gui.digits.draw_panel import DrawPanel
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtGui import QImage, QResizeEvent
 
-    from engine.activation_ranges import DisplayRange
-    from engine.samples import Samples
+    from engine.drawings.samples import Samples
+    from engine.network.display_ranges import DisplayRange
     from gui.digits.canvas_edit import CanvasChange
 
 MNIST_SHAPE = (28, 28)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from engine import LayerInfo, OnnxModel
-    from engine.activation_ranges import DisplayRange
+    from engine.network.display_ranges import DisplayRange
 
 LayerPicture = FeatureMosaic | VectorBars | VectorStrip
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.arithmetic_text import format_number
+from engine.animation.arithmetic import format_number
 
 if TYPE_CHECKING:
     from engine import OnnxModel

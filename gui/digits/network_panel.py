@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.activation_ranges import range_for
+from engine.network.display_ranges import range_for
 from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.layer_roles import class_layers, filter_layers
 from gui.digits.layer_row import LayerPicture, LayerRow
@@ -29,7 +29,7 @@ from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
     from engine import Activation, OnnxModel
-    from engine.activation_ranges import DisplayRange
+    from engine.network.display_ranges import DisplayRange
 
 HOVER_HINT = "Hover a value: its input pixels light up on the left."
 NO_FILTER_HINT = "Click a map of {conv} to pick its filter."

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
-from engine.arithmetic_text import format_number
+from engine.animation.arithmetic import format_number
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 from gui.digits.canvas_image import picture_of
 
 if TYPE_CHECKING:
-    from engine.samples import Samples
+    from engine.drawings.samples import Samples
 
 THUMBNAIL = 34
 

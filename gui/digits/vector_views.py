@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtWidgets import QWidget
 
-    from engine.activation_ranges import DisplayRange
+    from engine.network.display_ranges import DisplayRange
 
 MAX_BARS = 256  # longer vectors are drawn as a strip of coloured cells
 STRIP_ASPECT = 10  # a strip is about this many times wider than high

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from engine.arithmetic_text import format_number
-from engine.timeline import FORWARD, GRADIENT, UPDATE
+from engine.animation.arithmetic import format_number
+from engine.animation.timeline import FORWARD, GRADIENT, UPDATE
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import CURRENT, WINDOW, ColourScale
 from gui.widgets import Panel, caption_label

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
-from engine.timeline import CONV, FORWARD, POOL, RELU
+from engine.animation.timeline import CONV, FORWARD, POOL, RELU
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import CHOSEN, CURRENT, WINDOW, ColourScale
 from gui.widgets import Panel, caption_label

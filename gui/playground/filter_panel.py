@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.presets import PRESETS
-from engine.timeline import CONV, FORWARD, GRADIENT
+from engine.animation.presets import PRESETS
+from engine.animation.timeline import CONV, FORWARD, GRADIENT
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import CURRENT, WINDOW, ColourScale
 from gui.widgets import Panel, caption_label
@@ -257,7 +257,7 @@ class FilterPanel(Panel):
             self._state.edit("Edit bias", lambda s: s.with_bias(d, value))
 
     def apply_preset(self, d: int, preset_id: str) -> None:
-        from engine.presets import preset
+        from engine.animation.presets import preset
 
         kernel = preset(preset_id).kernel
         self._state.edit(f"Preset {preset(preset_id).name}", lambda s: s.with_kernel(d, kernel))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.timeline import CONV, FORWARD, GRADIENT
+from engine.animation.timeline import CONV, FORWARD, GRADIENT
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import WINDOW, ColourScale
 from gui.widgets import Panel, caption_label

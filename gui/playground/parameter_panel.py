@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.playground import PoolSettings
-from engine.shapes import output_shape
+from engine.animation.playground import PoolSettings
+from engine.operations.shapes import output_shape
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
-    from engine.playground import PlaygroundSpec
+    from engine.animation.playground import PlaygroundSpec
     from gui.playground.state import PlaygroundState
 
 PADDINGS = ("valid", "same", "explicit")

@@ -15,15 +15,15 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine.backprop import BackpropResult, conv_backprop
-from engine.playground import PipelineResult, PlaygroundSpec, run_pipeline
-from engine.timeline import Timeline, TimelineEntry
+from engine.animation.playground import PipelineResult, PlaygroundSpec, run_pipeline
+from engine.animation.timeline import Timeline, TimelineEntry
+from engine.operations.backprop import BackpropResult, conv_backprop
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engine.filter_replay import FilterReplay
-    from engine.lessons import Lesson
+    from engine.lessons.registry import Lesson
+    from engine.network.filter_replay import FilterReplay
 
 
 @dataclass(frozen=True)

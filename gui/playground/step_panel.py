@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.arithmetic_text import (
+from engine.animation.arithmetic import (
     conv_step_text,
     gradient_text,
     pool_step_text,
     relu_text,
     update_text,
 )
-from engine.timeline import CONV, FORWARD, GRADIENT, POOL, RELU
+from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU
 from gui.cell_grid import CellGrid, Highlight
 from gui.colours import CHOSEN, ColourScale
 from gui.playground.player import MAX_SPEED, MIN_SPEED

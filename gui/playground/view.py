@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.digit_prep import to_mnist
-from engine.image_files import load_canvas
-from engine.samples import load_samples
+from engine.drawings.digit_prep import to_mnist
+from engine.drawings.image_files import load_canvas
+from engine.drawings.samples import load_samples
 from gui.playground.backprop_panel import BackpropPanel
 from gui.playground.feature_map_panel import FeatureMapPanel
 from gui.playground.filter_panel import FilterPanel

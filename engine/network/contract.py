@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import onnx
 
-from engine.onnx_file import ModelError
-from engine.onnx_nodes import CHANNELS_FIRST_OPS, as_ints, node_attributes
+from engine.network.file import ModelError
+from engine.network.nodes import CHANNELS_FIRST_OPS, as_ints, node_attributes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

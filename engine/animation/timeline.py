@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
-    from engine.backprop import BackpropResult
-    from engine.playground import PipelineResult
+    from engine.animation.playground import PipelineResult
+    from engine.operations.backprop import BackpropResult
 
 CONV, RELU, POOL = "conv", "relu", "pool"
 FORWARD, GRADIENT, UPDATE = "forward", "gradient", "update"

@@ -2,7 +2,7 @@
 
 Each lesson has an id (for ``--lesson ID``), a title, a short explanation, the slide it comes
 from, and either a playground set-up (input, filters, parameters) or a backprop exercise.
-The lessons themselves are data, in ``engine.lesson_data``.
+The lessons themselves are data, in ``engine.lessons.builtin``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from engine.playground import PlaygroundSpec
+    from engine.animation.playground import PlaygroundSpec
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Lesson:
 
 def all_lessons() -> tuple[Lesson, ...]:
     """Every lesson, in teaching order."""
-    from engine.lesson_data import LESSONS
+    from engine.lessons.builtin import LESSONS
 
     return LESSONS
 

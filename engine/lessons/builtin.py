@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.lessons import BackpropExercise, Lesson
-from engine.playground import PlaygroundSpec, PoolSettings
-from engine.presets import preset
+from engine.animation.playground import PlaygroundSpec, PoolSettings
+from engine.animation.presets import preset
+from engine.lessons.registry import BackpropExercise, Lesson
 
 
 def _grid(text: str) -> np.ndarray:

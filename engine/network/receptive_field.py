@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from engine.onnx_layers import LayerPlan
+    from engine.network.layers import LayerPlan
 
 Span = tuple[int, int]  # first and last index, inclusive
 

@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.conv import plan_conv
-from engine.params import Padding, as_float_array, pair
-from engine.pool import plan_pool
-from engine.presets import fit_kernel
-from engine.shapes import OutputShape, ParamCount, output_shape, param_count
-from engine.steps import ConvSteps, PoolSteps
+from engine.animation.presets import fit_kernel
+from engine.animation.steps import ConvSteps, PoolSteps
+from engine.operations.conv import plan_conv
+from engine.operations.params import Padding, as_float_array, pair
+from engine.operations.pool import plan_pool
+from engine.operations.shapes import OutputShape, ParamCount, output_shape, param_count
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.params import PaddingSpec
+    from engine.operations.params import PaddingSpec
 
 MAX_INPUT_SIZE = 64
 MAX_KERNEL_SIZE = 9

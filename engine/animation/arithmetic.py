@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-    from engine.backprop import BackpropResult
-    from engine.steps import ConvStep, PoolStep
+    from engine.animation.steps import ConvStep, PoolStep
+    from engine.operations.backprop import BackpropResult
 
 MAX_TERMS = 12
 

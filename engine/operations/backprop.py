@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.conv import conv2d
-from engine.params import as_float_array
+from engine.operations.conv import conv2d
+from engine.operations.params import as_float_array
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray

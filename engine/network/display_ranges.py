@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from engine.onnx_model import OnnxModel
+    from engine.network.model import OnnxModel
 
 PROBABILITY_OPS = ("Softmax",)
 TINY = 1e-6

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.playground import PlaygroundSpec, PoolSettings
+from engine.animation.playground import PlaygroundSpec, PoolSettings
 
 FORMAT_NAME = "cnn-visualizer-lesson"
 FORMAT_VERSION = 1

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.conv import conv2d
-from engine.layers import dense, flatten, relu, softmax
-from engine.pool import pool2d
+from engine.operations.conv import conv2d
+from engine.operations.layers import dense, flatten, relu, softmax
+from engine.operations.pool import pool2d
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.onnx_model import LayerInfo, OnnxModel
+    from engine.network.model import LayerInfo, OnnxModel
 
 FLATTEN_OPS = frozenset({"Reshape", "Flatten", "Squeeze"})
 DENSE_OPS = frozenset({"Gemm", "MatMul", "MatMul+Add"})

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import onnxruntime as ort
 
-from engine.onnx_augment import data_tensors, producing_op, with_outputs
-from engine.onnx_contract import (
+from engine.network.augment import data_tensors, producing_op, with_outputs
+from engine.network.contract import (
     EXPECTED_OUTPUT,
     accuracy_from,
     check_class_vector,
@@ -24,18 +24,18 @@ from engine.onnx_contract import (
     class_output,
     image_input,
 )
-from engine.onnx_file import ModelError, describe_error, read_model
-from engine.onnx_geometry import LayerGeometry
-from engine.onnx_layers import plan_layers
-from engine.receptive_field import PixelRect, receptive_field
+from engine.network.file import ModelError, describe_error, read_model
+from engine.network.geometry import LayerGeometry
+from engine.network.layers import plan_layers
+from engine.network.receptive_field import PixelRect, receptive_field
 
 if TYPE_CHECKING:
     import os
 
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.onnx_contract import ImageInput
-    from engine.onnx_layers import LayerPlan
+    from engine.network.contract import ImageInput
+    from engine.network.layers import LayerPlan
 
 __all__ = [
     "Activation",

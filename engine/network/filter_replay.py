@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.playground import PlaygroundSpec
+from engine.animation.playground import PlaygroundSpec
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.onnx_model import OnnxModel
-    from engine.playground import PipelineResult
+    from engine.animation.playground import PipelineResult
+    from engine.network.model import OnnxModel
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import onnx
 
-from engine.onnx_nodes import PLUMBING_OPS, SHAPE_OPS
+from engine.network.nodes import PLUMBING_OPS, SHAPE_OPS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from engine.params import (
+from engine.operations.params import (
     IntPair,
     Padding,
     PaddingSpec,

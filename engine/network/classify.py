@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.digit_prep import to_mnist
-from engine.image_files import load_canvas
+from engine.drawings.digit_prep import to_mnist
+from engine.drawings.image_files import load_canvas
 
 if TYPE_CHECKING:
     import os
 
-    from engine.onnx_model import OnnxModel
+    from engine.network.model import OnnxModel
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine.onnx_nodes import as_pair
+from engine.network.nodes import as_pair
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.layout import kernel_from_onnx
-from engine.onnx_geometry import LayerGeometry, layer_geometry
-from engine.onnx_layer_names import layer_names
-from engine.onnx_nodes import (
+from engine.network.geometry import LayerGeometry, layer_geometry
+from engine.network.layer_names import layer_names
+from engine.network.nodes import (
     DENSE_OPS,
     PLUMBING_OPS,
     SHAPE_OPS,
@@ -27,7 +26,8 @@ from engine.onnx_nodes import (
     as_pair,
     node_attributes,
 )
-from engine.onnx_tensor_layout import OTHER, TensorLayout, output_layout
+from engine.network.tensor_layout import OTHER, TensorLayout, output_layout
+from engine.operations.layout import kernel_from_onnx
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import onnx
     from numpy.typing import NDArray
 
-    from engine.onnx_contract import ImageInput
+    from engine.network.contract import ImageInput
 
 
 @dataclass(frozen=True, slots=True)

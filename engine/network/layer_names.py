@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engine.onnx_nodes import ACTIVATION_OPS, KIND_NAMES, PLUMBING_OPS
+from engine.network.nodes import ACTIVATION_OPS, KIND_NAMES, PLUMBING_OPS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from engine.onnx_layers import LayerDraft
+    from engine.network.layers import LayerDraft
 
 
 def _scope(node_name: str) -> str | None:

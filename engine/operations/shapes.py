@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.params import (
+from engine.operations.params import (
     IntPair,
     PaddingSpec,
     check_fits,

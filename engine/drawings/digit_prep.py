@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.params import as_float_array
+from engine.operations.params import as_float_array
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.params import (
+from engine.operations.params import (
     IntPair,
     Padding,
     PaddingSpec,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.onnx_nodes import CHANNELS_FIRST_OPS, DENSE_OPS
+from engine.network.nodes import CHANNELS_FIRST_OPS, DENSE_OPS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 import numpy as np
 
-from engine.conv import ConvPlan, plan_conv, run_conv
-from engine.pool import PoolPlan, padded_for_pool, plan_pool, run_pool
+from engine.operations.conv import ConvPlan, plan_conv, run_conv
+from engine.operations.pool import PoolPlan, padded_for_pool, plan_pool, run_pool
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.params import IntPair, Padding, PaddingSpec
+    from engine.operations.params import IntPair, Padding, PaddingSpec
 
 
 ArrayT = TypeVar("ArrayT", bound=np.ndarray)

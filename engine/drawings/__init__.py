@@ -1,0 +1,1 @@
+"""Pictures in: image files, drawings prepared like MNIST, and the shipped sample digits."""

@@ -1,0 +1,1 @@
+"""Lessons: the worked examples of the course slides and the users' own lesson files."""
