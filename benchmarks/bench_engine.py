@@ -78,8 +78,11 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 
 
 def alternate(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Median µs of each contender, timed in alternating rounds, and "ratio": the median over
-    rounds of engine / ort within a round, which cancels the machine's slow drifts."""
+    """Median µs of each contender, timed in alternating rounds, and "ratio".
+
+    "ratio" is the median over rounds of engine / ort within a round, which cancels the
+    machine's slow drifts.
+    """
     for fn in contenders.values():
         for _ in range(50):
             fn()

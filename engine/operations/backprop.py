@@ -35,6 +35,7 @@ class GradientTerm:
 
     @property
     def value(self) -> float:
+        """This term of the sum: ∂E/∂h_kl · x."""
         return self.dE_dh * self.x
 
 

@@ -43,14 +43,17 @@ class ConvPlan(NamedTuple):
 
     @property
     def kernel_hw(self) -> tuple[int, int]:
+        """The kernel's (rows, cols), before dilation."""
         return (self.kernel.shape[0], self.kernel.shape[1])
 
     @property
     def filters(self) -> int:
+        """The number of filters D, i.e. of output channels."""
         return int(self.kernel.shape[3])
 
     @property
     def channels(self) -> int:
+        """The number of input channels C each filter spans."""
         return int(self.kernel.shape[2])
 
     def padded_input(self) -> NDArray[np.floating]:
@@ -65,8 +68,10 @@ class ConvPlan(NamedTuple):
 
 
 def _typed_key(value: object) -> object:
-    """A cache key that tells 1 from 1.0 and True (equal, and equally hashed, as keys), and
-    turns lists into tuples."""
+    """A cache key that tells 1 from 1.0 and True and turns lists into tuples.
+
+    1, 1.0 and True compare and hash equal, so as plain keys they would share a cache entry.
+    """
     if isinstance(value, (list, tuple)):
         return (type(value), *(_typed_key(v) for v in value))
     return (type(value), value)

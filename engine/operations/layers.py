@@ -19,7 +19,11 @@ def relu(x: ArrayLike) -> NDArray[np.floating]:
 
 
 def softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating]:
-    """softmax(y_i) = e^{y_i} / Σ_j e^{y_j} along ``axis`` (slide 002), computed stably."""
+    """The softmax of ``x`` along ``axis``: e^{y_i} / Σ_j e^{y_j} (slide 002), computed stably.
+
+    Raises:
+        ValueError: ``x`` is a scalar or empty, or not finite.
+    """
     xa = as_float_array(x, "input x")
     if xa.ndim == 0 or xa.size == 0:
         raise ValueError(f"softmax needs at least one value along an axis, got shape {xa.shape}")

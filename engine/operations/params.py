@@ -34,14 +34,17 @@ class Padding:
 
     @property
     def rows(self) -> tuple[int, int]:
+        """Padding (top, bottom), in cells."""
         return (self.top, self.bottom)
 
     @property
     def cols(self) -> tuple[int, int]:
+        """Padding (left, right), in cells."""
         return (self.left, self.right)
 
     @property
     def is_zero(self) -> bool:
+        """True when there is no padding on any side."""
         return self.top == self.bottom == self.left == self.right == 0
 
 

@@ -32,6 +32,7 @@ class OutputShape:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """(rows, cols) or (rows, cols, channels)."""
         if self.channels is None:
             return (self.rows, self.cols)
         return (self.rows, self.cols, self.channels)
