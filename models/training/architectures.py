@@ -1,8 +1,8 @@
 """The registry of networks the trainer can build: name → builder and description.
 
 Each preset is one `Architecture` entry in `ARCHITECTURES`; `--arch` offers every key. The
-builders import Keras when called, so reading the registry (for --help or settings checks)
-imports no TensorFlow.
+builders import Keras (and NumPy) when called, so reading the registry (for --help or settings
+checks) imports neither TensorFlow nor NumPy.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from models.training.contract import IMAGE_SIZE, INPUT_NAME, NUM_CLASSES, OUTPUT_NAME
 
@@ -59,6 +57,7 @@ def two_block_cnn(kernel_size: int, dense_units: int) -> keras.Model:
     Layers are named as in the app; the model is called once, so it can be exported.
     """
     import keras
+    import numpy as np
     from keras import layers
 
     kernel = (kernel_size, kernel_size)
