@@ -24,7 +24,7 @@ DROPOUT_AFTER_FLATTEN = 0.25
 DROPOUT_AFTER_DENSE = 0.4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Architecture:
     """A network preset.
 
@@ -106,7 +106,7 @@ ARCHITECTURES: Mapping[str, Architecture] = MappingProxyType(
 DEFAULT_ARCHITECTURE = "lecture"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     """One row of the model card's architecture table."""
 

@@ -36,7 +36,7 @@ ONNX_OPSET = 17
 OPS_OF_LAYER_KIND = {"Conv2D": {"Conv", "Relu"}, "MaxPooling2D": {"MaxPool"}, "Dense": {"MatMul"}}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GraphNode:
     """One node of the exported graph: op type, name, output tensors.
 

@@ -62,18 +62,19 @@ def progress_callback(
     import keras
 
     started = time.perf_counter()
-    epoch_now = [1]
+    epoch_now = 1  # fit's batch hooks get the batch index only
 
     def logged(logs: dict[str, Any] | None, key: str) -> float:
         return float((logs or {}).get(key, math.nan))
 
     def epoch_begin(epoch: int, logs: dict[str, Any] | None = None) -> None:
-        epoch_now[0] = epoch + 1
+        nonlocal epoch_now
+        epoch_now = epoch + 1
 
     def batch_end(batch: int, logs: dict[str, Any] | None = None) -> None:
         progress.on_batch(
             BatchEnd(
-                epoch=epoch_now[0],
+                epoch=epoch_now,
                 epochs=epochs,
                 batch=batch + 1,
                 batches=batches,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from models.training.settings import TrainingSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingStart:
     """The run is about to build and train the model.
 
@@ -37,7 +37,7 @@ class TrainingStart:
     batches_per_epoch: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BatchEnd:
     """One training step is done.
 
@@ -58,7 +58,7 @@ class BatchEnd:
     accuracy: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EpochEnd:
     """One epoch is done.
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from models.training.settings import RunSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingReport:
     """Everything the model card reports about a run.
 
@@ -55,7 +55,7 @@ class TrainingReport:
     machine: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingResult:
     """A finished run: its report, the files it wrote, and the time it took in all (seconds)."""
 

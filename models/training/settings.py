@@ -79,7 +79,7 @@ def require(problem: str | None, setting: str, option: str) -> None:
         raise SettingsError(setting, option, problem)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DataSettings:
     """Which MNIST data to train on.
 
@@ -102,7 +102,7 @@ class DataSettings:
             require(count_problem(self.limit, 1), "limit", "--limit")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingSettings:
     """How to train: the architecture and the optimisation settings.
 
@@ -139,7 +139,7 @@ class TrainingSettings:
         require(count_problem(self.seed, 0), "seed", "--seed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputSettings:
     """Where to write the results (each file is written atomically: a temporary file, a rename).
 
@@ -173,7 +173,7 @@ class OutputSettings:
         return files if self.keras_model is None else (*files, self.keras_model)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunSettings:
     """Everything a training run needs: the data, the training and the outputs."""
 
