@@ -10,7 +10,7 @@ import pytest
 
 from models import DEFAULT_MODEL_PATH, MODEL_CARD_PATH, SAMPLES_PATH
 from models.training.architectures import ARCHITECTURES
-from models.training.cli import build_parser, parse_settings
+from models.training.cli import build_parser, option_arguments, parse_settings
 from models.training.errors import UserError
 from models.training.settings import (
     DataSettings,
@@ -129,6 +129,24 @@ def test_options_become_settings(tmp_path: Path) -> None:
 
 def test_no_options_give_the_default_settings() -> None:
     assert parse_settings([]) == RunSettings()
+    assert option_arguments(RunSettings()) == []
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        RunSettings(training=TrainingSettings(epochs=3, learning_rate=0.1 + 0.2, augment=False)),
+        RunSettings(
+            DataSettings(Path("-odd name.npz"), limit=7),
+            TrainingSettings("kth", batch_size=1, learning_rate=2, seed=9),
+            OutputSettings(Path("-m.onnx"), Path("s p.npz"), Path("c.md"), Path("k.keras")),
+        ),
+    ],
+)
+def test_settings_become_options_and_back(settings: RunSettings) -> None:
+    arguments = option_arguments(settings)
+    assert all(argument.startswith("--") for argument in arguments)
+    assert parse_settings(arguments) == settings
 
 
 def test_a_bad_keras_path_exits_2_naming_the_option(capsys: pytest.CaptureFixture[str]) -> None:

@@ -169,6 +169,30 @@ def parse_settings(argv: Sequence[str] | None = None, prog: str = MODULE_PROG) -
         parser.error(f"{error.option} {error.reason}")
 
 
+def option_arguments(settings: RunSettings) -> list[str]:
+    """The options that make `parse_settings` give `settings`, e.g. for starting a child process.
+
+    Only settings that differ from the defaults are given, each as "--option=value" (so a path
+    that starts with "-" stays a value); parse_settings(option_arguments(s)) == s.
+    """
+    data, training, outputs = settings.data, settings.training, settings.outputs
+    valued: list[tuple[str, object, object]] = [
+        ("--data", data.path, DEFAULTS.data.path),
+        ("--arch", training.architecture, DEFAULTS.training.architecture),
+        ("--epochs", training.epochs, DEFAULTS.training.epochs),
+        ("--batch-size", training.batch_size, DEFAULTS.training.batch_size),
+        ("--learning-rate", training.learning_rate, DEFAULTS.training.learning_rate),
+        ("--limit", data.limit, DEFAULTS.data.limit),
+        ("--seed", training.seed, DEFAULTS.training.seed),
+        ("--out", outputs.model, DEFAULTS.outputs.model),
+        ("--samples", outputs.samples, DEFAULTS.outputs.samples),
+        ("--card", outputs.card, DEFAULTS.outputs.card),
+        ("--keras-out", outputs.keras_model, DEFAULTS.outputs.keras_model),
+    ]
+    arguments = [f"{option}={value}" for option, value, default in valued if value != default]
+    return arguments if training.augment else [*arguments, "--no-augment"]
+
+
 def script_command(script: Path) -> tuple[str, str]:
     """("python", script), the script relative to the working directory if it is inside it."""
     with contextlib.suppress(ValueError):  # outside the working directory: keep it as it is
