@@ -1,7 +1,8 @@
 """The shipped ONNX model, its model card and the sample digits (data files beside this module).
 
-The training script (models/train.py) needs the `train` extra (TensorFlow); importing this
-package does not.
+The trainer (models/training/, run as `python -m models.training` or models/train.py) needs
+the `train` extra (TensorFlow); importing this package, or models.training's settings and
+contract, does not.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""models/train.py: a quick end-to-end run, the export against Keras, augmentation, bad input."""
+"""The trainer (models/train.py, python -m models.training): a quick end-to-end run, the export
+against Keras, augmentation, bad input."""
 
 from __future__ import annotations
 
@@ -17,16 +18,30 @@ import pytest
 from onnx import numpy_helper
 
 from models import train
+from models.training.augmentation import (
+    AUGMENTATION,
+    affine_transforms,
+    augment_batch,
+    change_thickness,
+)
+from models.training.data import as_model_input
 
 TRAIN_SCRIPT = Path(train.__file__)
+REPO_ROOT = TRAIN_SCRIPT.parent.parent
+# The two ways to start the trainer: the script, and the package (what the GUI will run).
+SCRIPT = (str(TRAIN_SCRIPT),)
+MODULE = ("-m", "models.training")
 QUICK_OPTIONS = ("--limit", "2000", "--epochs", "1", "--batch-size", "128")
 SUBPROCESS_TIMEOUT = 300
 
 
-def run_train(*options: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run train.py in a fresh interpreter, as a user would."""
+def run_train(
+    *options: str | Path, entry: tuple[str, ...] = SCRIPT
+) -> subprocess.CompletedProcess[str]:
+    """Run the trainer in a fresh interpreter from the repository root, as a user would."""
     return subprocess.run(
-        [sys.executable, str(TRAIN_SCRIPT), *map(str, options)],
+        [sys.executable, *entry, *map(str, options)],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=SUBPROCESS_TIMEOUT,
@@ -53,11 +68,13 @@ class TrainingOutputs:
         return ["--out", self.model, "--samples", self.samples, "--card", self.card]
 
 
-def train_quickly(directory: Path, mnist_npz: Path, *extra: str) -> TrainingOutputs:
+def train_quickly(
+    directory: Path, mnist_npz: Path, *extra: str, entry: tuple[str, ...] = SCRIPT
+) -> TrainingOutputs:
     """A small training run (2000 images, 1 epoch) that must succeed."""
     outputs = TrainingOutputs.in_directory(directory)
-    result = run_train(*QUICK_OPTIONS, "--data", mnist_npz, *outputs.options(), *extra)
-    assert result.returncode == 0, f"train.py failed:\n{result.stdout}\n{result.stderr}"
+    result = run_train(*QUICK_OPTIONS, "--data", mnist_npz, *outputs.options(), *extra, entry=entry)
+    assert result.returncode == 0, f"the trainer failed:\n{result.stdout}\n{result.stderr}"
     return replace(outputs, stdout=result.stdout)
 
 
@@ -71,7 +88,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory, mnist_npz: Path) -> Trai
 def mnist_inputs(mnist_npz: Path) -> np.ndarray:
     """The first 300 MNIST test images as model input (300, 28, 28, 1) float32 0..1."""
     with np.load(mnist_npz) as data:
-        return train.as_model_input(data["x_test"][:300])
+        return as_model_input(data["x_test"][:300])
 
 
 def onnx_session(path: Path) -> onnxruntime.InferenceSession:
@@ -162,10 +179,14 @@ def test_samples_and_model_card(quick_run: TrainingOutputs) -> None:
 
 
 @pytest.mark.slow
-def test_training_is_reproducible(
+def test_training_is_reproducible_from_either_entry_point(
     quick_run: TrainingOutputs, tmp_path: Path, mnist_npz: Path
 ) -> None:
-    again = train_quickly(tmp_path, mnist_npz)
+    # The first run used models/train.py; this one the package, as the GUI will start it.
+    again = train_quickly(tmp_path, mnist_npz, entry=MODULE)
+    command = onnx_session(again.model).get_modelmeta().custom_metadata_map["command"]
+    assert command.startswith("python -m models.training --limit 2000 ")
+    assert again.stdout.count("Test accuracy (ONNX Runtime, 10,000 images)") == 1
     first, second = onnx.load(str(quick_run.model)).graph, onnx.load(str(again.model)).graph
     weights = {tensor.name: numpy_helper.to_array(tensor) for tensor in second.initializer}
     for tensor in first.initializer:
@@ -197,6 +218,71 @@ def test_kth_architecture(tmp_path: Path, mnist_npz: Path) -> None:
     assert weights["dense1/kernel"] == [3136, 1024]
 
 
+PROGRESS_PROGRAM = """
+import json, sys
+from pathlib import Path
+from models.training.run import run_training
+from models.training.settings import DataSettings, OutputSettings, RunSettings, TrainingSettings
+
+class Recorder:
+    def __init__(self):
+        self.events = []
+    def on_message(self, text, *, warning=False):
+        self.events.append(["message", warning])
+    def on_start(self, start):
+        self.events.append(["start", start.train_images, start.batches_per_epoch])
+    def on_batch(self, batch):
+        self.events.append(["batch", batch.epoch, batch.epochs, batch.batch, batch.batches])
+        self.events.append(["loss", batch.loss, batch.accuracy])
+    def on_epoch(self, epoch):
+        self.events.append(["epoch", epoch.epoch, epoch.epochs])
+        self.events.append(["loss", epoch.loss, epoch.accuracy, epoch.seconds])
+    def on_end(self, result):
+        self.events.append(["end", [str(path) for path in result.written]])
+
+directory = Path(sys.argv[2])
+settings = RunSettings(
+    DataSettings(Path(sys.argv[1]), limit=500),
+    TrainingSettings(epochs=2, batch_size=200, augment=False),
+    OutputSettings(directory / "m.onnx", directory / "s.npz", directory / "card.md"),
+)
+recorder = Recorder()
+run_training(settings, command="python -m models.training --limit 500", progress=recorder)
+print(json.dumps(recorder.events))
+"""
+
+
+@pytest.mark.slow
+def test_run_training_reports_progress_and_prints_nothing_else(
+    tmp_path: Path, mnist_npz: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRESS_PROGRAM, str(mnist_npz), str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # Without keras_log, stdout holds only what the progress object printed: one JSON line.
+    (line,) = result.stdout.splitlines()
+    events = json.loads(line)
+    measures = [event[1:] for event in events if event[0] == "loss"]
+    steps = [event for event in events if event[0] not in {"loss", "message"}]
+    outputs = [str(tmp_path / name) for name in ("m.onnx", "s.npz", "card.md")]
+    batches = [["batch", epoch, 2, batch, 3] for epoch in (1, 2) for batch in (1, 2, 3)]
+    assert steps == [
+        ["start", 500, 3], *batches[:3], ["epoch", 1, 2], *batches[3:], ["epoch", 2, 2],
+        ["end", outputs],
+    ]  # fmt: skip
+    assert all(message == ["message", True] for message in events if message[0] == "message")
+    assert len(measures) == 8
+    for loss, accuracy, *seconds in measures:
+        assert 0.0 < loss < 10.0
+        assert 0.0 <= accuracy <= 1.0
+        assert all(second > 0.0 for second in seconds)
+    card = (tmp_path / "card.md").read_text(encoding="utf-8")
+    assert "| Epochs | 2 |" in card
+    assert "python -m models.training --limit 500" in card
+
+
 # --------------------------------------------------------------------------------------------
 # Augmentation (in-process, small tensors)
 # --------------------------------------------------------------------------------------------
@@ -209,7 +295,7 @@ def one_pixel_image(row: int, column: int) -> np.ndarray:
 
 
 def test_identity_transform_is_identity() -> None:
-    transform = train.affine_transforms(
+    transform = affine_transforms(
         angle=np.zeros(1, np.float32),
         shear=np.zeros(1, np.float32),
         zoom=np.ones(1, np.float32),
@@ -222,7 +308,7 @@ def test_identity_transform_is_identity() -> None:
 def test_shift_moves_the_ink_right_and_down() -> None:
     import tensorflow as tf
 
-    transform = train.affine_transforms(
+    transform = affine_transforms(
         angle=np.zeros(1, np.float32),
         shear=np.zeros(1, np.float32),
         zoom=np.ones(1, np.float32),
@@ -244,9 +330,9 @@ def test_thickness_change_thickens_and_thins() -> None:
     image = np.zeros((1, 28, 28, 1), np.float32)
     image[0, 8:20, 12:15] = 1.0  # a 3-pixel-wide bar
     ink = float(image.sum())
-    thicker = float(np.sum(train.change_thickness(image, np.ones(1, np.float32))))
-    thinner = float(np.sum(train.change_thickness(image, -np.ones(1, np.float32))))
-    same = np.asarray(train.change_thickness(image, np.zeros(1, np.float32)))
+    thicker = float(np.sum(change_thickness(image, np.ones(1, np.float32))))
+    thinner = float(np.sum(change_thickness(image, -np.ones(1, np.float32))))
+    same = np.asarray(change_thickness(image, np.zeros(1, np.float32)))
     assert thicker > ink * 1.5
     assert thinner < ink * 0.5
     np.testing.assert_array_equal(same, image)
@@ -256,11 +342,11 @@ def test_augmentation_is_seeded_and_keeps_the_value_range(mnist_npz: Path) -> No
     import tensorflow as tf
 
     with np.load(mnist_npz) as data:
-        images = train.as_model_input(data["x_train"][:64])
+        images = as_model_input(data["x_train"][:64])
     seed, other_seed = tf.constant([0, 1], tf.int64), tf.constant([0, 2], tf.int64)
-    first = np.asarray(train.augment_batch(images, seed, train.AUGMENTATION))
-    again = np.asarray(train.augment_batch(images, seed, train.AUGMENTATION))
-    other = np.asarray(train.augment_batch(images, other_seed, train.AUGMENTATION))
+    first = np.asarray(augment_batch(images, seed, AUGMENTATION))
+    again = np.asarray(augment_batch(images, seed, AUGMENTATION))
+    other = np.asarray(augment_batch(images, other_seed, AUGMENTATION))
     assert first.shape == images.shape
     assert first.dtype == np.float32
     assert first.min() >= 0.0
@@ -324,14 +410,15 @@ def write_npy(path: Path) -> None:
         (write_bad_labels, "y_train has labels outside 0..9"),
     ],
 )
+@pytest.mark.parametrize("entry", [SCRIPT, MODULE], ids=["script", "module"])
 def test_bad_data_file_exits_2_with_a_clear_message(
-    tmp_path: Path, make_file: object, expected: str
+    tmp_path: Path, make_file: object, expected: str, entry: tuple[str, ...]
 ) -> None:
     data = tmp_path / "mnist.npz"
     if callable(make_file):
         make_file(data)
     outputs = TrainingOutputs.in_directory(tmp_path / "out")
-    result = run_train("--data", data, *outputs.options())
+    result = run_train("--data", data, *outputs.options(), entry=entry)
     assert result.returncode == 2
     assert str(data) in result.stderr
     assert expected in result.stderr
@@ -353,12 +440,16 @@ def test_missing_file_from_the_environment_variable(tmp_path: Path) -> None:
     assert f"{missing} does not exist" in result.stderr
 
 
-def test_bad_data_is_reported_before_tensorflow_is_imported(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "main", ["models.train.main", "models.training.cli.main"], ids=["script", "package"]
+)
+def test_bad_data_is_reported_before_tensorflow_is_imported(tmp_path: Path, main: str) -> None:
     data = tmp_path / "mnist.npz"
     write_wrong_keys(data)
+    module, function = main.rsplit(".", 1)
     program = (
-        "import sys; from models import train; "
-        f"status = train.main(['--data', {str(data)!r}, '--out', {str(tmp_path / 'x.onnx')!r}]); "
+        f"import sys; from {module} import {function} as main; "
+        f"status = main(['--data', {str(data)!r}, '--out', {str(tmp_path / 'x.onnx')!r}]); "
         "print(status, 'tensorflow' in sys.modules)"
     )
     result = subprocess.run(
@@ -383,15 +474,19 @@ def test_bad_data_is_reported_before_tensorflow_is_imported(tmp_path: Path) -> N
         (["--keras-out", "model.h5"], "--keras-out must end in .keras"),
     ],
 )
-def test_bad_options_exit_2(options: list[str], expected: str) -> None:
-    result = run_train(*options)
+@pytest.mark.parametrize("entry", [SCRIPT, MODULE], ids=["script", "module"])
+def test_bad_options_exit_2(options: list[str], expected: str, entry: tuple[str, ...]) -> None:
+    result = run_train(*options, entry=entry)
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_help_describes_the_options() -> None:
-    result = run_train("--help")
+@pytest.mark.parametrize("entry", [SCRIPT, MODULE], ids=["script", "module"])
+def test_help_describes_the_options(entry: tuple[str, ...]) -> None:
+    result = run_train("--help", entry=entry)
     assert result.returncode == 0
+    prog = "train.py" if entry == SCRIPT else "python -m models.training"
+    assert result.stdout.startswith(f"usage: {prog} ")
     for option in ("--data", "--arch", "--epochs", "--limit", "--out", "--samples", "--card"):
         assert option in result.stdout

@@ -1,0 +1,56 @@
+"""TensorFlow and Keras set-up: the backend, the package check, seeding, the versions used.
+
+Nothing here imports TensorFlow at module level; each function imports what it needs when called.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.util import find_spec
+
+from models.training.errors import UserError
+
+TRAINING_PACKAGES = ("tensorflow", "keras", "tf2onnx")
+
+
+def use_tensorflow_backend() -> None:
+    """Keras must use TensorFlow (tf.data, tf2onnx); keep TensorFlow's C++ start-up logs short."""
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def check_training_packages() -> None:
+    """Fail before training, not after it, when the `train` extra is not installed.
+
+    Raises:
+        UserError: TensorFlow, Keras or tf2onnx cannot be found (the message says how to install).
+    """
+    missing = [name for name in TRAINING_PACKAGES if find_spec(name) is None]
+    if missing:
+        raise UserError(
+            f"training needs {', '.join(missing)} (the `train` extra): "
+            'pip install -e ".[train]" (TensorFlow, Keras and tf2onnx).'
+        )
+
+
+def configure_tensorflow(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic."""
+    use_tensorflow_backend()
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def framework_versions() -> tuple[str, str]:
+    """('Keras x / TensorFlow y', 'tf2onnx z, onnx w'): the trainer and the exporter."""
+    import keras
+    import onnx
+    import tensorflow as tf
+    import tf2onnx
+
+    return (
+        f"Keras {keras.__version__} / TensorFlow {tf.__version__}",
+        f"tf2onnx {tf2onnx.__version__}, onnx {onnx.__version__}",
+    )

@@ -1,0 +1,56 @@
+"""Writing the run's files: checked before training, each written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from models.training.errors import UserError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def new_file_mode() -> int:
+    """The permissions open() would give a new file: 0o666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`.
+
+    The file gets the permissions of a newly created file; on any error the temporary file is
+    removed and `path` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, new_file_mode())  # mkstemp makes it private (0600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def check_outputs_writable(paths: Sequence[Path]) -> None:
+    """Fail before training, not after, when an output cannot be written.
+
+    Raises:
+        UserError: a directory cannot be created, an output is a directory, or a directory is
+            not writable.
+    """
+    for path in paths:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot create the directory for {path}: {error}") from error
+        if path.is_dir():
+            raise UserError(f"output {path} is a directory")
+        if not os.access(path.parent, os.W_OK):
+            raise UserError(f"cannot write to {path.parent}")
