@@ -40,9 +40,11 @@ def mnist_npz() -> Path:
 def _isolated_settings(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Point QSettings at a temporary directory so tests never touch the user's config."""
+    """Point QSettings and the data folder (saved training runs, remembered choices) at
+    temporary directories so tests never touch the user's config or data."""
     settings_dir = tmp_path_factory.mktemp("settings")
     monkeypatch.setenv("CNN_VISUALIZER_SETTINGS_DIR", str(settings_dir))
+    monkeypatch.setenv("CNN_VISUALIZER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(autouse=True)
