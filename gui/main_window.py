@@ -157,7 +157,8 @@ class MainWindow(QMainWindow):
             self, "Export View as &PNG…", self.export_view_png, "Ctrl+E",
             "Save a picture of the current view, for slides",
         )  # fmt: skip
-        self.quit_action = make_action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = make_action(self, "&Quit", self.close)
+        self.quit_action.setShortcuts(_standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         # One Undo/Redo for every mode: it works on the shown mode's stack, or is off.
         self.undo_group = QUndoGroup(self)
         for mode in self._modes:
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcuts(_standard_keys(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"))
         self.open_image_action = make_action(
             self, "Open &Image…", self.open_image, "Ctrl+I",
             "Use a PNG or JPEG of a digit (light or dark background) as the input",
@@ -359,6 +360,18 @@ def _check_modes(modes: Sequence[Mode]) -> None:
         repeated = sorted({v for v in values if values.count(v) > 1})
         if repeated:
             raise ValueError(f"two modes have the same {field}: {', '.join(repeated)}")
+
+
+def _standard_keys(key: QKeySequence.StandardKey, usual: str) -> list[QKeySequence]:
+    """The platform's first key for ``key``, and ``usual`` if that differs or there is none.
+
+    Some platforms bind no key to Quit, or Ctrl+Y (not Ctrl+Shift+Z) to Redo; the app has
+    always told its users Ctrl+Q and Ctrl+Shift+Z, so those work everywhere.
+    """
+    keys = [QKeySequence(key)] if not QKeySequence(key).isEmpty() else []
+    if QKeySequence(usual) not in keys:
+        keys.append(QKeySequence(usual))
+    return keys
 
 
 def _set_active(contributed: ModeContributions, *, active: bool) -> None:
