@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.export import export_png
-from gui.modes import Mode, make_action, menu_actions
+from gui.modes import Mode, ModeDescription, make_action, menu_actions
 from gui.settings import app_settings, read_bytes, read_text
 
 if TYPE_CHECKING:
@@ -49,12 +49,13 @@ class MainWindow(QMainWindow):
     """The application window around the registered modes (one tab each, in order).
 
     Raises:
-        ValueError: No modes, or two modes with the same name or the same shortcut.
+        ValueError: No modes, a mode without a description, or two modes with the same name
+            or the same shortcut.
     """
 
     def __init__(self, modes: Sequence[Mode], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         _check_modes(modes)
+        super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setMinimumSize(1100, 700)
         self._modes = tuple(modes)
@@ -355,6 +356,9 @@ class MainWindow(QMainWindow):
 def _check_modes(modes: Sequence[Mode]) -> None:
     if not modes:
         raise ValueError("the window needs at least one mode")
+    for mode in modes:
+        if not isinstance(getattr(mode, "description", None), ModeDescription):
+            raise ValueError(f"{type(mode).__name__} has no ModeDescription as its description")
     for field in ("name", "shortcut"):
         values = [getattr(mode.description, field) for mode in modes]
         repeated = sorted({v for v in values if values.count(v) > 1})

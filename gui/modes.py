@@ -87,7 +87,9 @@ class ModeContributions:
 
     The window enables every action here (including those of ``menus``, and the ``toolbar``)
     only while the mode is shown, and shows the toolbar only then; a mode does not toggle them
-    itself. Menu placement, in the order of today's menus:
+    itself. An action's shortcut works through the menu or toolbar it is placed in, so every
+    action with a shortcut belongs in one of them (the shortcut list, F1, is built from them).
+    Menu placement, in the order of the window's menus:
 
     Attributes:
         file_document: File menu, first group: open and save what the mode works on.
@@ -98,6 +100,9 @@ class ModeContributions:
         toolbar: The mode's toolbar, left of the window's own (None for none); give it an
             object name so the window's saved layout can name it.
         keys: Keys its widget handles without an action, for the shortcut list.
+
+    Raises:
+        ValueError: The toolbar has no object name.
     """
 
     file_document: tuple[QAction, ...] = ()
@@ -107,6 +112,10 @@ class ModeContributions:
     menus: tuple[QMenu, ...] = ()
     toolbar: QToolBar | None = None
     keys: tuple[KeyNote, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.toolbar is not None and not self.toolbar.objectName():
+            raise ValueError(f"the toolbar {self.toolbar.windowTitle()!r} needs an object name")
 
     def actions(self) -> Iterator[QAction]:
         """Every action contributed: menu groups, the menus' own (recursively), the toolbar's."""

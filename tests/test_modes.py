@@ -271,8 +271,16 @@ def test_modes_must_have_distinct_names_and_shortcuts(qtbot) -> None:
             MainWindow(modes)
     with pytest.raises(ValueError, match="at least one mode"):
         MainWindow([])
+
+    class Nameless(Mode):
+        pass
+
+    with pytest.raises(ValueError, match="Nameless has no ModeDescription"):
+        MainWindow([Nameless(QLabel(), None)])
     with pytest.raises(ValueError, match="lower-case"):
         ModeDescription("Notes", "Notes", "Notes", "Ctrl+3")
+    with pytest.raises(ValueError, match="'Loose' needs an object name"):
+        ModeContributions(toolbar=QToolBar("Loose"))
     with pytest.raises(ValueError, match="unreadable shortcut"):
         ModeDescription("notes", "Notes", "Notes", "Ctrl+Banana")
 
