@@ -344,11 +344,13 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask each mode about unsaved work; if all agree, pause, remember, and close."""
+        """Ask each mode about unsaved work; if all agree, hide, end the modes, remember."""
         if not all(mode.confirm_close() for mode in self._modes):
             event.ignore()
             return
         self.shown_mode.hidden()
+        for mode in self._modes:
+            mode.closing()
         self.save_settings()
         super().closeEvent(event)
 

@@ -229,8 +229,15 @@ class Mode(QObject):
         """The mode's tab has just been hidden, or the window is closing (e.g. pause)."""
 
     def confirm_close(self) -> bool:
-        """Whether the window may close: True if nothing would be lost, or the user said so."""
+        """Whether the window may close: True if nothing would be lost, or the user said so.
+
+        Only a question: another mode may still keep the window open. Stop work in
+        :meth:`closing`.
+        """
         return True
+
+    def closing(self) -> None:
+        """The window is closing (every mode agreed): end background work (a child process)."""
 
 
 class ModeFactory(Protocol):

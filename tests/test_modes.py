@@ -52,6 +52,9 @@ class NotesMode(Mode):
     def confirm_close(self) -> bool:
         return not self.keep_open
 
+    def closing(self) -> None:
+        self.events.append("closing")
+
 
 def close(win: MainWindow) -> None:
     for mode in win.modes:
@@ -166,10 +169,10 @@ def test_closing_asks_every_mode(window) -> None:
     notes = window.mode("notes")
     notes.keep_open = True
     window.close()
-    assert window.isVisible()
+    assert window.isVisible() and "closing" not in notes.events
     notes.keep_open = False
     window.close()
-    assert not window.isVisible()
+    assert not window.isVisible() and notes.events == ["closing"]
 
 
 def test_the_shortcut_list_names_every_registered_shortcut(window, monkeypatch) -> None:
