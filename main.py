@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def _size(text: str) -> tuple[int, int]:
+    """A screenshot size written WIDTHxHEIGHT, at least 640x480."""
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
@@ -16,7 +21,32 @@ def _size(text: str) -> tuple[int, int]:
     return (width, height)
 
 
+class ModeNames:
+    """The window's mode names, the choices of ``--tab``, read from the registry on first use.
+
+    argparse asks for them only to check a ``--tab`` value or to print help or an error, so
+    --classify and --list-lessons do not pay for importing the window's modes (about 2 s).
+    """
+
+    def __init__(self) -> None:
+        self._names: list[str] | None = None
+
+    def _load(self) -> list[str]:
+        if self._names is None:
+            from gui.app_window import mode_names
+
+            self._names = mode_names()
+        return self._names
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: the window's options, and the headless modes that print and exit."""
     parser = argparse.ArgumentParser(
         prog="cnn-visualizer",
         description="Step through convolutions, draw digits, look inside a trained CNN.",
@@ -26,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--step", type=int, metavar="N", help="start the lesson at step N (1-based)"
     )
-    parser.add_argument("--tab", choices=("playground", "digits"), help="the mode to open")
+    parser.add_argument(
+        "--tab", choices=ModeNames(), metavar="MODE",
+        help="the mode to open: %(choices)s (default: the one shown last)",
+    )  # fmt: skip
     parser.add_argument(
         "--model", metavar="PATH", help="an ONNX image classifier for the digit lab"
     )
@@ -44,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def list_lessons() -> int:
+    """Print each lesson's id and title, tab-separated, one per line."""
     from engine.lessons.registry import all_lessons
 
     for item in all_lessons():
@@ -93,6 +127,7 @@ def check_files(model: str | None, image: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; the exit status is 0, or 2 for a problem told on stderr."""
     args = build_parser().parse_args(argv)
     if args.list_lessons:
         return list_lessons()

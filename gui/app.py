@@ -10,12 +10,25 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from collections.abc import Sequence
+
+    from gui.app_window import AppWindow
+    from gui.modes import ModeFactory
 
 
 @dataclass(frozen=True)
 class LaunchOptions:
-    """What the command line asked the window to show."""
+    """What the command line asked the window to show.
+
+    Attributes:
+        lesson: A registry lesson's id for the Playground.
+        tab: The name of the mode to show (see ``gui.app_window.mode_names``).
+        step: The Playground's first step, 0-based.
+        model: An ONNX classifier for the Digit Lab (None: the shipped one).
+        image: A picture of a digit for the Digit Lab's canvas.
+        screenshot: Save the window to this PNG and exit.
+        size: The window's (width, height) in pixels for a screenshot.
+    """
 
     lesson: str | None = None
     tab: str | None = None
@@ -27,6 +40,7 @@ class LaunchOptions:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, or a new one named and styled for CNN Visualizer."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -40,24 +54,32 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(options: LaunchOptions) -> MainWindow:
-    """The main window with everything the options ask for applied (errors → ValueError)."""
-    from engine.lessons.registry import lesson
-    from gui.digits.lab import DigitLab
-    from gui.main_window import DIGITS_TAB, PLAYGROUND_TAB, MainWindow
+def build_window(
+    options: LaunchOptions, factories: Sequence[ModeFactory] | None = None
+) -> AppWindow:
+    """The main window with every registered mode, and the options applied.
 
-    window = MainWindow(DigitLab(options.model))
-    if options.image is not None and not window.digit_lab.open_image(options.image):
+    Args:
+        options: What the command line asked for; each mode applies what concerns it, then
+            ``tab`` picks the mode on show.
+        factories: The modes to build, in tab order (default: ``MODE_FACTORIES``).
+
+    Raises:
+        ValueError: An option cannot be honoured: an unknown lesson or mode, an unusable image.
+    """
+    from gui.app_window import MODE_FACTORIES, AppWindow
+
+    modes = [factory(options) for factory in (factories or MODE_FACTORIES)]
+    window = AppWindow(modes)
+    try:
+        for mode in modes:
+            mode.apply(options)
+        if options.tab is not None:
+            window.show_mode(options.tab)
+    except ValueError:
         window.close()
-        raise ValueError(f"cannot open the image {options.image}")
-    if options.lesson is not None:
-        window.load_lesson(lesson(options.lesson))
-    if options.step is not None:
-        window.playground.state.set_position(options.step)
-    if options.tab is not None:
-        window.tabs.setCurrentIndex(DIGITS_TAB if options.tab == "digits" else PLAYGROUND_TAB)
-    elif options.image is not None:
-        window.tabs.setCurrentIndex(DIGITS_TAB)
+        window.deleteLater()
+        raise
     return window
 
 
@@ -71,7 +93,7 @@ def run(options: LaunchOptions) -> int:
         return 2
     if options.screenshot:
         window.resize(*options.size)
-        window.playground.default_sizes(*options.size)
+        window.reset_layouts(*options.size)
     window.show()
     status = 0
     if options.screenshot:

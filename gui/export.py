@@ -40,8 +40,20 @@ def frame_positions(total: int, max_frames: int = MAX_FRAMES) -> list[int]:
 def export_gif(
     view: PlaygroundView, path: str, steps_per_second: float, *, parent: QWidget | None = None
 ) -> int:
-    """Render each step of the playground into an animated GIF; returns the number of frames
-    (0 if the user cancelled). The playground is left at the step it showed before."""
+    """Render each step of the playground into an animated GIF.
+
+    Args:
+        view: The playground; it is left at the step it showed before.
+        path: The GIF file to write.
+        steps_per_second: Playback speed; each frame lasts 1000 / speed ms (at least 20 ms).
+        parent: The progress dialog's parent window.
+
+    Returns:
+        The number of frames written (at most MAX_FRAMES), 0 if the user cancelled.
+
+    Raises:
+        OSError: The file cannot be written.
+    """
     state = view.state
     before = state.position
     positions = frame_positions(len(state.timeline))

@@ -1,4 +1,5 @@
-"""The command line: --list-lessons, bad options (exit 2), --screenshot (exit 0)."""
+"""The command line: --list-lessons, bad options such as an unknown lesson or mode (exit 2),
+--screenshot (exit 0)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def test_unknown_lesson_exits_2_with_a_message(tmp_path: Path) -> None:
     assert "unknown lesson 'nope'" in done.stderr and "six-by-six" in done.stderr
     bad_size = run_main("--screenshot", str(tmp_path / "x.png"), "--size", "big", tmp_path=tmp_path)
     assert bad_size.returncode == 2 and "size must look like 1280x800" in bad_size.stderr
+    bad_tab = run_main("--tab", "training-wheels", tmp_path=tmp_path)
+    assert bad_tab.returncode == 2 and "invalid choice: 'training-wheels'" in bad_tab.stderr
+    assert "(choose from 'playground', 'digits')" in bad_tab.stderr
 
 
 def test_screenshot_renders_the_window_and_exits_0(tmp_path: Path) -> None:
