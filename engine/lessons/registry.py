@@ -7,43 +7,9 @@ The lessons themselves are data, in ``engine.lessons.builtin``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from engine.lessons.definition import BackpropExercise, Lesson
 
-if TYPE_CHECKING:
-    import numpy as np
-    from numpy.typing import NDArray
-
-    from engine.animation.playground import PlaygroundSpec
-
-
-@dataclass(frozen=True)
-class BackpropExercise:
-    """Slide 004's backprop through one conv layer: X, W, the target output and η."""
-
-    x: NDArray[np.float64]
-    w: NDArray[np.float64]
-    target: NDArray[np.float64]
-    learning_rate: float
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """One worked example. ``spec`` is the playground set-up (for backprop: the forward conv)."""
-
-    id: str
-    title: str
-    explanation: str
-    source: str
-    spec: PlaygroundSpec
-    notes: tuple[str, ...] = ()
-    backprop: BackpropExercise | None = None
-    decimals: int = 2
-    truncate_decimals: bool = False
-
-    @property
-    def kind(self) -> str:
-        return "backprop" if self.backprop is not None else "convolution"
+__all__ = ["BackpropExercise", "Lesson", "all_lessons", "lesson"]
 
 
 def all_lessons() -> tuple[Lesson, ...]:
