@@ -92,6 +92,8 @@ def test_slide_001_typo_and_slide_004_cutting_are_in_the_files() -> None:
     assert x_or_o["display"]["truncate"] is True and x_or_o["display"]["decimals"] == 2
     assert "slide's own numbers" in x_or_o["display"]["about"]
     assert "7/9 = 0.777… is shown as 0.77" in x_or_o["notes"][0]
+    backprop = json.loads((DATA_DIR / "backprop.json").read_text(encoding="utf-8"))
+    assert "X is the input above and W its one filter" in backprop["backprop"]["about"]
 
 
 @pytest.mark.parametrize("lesson_id", TEACHING_ORDER)

@@ -164,6 +164,26 @@ def test_a_version_1_file_written_by_hand(tmp_path: Path) -> None:
     assert spec.pool is not None and spec.pool.padding == "valid"
 
 
+def test_a_minimal_version_2_file_written_by_hand(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '{"format": "cnn-visualizer-lesson", "version": 2,'
+        ' "input": {"channels": [[[1, 2, 3], [4, 5, 6]]]},'
+        ' "filters": [{"channels": [[[1, 0], [0, -1]]]}],'
+        ' "display": {"decimals": 1, "truncate": false},'
+        ' "backprop": {"target": [[0, 0]], "learning_rate": 0.5}}',
+    )
+    item = read_lesson(path)
+    assert (item.id, item.title, item.source, item.notes, item.decimals) == ("file", "", "", (), 1)
+    spec = item.spec
+    assert spec.input[:, :, 0].tolist() == [[1, 2, 3], [4, 5, 6]]
+    assert spec.filters[:, :, 0, 0].tolist() == [[1, 0], [0, -1]] and spec.biases.tolist() == [0]
+    assert (spec.stride, spec.padding, spec.dilation, spec.divisor) == ((1, 1), "valid", (1, 1), 1)
+    assert (spec.relu, spec.pool, spec.channel_names, spec.filter_names) == (False, None, (), ())
+    assert item.backprop is not None and item.backprop.learning_rate == 0.5
+    np.testing.assert_array_equal(item.backprop.w, [[1, 0], [0, -1]])
+
+
 # ----- refusals, each naming the file and the field -------------------------------------------
 def write(tmp_path: Path, content: str) -> Path:
     path = tmp_path / "bad.json"
@@ -183,15 +203,15 @@ def weights(d: dict[str, Any]) -> list[Any]:
     ("mutate", "message"),
     [
         (lambda d: d.update(version=3), "version: .*format version 3, made by a newer CNN Vis"),
-        (lambda d: d.update(version="2"), r'version: expected a whole number \(1 and 2\), got "2"'),
+        (lambda d: d.update(version="2"), r'version: expected a whole number \(1 or 2\), got "2"'),
         (lambda d: d.update(version=2.0), "version: expected a whole number"),
-        (lambda d: d.update(version=0), "version: expected 1 and 2, got 0"),
+        (lambda d: d.update(version=0), "version: expected 1 or 2, got 0"),
         (lambda d: d.pop("version"), "version: expected a whole number .*got nothing"),
         (lambda d: d.update(format="something-else"), "not a CNN Visualizer lesson"),
         (lambda d: d.pop("input"), "input: this field is missing"),
         (lambda d: d.update(input="abc"), 'input: expected an object, got "abc"'),
         (lambda d: d.update(strid=[1, 1]), "strid: unknown field; the fields here are format"),
-        (lambda d: d.update(filters=[]), "filters: expected at least 1 filters, got none"),
+        (lambda d: d.update(filters=[]), "filters: expected at least 1 filter, got none"),
         (lambda d: weights(d)[1].__setitem__(2, "1"), r'filters\[0\]\.channels\[0\]\[1\]\[2\]: '
                                                       r'expected a number, got "1"'),
         (lambda d: weights(d).__setitem__(1, [1, 2]),
@@ -213,7 +233,7 @@ def weights(d: dict[str, Any]) -> list[Any]:
         (lambda d: d.update(divisor=0), "divisor must be a non-zero"),
         (lambda d: d.update(divisor=1e7), "divisor: expected at most 1,000,000, got 10000000"),
         (lambda d: d["input"]["channels"][0][0].__setitem__(0, -2e6), "expected at least -1,000"),
-        (lambda d: d.update(title=["a"]), "title: expected text, got a list of 1 items"),
+        (lambda d: d.update(title=["a"]), "title: expected text, got a list of 1 item$"),
         (lambda d: d.update(title="x" * 501), "title: expected at most 500 characters, got 501"),
         (lambda d: d.update(notes="a note"), 'notes: expected a list, got "a note"'),
         (lambda d: d.update(id="Six by six"), "id: expected lowercase letters and digits"),

@@ -27,9 +27,14 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 FILE_LESSON_ID = "file"
 DISPLAY_ABOUT = (
-    "How the slide writes its own numbers: this many decimals, and, with truncate, cut "
-    "instead of rounded (slide 004 writes 7/9 = 0.777… as 0.77). The rule applies to the "
-    "slide's own numbers only."
+    "How the slide writes its own numbers: 'decimals' digits after the point, cut instead of "
+    "rounded when 'truncate' is true (slide 004 writes 7/9 = 0.777… as 0.77). The rule "
+    "applies to the slide's own numbers only."
+)
+BACKPROP_ABOUT = (
+    "Slide 004's exercise: X is the input above and W its one filter (stride 1, no padding); "
+    "the error is E = Σ ½ (h − t)² over the outputs h and the targets t, and one update is "
+    "W ← W − η ∂E/∂W with η the learning rate."
 )
 _GRID_NOUNS = ("rows", "numbers")
 _V1_NOUNS = ("rows", "cells", "channel values")
@@ -52,17 +57,18 @@ def format_version(data: Any) -> int:
             f'this is not a CNN Visualizer lesson (format: expected "{FORMAT_NAME}", got {got})'
         )
     version = data.get("version")
-    readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+    choices = " or ".join(str(v) for v in READABLE_VERSIONS)
     if type(version) is not int:  # not True, not 2.0, not "2"
         got = shown(version) if "version" in data else "nothing"
-        raise LessonFileError(f"version: expected a whole number ({readable}), got {got}")
+        raise LessonFileError(f"version: expected a whole number ({choices}), got {got}")
     if version > FORMAT_VERSION:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise LessonFileError(
             f"version: the lesson has format version {version}, made by a newer CNN "
             f"Visualizer; this app reads versions {readable}. Update the app to open it."
         )
     if version not in READABLE_VERSIONS:
-        raise LessonFileError(f"version: expected {readable}, got {version}")
+        raise LessonFileError(f"version: expected {choices}, got {version}")
     return version
 
 
@@ -342,6 +348,7 @@ def lesson_to_dict(lesson: Lesson) -> dict[str, Any]:
             "padding": spec.pool.padding,
         },
         "backprop": {
+            "about": BACKPROP_ABOUT,
             "target": _rows(exercise.target),
             "learning_rate": _number(exercise.learning_rate),
         }

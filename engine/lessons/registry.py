@@ -2,8 +2,8 @@
 
 Each lesson is a lesson file (format version 2) in ``engine/lessons/data/<id>.json``, read by
 the same reader as users' files (``engine.lessons.file_format``); ``data/index.json`` lists
-the ids in teaching order. The files are read on first use and kept (about a millisecond per
-lesson), so importing this module costs nothing.
+the ids in teaching order. The files are read on first use and kept (a few milliseconds for
+all of them), so importing this module reads nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ from engine.lessons.errors import LessonFileError
 from engine.lessons.file_format import read_packaged_lesson
 from engine.lessons.strict_json import read_json_file
 
-__all__ = ["DATA_DIR", "INDEX_FILE", "BackpropExercise", "Lesson", "all_lessons", "lesson"]
+__all__ = [
+    "DATA_DIR",
+    "INDEX_FILE",
+    "BackpropExercise",
+    "Lesson",
+    "all_lessons",
+    "lesson",
+    "lesson_ids",
+]
 
 DATA_DIR = Path(__file__).with_name("data")
 INDEX_FILE = DATA_DIR / "index.json"

@@ -192,6 +192,7 @@ SCHEMA_V2: dict[str, Any] = {
             "required": ["target", "learning_rate"],
             "additionalProperties": False,
             "properties": {
+                "about": _text(1000),
                 "target": _grid(MAX_INPUT_SIZE),
                 "learning_rate": {
                     "type": "number",
@@ -239,10 +240,15 @@ def field_name(path: Iterable[str | int]) -> str:
     return text or "the lesson"
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 filter``, ``2 filters`` (``noun`` is the plural)."""
+    return f"{count} {noun[:-1] if count == 1 and noun.endswith('s') else noun}"
+
+
 def shown(value: Any) -> str:
     """A value from the file, briefly: ``"1"``, ``true``, ``a list of 3 items``."""
     if isinstance(value, list):
-        return f"a list of {len(value)} items" if value else "an empty list"
+        return f"a list of {counted(len(value), 'items')}" if value else "an empty list"
     if isinstance(value, dict):
         return "an object"
     text = json.dumps(value, ensure_ascii=False)
@@ -290,7 +296,7 @@ def _expectation(kind: str, rule: Any, value: Any, schema: dict[str, Any]) -> st
     if kind in ("minItems", "maxItems"):
         noun = schema.get(_NOUN, "items")
         bound = "at least" if kind == "minItems" else "at most"
-        return f"expected {bound} {rule} {noun}, got {len(value) or 'none'}"
+        return f"expected {bound} {counted(rule, noun)}, got {len(value) or 'none'}"
     if kind == "maxLength":
         return f"expected at most {rule} characters, got {len(value)}"
     bounds = {
