@@ -194,3 +194,8 @@ def test_a_damaged_packaged_file_raises_lesson_file_error(data_dir: Path) -> Non
     write_index(data_dir, ["six-by-six"])
     with pytest.raises(LessonFileError):
         all_lessons()
+    data = json.loads((DATA_DIR / "six-by-six.json").read_text(encoding="utf-8"))
+    data["filters"][0]["bias"] = "one"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LessonFileError, match=r"does not follow .*could not convert string"):
+        read_packaged_lesson(path)
