@@ -9,6 +9,7 @@ the playground's settings, and the hand-over of a learned filter from another mo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,8 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMenu, QMessageBox, QToolBar
 
-from engine.lessons.file_format import LessonFileError, load_lesson, save_lesson
+from engine.lessons.file_format import LessonFileError, read_lesson, save_lesson
+from engine.lessons.json_form import FILE_LESSON_ID
 from engine.lessons.registry import all_lessons, lesson
 from gui.export import export_gif
 from gui.modes import Mode, ModeContributions, ModeDescription, make_action
@@ -239,7 +241,7 @@ class PlaygroundMode(Mode):
             if not path:
                 return False
         try:
-            spec, title, explanation = load_lesson(path)
+            item = read_lesson(path)
         except LessonFileError as exc:
             QMessageBox.warning(
                 self.view, "Cannot open the lesson",
@@ -249,7 +251,10 @@ class PlaygroundMode(Mode):
         if not self.confirm_discard():
             return False
         self.view.player.pause()
-        self.view.state.load_spec(spec, title or Path(path).stem, explanation)
+        # A file's lesson is its own, even when it was saved from a built-in one: its id must
+        # not select the built-in lesson in the picker.
+        title = item.title or Path(path).stem
+        self.view.state.load_lesson(replace(item, id=FILE_LESSON_ID, title=title))
         self._present()
         self.statusMessage.emit(f"Opened {path}", MESSAGE_MS)
         return True
@@ -262,14 +267,20 @@ class PlaygroundMode(Mode):
             )
             if not path:
                 return False
-        context = self.view.state.context
+        state = self.view.state
         try:
-            save_lesson(path, self.view.state.spec, title=context.title,
-                        explanation=context.explanation)  # fmt: skip
+            if state.lesson is not None:  # keep its notes, display rule and exercise
+                save_lesson(path, replace(state.lesson, spec=state.spec))
+            else:
+                save_lesson(path, state.spec, title=state.context.title,
+                            explanation=state.context.explanation)  # fmt: skip
         except OSError as exc:
             QMessageBox.warning(
                 self.view, "Cannot save the lesson", f"{path}: {exc.strerror or exc}"
             )
+            return False
+        except ValueError as exc:  # LessonFileError: the set-up breaks the format's limits
+            QMessageBox.warning(self.view, "Cannot save the lesson", str(exc))
             return False
         self.view.state.undo_stack.setClean()
         self.statusMessage.emit(f"Saved {path}", MESSAGE_MS)
