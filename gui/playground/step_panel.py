@@ -94,7 +94,7 @@ class DotProductView(QWidget):
         for row in self.rows:
             for grid in (row[1], row[3], row[5]):
                 grid.setMinimumSize(size, size)
-        for header in self.headers[3:]:
+        for header in self.headers:
             header.setVisible(True)
         for c, (label, w, times, k, equals, p) in enumerate(self.rows):
             visible = c < min(channels, MAX_CHANNEL_ROWS)
@@ -125,11 +125,10 @@ class DotProductView(QWidget):
             for widget in (label, times, k, equals, p):
                 widget.setVisible(False)
             w.setVisible(c == 0)
-        for header in self.headers[2:]:
-            header.setVisible(False)
+        for n, header in enumerate(self.headers):
+            header.setVisible(n < 2)
         grid = self.rows[0][1]
         grid.setMinimumSize(96, 96)
-        self.headers[1].setVisible(True)
         grid.set_values(
             window, padding=padding, scale=ColourScale.for_values(window[~padding]),
             decimals=decimals, truncate=truncate,
