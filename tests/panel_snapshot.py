@@ -32,6 +32,8 @@ from engine.lessons.registry import all_lessons, lesson
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from PySide6.QtWidgets import QWidget
+
     from engine.animation.playground import PlaygroundSpec
     from gui.cell_grid import CellGrid
     from gui.playground.view import PlaygroundView
@@ -110,9 +112,14 @@ def _marks(grid: CellGrid) -> dict[str, Any]:
     return shown
 
 
-def _grid(grid: CellGrid, *, with_values: bool) -> dict[str, Any]:
+def _hidden(view: PlaygroundView, widget: QWidget) -> bool:
+    """True when the widget would not be seen with the view shown (itself or a parent hidden)."""
+    return not widget.isVisibleTo(view)
+
+
+def _grid(view: PlaygroundView, grid: CellGrid, *, with_values: bool) -> dict[str, Any]:
     """Whether a grid is hidden; if not, its marks (and its values when asked)."""
-    if grid.isHidden():
+    if _hidden(view, grid):
         return {"hidden": True}
     shown = _marks(grid)
     if with_values:
@@ -151,19 +158,19 @@ def snapshot(view: PlaygroundView) -> dict[str, Any]:
         "scrubber": [steps.scrubber.minimum(), steps.scrubber.maximum(), steps.scrubber.value()],
         "buttons": {name: b.isEnabled() for name, b in steps.buttons.items()},
         "active_cards": [card._active for card in view.filter_panel._cards],
-        "dot_headers": [[h.text(), h.isHidden()] for h in dot.headers],
+        "dot_headers": [[h.text(), _hidden(view, h)] for h in dot.headers],
         "dot_rows": [
             [
                 row[0].text(),
-                [w.isHidden() for w in row],
-                _grid(row[1], with_values=True),
-                _grid(row[3], with_values=True),
-                _grid(row[5], with_values=True),
+                [_hidden(view, w) for w in row],
+                _grid(view, row[1], with_values=True),
+                _grid(view, row[3], with_values=True),
+                _grid(view, row[5], with_values=True),
             ]
             for row in dot.rows
         ],
     }
-    marked = ((name, _marks(grid)) for name, grid in _grids(view) if not grid.isHidden())
+    marked = ((name, _marks(grid)) for name, grid in _grids(view) if not _hidden(view, grid))
     shown["grids"] = {name: marks for name, marks in marked if marks}
     return shown
 
@@ -172,34 +179,38 @@ def static_snapshot(view: PlaygroundView) -> dict[str, Any]:
     """What the panels show that does not move with the position."""
     maps = view.feature_maps
     return {
-        "grids": {name: _grid(grid, with_values=True) for name, grid in _grids(view)},
+        "grids": {name: _grid(view, grid, with_values=True) for name, grid in _grids(view)},
         "titles": [
             view.input_panel.title.text(),
             view.filter_panel.title.text(),
             view.feature_maps.title.text(),
         ],
-        "map_headers": {k: [h.text(), h.isHidden()] for k, h in maps._headers.items()},
-        "row_labels": [[label.text(), label.isHidden()] for label in maps._row_labels],
-        "input_labels": [[label.text(), label.isHidden()] for label in view.input_panel._labels],
+        "map_headers": {k: [h.text(), _hidden(view, h)] for k, h in maps._headers.items()},
+        "row_labels": [[label.text(), _hidden(view, label)] for label in maps._row_labels],
+        "input_labels": [[lab.text(), _hidden(view, lab)] for lab in view.input_panel._labels],
         "cards": [
-            [card.name.text(), card.isHidden(), card.bias.value(), card.remove.isEnabled()]
+            [card.name.text(), _hidden(view, card), card.bias.value(), card.remove.isEnabled()]
             for card in view.filter_panel._cards
         ],
         "parameters": [
             view.parameters.shape_text.text(),
             view.parameters.pool_text.text(),
-            view.parameters.pool_text.isHidden(),
+            _hidden(view, view.parameters.pool_text),
             view.parameters.params_text.text(),
-            view.parameters.isHidden(),
+            _hidden(view, view.parameters),
         ],
         "results": view.results.currentIndex(),
-        "loss": view.backprop_panel.loss.text(),
-        "rate": view.backprop_panel.rate.value(),
+        "backprop": None
+        if _hidden(view, view.backprop_panel)
+        else [view.backprop_panel.loss.text(), view.backprop_panel.rate.value()],
         "header": [
             view.header.title.text(),
             view.header.explanation.text(),
             view.header.source.text(),
             view.header.notes.text(),
+            _hidden(view, view.header.notes),
+            view.header.comparison.text(),
+            _hidden(view, view.header.comparison),
         ],
     }
 
