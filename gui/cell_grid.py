@@ -16,9 +16,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.animation.arithmetic import format_number
+from engine.animation.frames import CELLS, WHOLE
 from gui.colours import (
     GRID_LINE,
     HIDDEN_FILL,
+    MARK_COLOURS,
     PADDING_FILL,
     PADDING_TEXT,
     ColourScale,
@@ -30,8 +32,12 @@ LIGHT_TEXT = QColor(255, 255, 255)
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
 
+    from engine.animation.frames import Mark
+
 MIN_CELL_FOR_TEXT = 19
 MAX_CELL = 56
+WINDOW_WIDTH = 3.0  # pen width of a window's or a cell's outline
+WHOLE_WIDTH = 2.0  # a whole grid's outline is thinner
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,18 @@ class Highlight:
     colour: QColor
     box: bool = True  # one rectangle around all cells (a kernel window) or one per cell
     width: float = 3.0
+
+    @classmethod
+    def of(cls, mark: Mark) -> Highlight:
+        """How an engine frame's mark is drawn: in its role's colour; a window or a whole grid
+        in one outline (a whole grid thinner), single cells each in their own.
+        """
+        return cls(
+            mark.cells,
+            MARK_COLOURS[mark.role],
+            box=mark.outline != CELLS,
+            width=WHOLE_WIDTH if mark.outline == WHOLE else WINDOW_WIDTH,
+        )
 
 
 class CellGrid(QWidget):
@@ -112,9 +130,15 @@ class CellGrid(QWidget):
             self.update()
 
     def set_highlights(self, *highlights: Highlight) -> None:
+        """Outline these cells on top of the values (none: remove every outline)."""
         if highlights != self._highlights:
             self._highlights = highlights
             self.update()
+
+    def set_marks(self, marks: tuple[Mark, ...]) -> None:
+        """Outline an engine frame's marks for this grid (see ``Highlight.of``)."""
+        if marks or self._highlights:
+            self.set_highlights(*(Highlight.of(mark) for mark in marks))
 
     # ----- geometry -------------------------------------------------------------------------
     @property
@@ -258,7 +282,8 @@ class CellGrid(QWidget):
         keeping their outlines so the map's final shape is visible from the start.
 
         A partial row and a block of whole rows: two fills and a few lines, however many
-        cells are hidden (this runs on every animation step)."""
+        cells are hidden (this runs on every animation step).
+        """
         total = self.rows * self.cols
         if revealed >= total:
             return

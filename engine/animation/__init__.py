@@ -1,2 +1,3 @@
 """The playground's animation as data: the set-up, the pipeline it runs, step records, the
-timeline of scrubber positions, the frame painted at each position and its arithmetic text."""
+timeline of scrubber positions, the frame painted at each position and its arithmetic text.
+"""

@@ -67,7 +67,8 @@ class PlaygroundSpec:
         **settings: object,
     ) -> PlaygroundSpec:
         """Build a spec from arrays in any accepted shape: a 2-D input becomes (H, W, 1), a
-        single 2-D filter (kh, kw, 1, 1), a list of 2-D filters (kh, kw, 1, D)."""
+        single 2-D filter (kh, kw, 1, 1), a list of 2-D filters (kh, kw, 1, D).
+        """
         x = as_float_array(input, "input").astype(np.float64)
         if x.ndim == 2:
             x = x[:, :, None]
@@ -143,7 +144,8 @@ class PlaygroundSpec:
 
     def with_random_input(self, seed: int) -> PlaygroundSpec:
         """Random cells in the style of the current input: 0/1 (or ±1) for whole-number
-        inputs, tenths in the same range otherwise."""
+        inputs, tenths in the same range otherwise.
+        """
         rng = np.random.default_rng(seed)
         shape = self.input.shape
         low = -1.0 if self.input.min() < 0 else 0.0
@@ -211,7 +213,8 @@ class PlaygroundSpec:
 
     def with_kernel(self, filter_index: int, kernel: ArrayLike) -> PlaygroundSpec:
         """Replace one filter. A 2-D kernel (a preset) goes into every channel, fitted to the
-        current kernel size."""
+        current kernel size.
+        """
         values = as_float_array(kernel, "kernel").astype(np.float64)
         k = self.filters.copy()
         if values.ndim == 2:
@@ -275,20 +278,32 @@ class PlaygroundSpec:
 
 @dataclass(frozen=True)
 class PipelineResult:
-    """Every stage of the playground, computed once for a spec."""
+    """Every stage of the playground, computed once for a spec.
+
+    ``feature_maps`` is the convolution's output ÷ the divisor, (H', W', D); ``activated`` the
+    maps after ReLU (the feature maps themselves when ReLU is off); ``pooled`` the pooled maps
+    (H'', W'', D) or None. ``shape`` and ``pooled_shape`` hold the output-size formulas.
+    """
 
     spec: PlaygroundSpec
     conv: ConvSteps
-    feature_maps: NDArray[np.float64]  # (H', W', D): conv output ÷ divisor
-    activated: NDArray[np.float64]  # after ReLU (or the feature maps when ReLU is off)
+    feature_maps: NDArray[np.float64]
+    activated: NDArray[np.float64]
     pool: PoolSteps | None
     pooled: NDArray[np.float64] | None
     shape: OutputShape
     params: ParamCount
+    pooled_shape: OutputShape | None = None
 
     @property
     def padding(self) -> Padding:
+        """The convolution's zero padding on each side, in cells."""
         return self.conv.padding
+
+    @property
+    def padding_amount(self) -> int:
+        """The cells of padding above the input: what an "explicit padding" control shows."""
+        return self.conv.padding.top
 
 
 def run_pipeline(spec: PlaygroundSpec) -> PipelineResult:
@@ -323,6 +338,12 @@ def run_pipeline(spec: PlaygroundSpec) -> PipelineResult:
         filters=spec.num_filters,
     )
     params = param_count(spec.kernel_size, c, spec.num_filters)
+    pooled_shape = None
+    if spec.pool is not None:
+        p = spec.pool
+        pooled_shape = output_shape(shape.shape[:2], p.size, stride=p.stride, padding=p.padding)
     for array in (maps, activated):
         array.flags.writeable = False
-    return PipelineResult(spec, conv, maps, activated, pool_steps, pooled, shape, params)
+    return PipelineResult(
+        spec, conv, maps, activated, pool_steps, pooled, shape, params, pooled_shape
+    )
