@@ -39,8 +39,10 @@ CHANNEL_TINTS = {
 
 @dataclass(frozen=True, slots=True)
 class ColourScale:
-    """Maps values to colours: "image" (0 white … 1 ink), "diverging" (−limit … +limit), or
-    "tint" (0 white … 1 the colour of an R, G or B channel).
+    """Maps values to colours.
+
+    "image" (0 white … 1 ink), "diverging" (−limit blue … 0 white … +limit red), or "tint"
+    (0 white … 1 the colour of an R, G or B channel).
     """
 
     kind: str
@@ -81,5 +83,6 @@ class ColourScale:
         return rgb
 
     def colour(self, value: float) -> QColor:
+        """The colour of one value."""
         r, g, b = (int(c) for c in self.rgb(np.array(value)))
         return QColor(r, g, b)

@@ -66,8 +66,10 @@ class PlaygroundSpec:
         biases: ArrayLike | None = None,
         **settings: object,
     ) -> PlaygroundSpec:
-        """Build a spec from arrays in any accepted shape: a 2-D input becomes (H, W, 1), a
-        single 2-D filter (kh, kw, 1, 1), a list of 2-D filters (kh, kw, 1, D).
+        """Build a spec from arrays in any accepted shape.
+
+        A 2-D input becomes (H, W, 1), a single 2-D filter (kh, kw, 1, 1), a list of 2-D
+        filters (kh, kw, 1, D). Raises ValueError (a sentence) for an impossible set-up.
         """
         x = as_float_array(input, "input").astype(np.float64)
         if x.ndim == 2:
@@ -143,8 +145,9 @@ class PlaygroundSpec:
         return self.with_changes(input=x)
 
     def with_random_input(self, seed: int) -> PlaygroundSpec:
-        """Random cells in the style of the current input: 0/1 (or ±1) for whole-number
-        inputs, tenths in the same range otherwise.
+        """Random cells in the style of the current input.
+
+        0/1 (or ±1) for whole-number inputs, tenths in the same range otherwise.
         """
         rng = np.random.default_rng(seed)
         shape = self.input.shape
@@ -207,13 +210,16 @@ class PlaygroundSpec:
     def with_kernel_cell(
         self, filter_index: int, channel: int, row: int, col: int, value: float
     ) -> PlaygroundSpec:
+        """One weight of one filter set to ``value``."""
         k = self.filters.copy()
         k[row, col, channel, filter_index] = value
         return self.with_changes(filters=k)
 
     def with_kernel(self, filter_index: int, kernel: ArrayLike) -> PlaygroundSpec:
-        """Replace one filter. A 2-D kernel (a preset) goes into every channel, fitted to the
-        current kernel size.
+        """Replace one filter.
+
+        A 2-D kernel (a preset) goes into every channel, fitted to the current kernel size;
+        a 3-D one (kh, kw, C) replaces the filter as it is.
         """
         values = as_float_array(kernel, "kernel").astype(np.float64)
         k = self.filters.copy()
@@ -226,6 +232,7 @@ class PlaygroundSpec:
         return self.with_changes(filters=k)
 
     def with_bias(self, filter_index: int, value: float) -> PlaygroundSpec:
+        """The bias of one filter set to ``value``."""
         b = self.biases.copy()
         b[filter_index] = value
         return self.with_changes(biases=b)
@@ -247,6 +254,7 @@ class PlaygroundSpec:
         )
 
     def with_filter_removed(self, filter_index: int) -> PlaygroundSpec:
+        """Without one filter (and its bias and name); ValueError for the last filter."""
         if self.num_filters <= 1:
             raise ValueError("the playground needs at least one filter")
         keep = [d for d in range(self.num_filters) if d != filter_index]
@@ -257,22 +265,27 @@ class PlaygroundSpec:
 
     @property
     def kernel_size(self) -> tuple[int, int]:
+        """(kh, kw) of every filter."""
         return (int(self.filters.shape[0]), int(self.filters.shape[1]))
 
     @property
     def channels(self) -> int:
+        """C, the input's channels (1 grayscale, 3 RGB)."""
         return int(self.input.shape[2])
 
     @property
     def num_filters(self) -> int:
+        """D, the number of filters (and of feature maps)."""
         return int(self.filters.shape[3])
 
     def channel_name(self, c: int) -> str:
+        """Channel c's name: its given name, "" for a single channel, else "channel c+1"."""
         if self.channel_names:
             return self.channel_names[c]
         return "" if self.channels == 1 else f"channel {c + 1}"
 
     def filter_name(self, d: int) -> str:
+        """Filter d's name: its given name, else "Filter d+1"."""
         return self.filter_names[d] if self.filter_names else f"Filter {d + 1}"
 
 

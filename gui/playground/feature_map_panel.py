@@ -19,8 +19,10 @@ MAX_CELL = 48
 
 
 class FeatureMapPanel(Panel):
-    """Paints the pipeline's maps at the current frame: one column per stage of the engine's
-    ``Animation.columns`` (convolution, ReLU, pooling), one row per filter.
+    """Paints the pipeline's maps at the current frame.
+
+    One column per entry of the engine's ``Animation.columns`` (convolution, ReLU, pooling),
+    one row per filter.
     """
 
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:

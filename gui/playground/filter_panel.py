@@ -66,6 +66,7 @@ class CellEditor(QLineEdit):
             self._commit(value)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Escape cancels the edit."""
         if event.key() == Qt.Key.Key_Escape:
             self._done = True
             self.deleteLater()
@@ -73,6 +74,7 @@ class CellEditor(QLineEdit):
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Leaving the editor commits what was typed."""
         self._accept()
         super().focusOutEvent(event)
 
@@ -146,6 +148,7 @@ class FilterCard(QFrame):
         self.setStyleSheet(CARD_STYLE.format(colour, background))
 
     def ensure_channels(self, channels: int) -> None:
+        """One grid per channel (made when first needed), the others hidden."""
         while len(self.grids) < channels:
             c = len(self.grids)
             grid = CellGrid(max_cell=40)

@@ -49,8 +49,9 @@ class LessonContext:
 
 
 class SpecCommand(QUndoCommand):
-    """Replace the set-up. Consecutive commands with the same merge key (one paint stroke)
-    merge into one undo step.
+    """Replace the set-up.
+
+    Consecutive commands with the same merge key (one paint stroke) merge into one undo step.
     """
 
     def __init__(
@@ -246,8 +247,10 @@ class PlaygroundState(QObject):
         *,
         merge_stroke: bool = False,
     ) -> bool:
-        """Apply an engine edit of the spec (e.g. ``lambda s: s.with_bias(0, 1)``) as one undo
-        step; an edit the engine refuses is reported through ``problem`` and changes nothing.
+        """Apply an engine edit of the spec (e.g. ``lambda s: s.with_bias(0, 1)``).
+
+        One undo step; an edit the engine refuses is reported through ``problem`` and changes
+        nothing.
         """
         try:
             new = make(self._spec)
@@ -292,8 +295,9 @@ class PlaygroundState(QObject):
         self._animation = Animation(self._result, self._timeline, self._context.style)
 
     def _publish(self, position: int, *, lesson: bool = False) -> None:
-        """After a new set-up: build the frame at ``position``, then emit it once; then tell
-        the listeners that are not panels (menus, playback) what else changed.
+        """After a new set-up: build the frame at ``position`` and emit it once.
+
+        Then tell the listeners that are not panels (menus, playback) what else changed.
         """
         moved = position != self._position
         self._position = position

@@ -78,7 +78,8 @@ class DotProductView(QWidget):
     def show_conv(
         self, step: ConvStep, names: tuple[str, ...], decimals: int, truncate: bool
     ) -> None:
-        """Window ⊙ kernel = products of a convolution step, one row per channel (up to three);
+        """Window ⊙ kernel = products of a convolution step, one row per channel (up to 3).
+
         ``names`` label the channels of a multi-channel input.
         """
         window, kernel, products = step.window, step.kernel, step.products
@@ -217,8 +218,10 @@ class StepPanel(Panel):
         self.buttons["play"].setIcon(self.style().standardIcon(icon))
 
     def show_frame(self, frame: Frame) -> None:
-        """Paint a frame: the scrubber, the caption, the dot product or pooling window, the
-        arithmetic, and which step buttons can be used.
+        """Paint a frame.
+
+        The scrubber, the caption, the dot product or pooling window, the arithmetic, and
+        which step buttons can be used.
         """
         self.scrubber.blockSignals(True)
         if frame.animation is not self._animation:
