@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
@@ -421,8 +422,8 @@ def build_frame(animation: Animation, entry: TimelineEntry) -> Frame:
         weight=parts.weight,
         conv=parts.conv,
         pool=parts.pool,
-        revealed=animation.revealed(entry),
-        marks=parts.marks,
+        revealed=MappingProxyType(animation.revealed(entry)),
+        marks=MappingProxyType(parts.marks),
     )
 
 
