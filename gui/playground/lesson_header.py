@@ -52,6 +52,7 @@ class LessonHeader(QWidget):
         state.lessonChanged.connect(lambda: self.refresh(True))
         state.undo_stack.cleanChanged.connect(self.refresh)
         self.refresh(True)
+        self._show_comparison()
 
     def refresh(self, clean: bool) -> None:
         """Show the lesson; ``clean`` is False once the user has edited it."""
@@ -63,7 +64,6 @@ class LessonHeader(QWidget):
         self.explanation.setText(context.explanation)
         self.notes.setText("\n".join(f"Note: {n}" for n in context.notes))
         self.notes.setVisible(bool(context.notes))
-        self._show_comparison()
 
     def show_frame(self, frame: Frame) -> None:
         """A frame of a new set-up: the comparison with ONNX Runtime may have changed."""
