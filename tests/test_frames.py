@@ -36,6 +36,7 @@ from engine.animation.playground import PlaygroundSpec, PoolSettings, run_pipeli
 from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE, Timeline
 from engine.lessons.registry import lesson
 from engine.operations.backprop import conv_backprop
+from engine.operations.shapes import output_shape
 
 
 def animate(spec: PlaygroundSpec, style: NumberStyle | None = None) -> Animation:
@@ -296,3 +297,22 @@ def test_no_frame_is_built_before_it_is_asked_for() -> None:
         20,
         25,
     )  # 12345 = 15·784 + 20·28 + 25
+
+
+def test_timeline_stage_progress_and_lengths() -> None:
+    timeline = animate(lesson("x-or-o").spec).timeline
+    assert [timeline.stage_length(s) for s in (CONV, RELU, POOL)] == [3 * 49, 3, 3 * 16]
+    start = timeline.start_of(RELU)
+    assert timeline.stage_progress(RELU, start - 1) == 0
+    assert timeline.stage_progress(RELU, start) == 1
+    assert timeline.stage_progress(RELU, len(timeline) - 1) == 3
+    assert timeline.stage_length(FORWARD) == 0 and timeline.stage_progress(FORWARD, 5) == 0
+
+
+def test_pipeline_result_gives_the_pooled_formula_and_the_padding_amount() -> None:
+    result = run_pipeline(lesson("x-or-o").spec)
+    assert result.pooled is not None and result.pooled_shape is not None
+    assert result.pooled_shape.shape == result.pooled.shape[:2] == (4, 4)
+    assert result.pooled_shape.formula == output_shape((7, 7), 2, stride=2, padding="same").formula
+    assert run_pipeline(lesson("cs231n-volume").spec).padding_amount == 1
+    assert run_pipeline(lesson("six-by-six-stride-2").spec).pooled_shape is None
