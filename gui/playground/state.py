@@ -87,7 +87,7 @@ class SpecCommand(QUndoCommand):
 class PlaygroundState(QObject):
     """The playground's model object; see the module docstring."""
 
-    frameChanged = Signal(object)
+    frameChanged = Signal(Frame)
     """The frame to paint changed (an ``engine.animation.frames.Frame``): emitted once per user
     action, after the set-up, the pipeline, the timeline and the frame are all up to date."""
     specChanged = Signal()
