@@ -16,9 +16,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.animation.arithmetic import format_number
+from engine.animation.frames import CELLS, WHOLE
 from gui.colours import (
     GRID_LINE,
     HIDDEN_FILL,
+    MARK_COLOURS,
     PADDING_FILL,
     PADDING_TEXT,
     ColourScale,
@@ -30,8 +32,12 @@ LIGHT_TEXT = QColor(255, 255, 255)
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
 
+    from engine.animation.frames import Mark
+
 MIN_CELL_FOR_TEXT = 19
 MAX_CELL = 56
+WINDOW_WIDTH = 3.0  # pen width of a window's or a cell's outline
+WHOLE_WIDTH = 2.0  # a whole grid's outline is thinner
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,20 @@ class Highlight:
     colour: QColor
     box: bool = True  # one rectangle around all cells (a kernel window) or one per cell
     width: float = 3.0
+
+    @classmethod
+    def of(cls, mark: Mark) -> Highlight:
+        """How an engine frame's mark is drawn.
+
+        In its role's colour (``MARK_COLOURS``); a window or a whole grid in one outline (a
+        whole grid thinner), single cells each in their own.
+        """
+        return cls(
+            mark.cells,
+            MARK_COLOURS[mark.role],
+            box=mark.outline != CELLS,
+            width=WHOLE_WIDTH if mark.outline == WHOLE else WINDOW_WIDTH,
+        )
 
 
 class CellGrid(QWidget):
@@ -99,10 +119,12 @@ class CellGrid(QWidget):
 
     @property
     def values(self) -> np.ndarray:
+        """The (rows, cols) values shown."""
         return self._values
 
     @property
     def scale(self) -> ColourScale:
+        """The colour scale of the values shown."""
         return self._scale
 
     def set_revealed(self, count: int | None) -> None:
@@ -112,20 +134,29 @@ class CellGrid(QWidget):
             self.update()
 
     def set_highlights(self, *highlights: Highlight) -> None:
+        """Outline these cells on top of the values (none: remove every outline)."""
         if highlights != self._highlights:
             self._highlights = highlights
             self.update()
 
+    def set_marks(self, marks: tuple[Mark, ...]) -> None:
+        """Outline an engine frame's marks for this grid (see ``Highlight.of``)."""
+        if marks or self._highlights:
+            self.set_highlights(*(Highlight.of(mark) for mark in marks))
+
     # ----- geometry -------------------------------------------------------------------------
     @property
     def rows(self) -> int:
+        """Rows of cells."""
         return int(self._values.shape[0])
 
     @property
     def cols(self) -> int:
+        """Columns of cells."""
         return int(self._values.shape[1])
 
     def cell_size(self) -> float:
+        """A cell's side in pixels: as large as fits, at most ``max_cell``, at least 2."""
         size = min(self.width() / self.cols, self.height() / self.rows)
         return max(2.0, min(float(self._max_cell), size))
 
@@ -134,11 +165,13 @@ class CellGrid(QWidget):
         return ((self.width() - cell * self.cols) / 2, (self.height() - cell * self.rows) / 2)
 
     def cell_rect(self, row: int, col: int) -> QRectF:
+        """The widget rectangle of cell (row, col)."""
         cell = self.cell_size()
         x0, y0 = self._origin()
         return QRectF(x0 + col * cell, y0 + row * cell, cell, cell)
 
     def cell_at(self, point: QPoint) -> tuple[int, int] | None:
+        """The (row, col) under a widget point, None outside the cells."""
         cell = self.cell_size()
         x0, y0 = self._origin()
         col = int((point.x() - x0) // cell)
@@ -148,20 +181,25 @@ class CellGrid(QWidget):
         return None
 
     def sizeHint(self) -> QSize:
+        """34-pixel cells for small grids, 18 for larger ones."""
         cell = 34 if max(self.rows, self.cols) <= 10 else 18
         return QSize(self.cols * cell + 2, self.rows * cell + 2)
 
     def minimumSizeHint(self) -> QSize:
+        """6 pixels a cell, at most 120 pixels a side."""
         return QSize(min(self.cols * 6, 120), min(self.rows * 6, 120))
 
     def hasHeightForWidth(self) -> bool:
+        """Cells are square: the height follows the width."""
         return True
 
     def heightForWidth(self, width: int) -> int:
+        """The height that keeps the cells square."""
         return int(width * self.rows / max(self.cols, 1))
 
     # ----- painting -------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new size needs the cells painted again."""
         self._cache = None
         super().resizeEvent(event)
 
@@ -241,6 +279,7 @@ class CellGrid(QWidget):
         painter.drawRect(QRectF(top_left, bottom_right))
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """The cached cells, then the hidden cells and the highlights on top."""
         if self._cache is None or self._cache.size() != self.size() * self.devicePixelRatioF():
             self._cache = self._render_cells()
         painter = QPainter(self)
@@ -254,11 +293,13 @@ class CellGrid(QWidget):
         painter.end()
 
     def _paint_hidden(self, painter: QPainter, revealed: int) -> None:
-        """Blank out the cells not computed yet (everything after ``revealed`` in row order),
-        keeping their outlines so the map's final shape is visible from the start.
+        """Blank out the cells not computed yet (everything after ``revealed`` in row order).
+
+        Their outlines stay, so the map's final shape is visible from the start.
 
         A partial row and a block of whole rows: two fills and a few lines, however many
-        cells are hidden (this runs on every animation step)."""
+        cells are hidden (this runs on every animation step).
+        """
         total = self.rows * self.cols
         if revealed >= total:
             return
@@ -311,6 +352,7 @@ class CellGrid(QWidget):
 
     # ----- mouse ----------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Emit ``cellPressed`` for the cell under the mouse."""
         cell = self.cell_at(event.position().toPoint())
         self._pressed_button = event.button()
         self._last_cell = cell
@@ -318,6 +360,7 @@ class CellGrid(QWidget):
             self.cellPressed.emit(cell[0], cell[1], event.button())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Emit ``cellHovered`` (and ``cellDragged`` with a button held) on a new cell."""
         cell = self.cell_at(event.position().toPoint())
         if cell != self._last_cell:
             self._last_cell = cell
@@ -329,11 +372,13 @@ class CellGrid(QWidget):
                     self.cellDragged.emit(cell[0], cell[1], self._pressed_button)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Emit ``strokeFinished`` after a press on the grid."""
         if self._pressed_button is not None:
             self._pressed_button = None
             self.strokeFinished.emit()
 
     def leaveEvent(self, event: object) -> None:
+        """Emit ``cellHovered(-1, -1)``: the mouse left the grid."""
         self._last_cell = None
         self.cellHovered.emit(-1, -1)
 

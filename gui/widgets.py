@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
+    """A bold label of ``size`` points."""
     label = QLabel(text)
     font = label.font()
     font.setPointSize(size)
@@ -22,6 +23,7 @@ def title_label(text: str, *, size: int = 13) -> QLabel:
 
 
 def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") -> QLabel:
+    """A word-wrapped, selectable label of ``size`` points in ``colour``."""
     label = QLabel(text)
     font = label.font()
     font.setPointSize(size)
@@ -79,14 +81,17 @@ class StaticText(QWidget):
         self._colour = QColor(34, 40, 49)
 
     def setText(self, text: str) -> None:
+        """Show ``text`` (repaints only when it changes; never relayouts)."""
         if text != self._text:
             self._text = text
             self.update()
 
     def text(self) -> str:
+        """The text shown."""
         return self._text
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the text, wrapped, from the top left."""
         painter = QPainter(self)
         painter.setPen(self._colour)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap

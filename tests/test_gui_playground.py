@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -291,3 +292,73 @@ def test_unsaved_edits_are_not_lost_without_asking(window, monkeypatch) -> None:
     answers.append(QMessageBox.StandardButton.Discard)
     assert window.load_lesson(lesson("x-or-o"))
     assert len(asked) == 3 and "not saved" in asked[0]
+
+
+PANELS = (
+    "gui.playground.input_panel.InputPanel",
+    "gui.playground.filter_panel.FilterPanel",
+    "gui.playground.feature_map_panel.FeatureMapPanel",
+    "gui.playground.backprop_panel.BackpropPanel",
+    "gui.playground.step_panel.StepPanel",
+    "gui.playground.parameter_panel.ParameterPanel",
+    "gui.playground.lesson_header.LessonHeader",
+)
+SET_UPS = {  # what each panel redoes for a new set-up
+    "InputPanel": "_show_animation",
+    "FilterPanel": "_show_animation",
+    "FeatureMapPanel": "_show_animation",
+    "BackpropPanel": "_show_animation",
+    "ParameterPanel": "refresh",
+    "LessonHeader": "_show_comparison",
+}
+
+
+def count_calls(monkeypatch, counts: Counter[str], cls: type, method: str) -> None:
+    original = getattr(cls, method)
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        counts[f"{cls.__name__}.{method}"] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, method, counting)
+
+
+def test_an_edit_paints_every_panel_once_and_a_step_repaints_no_set_up(qtbot, monkeypatch) -> None:
+    import importlib
+
+    from gui.playground.view import PlaygroundView
+
+    counts: Counter[str] = Counter()
+    for path in PANELS:
+        module, name = path.rsplit(".", 1)
+        cls = getattr(importlib.import_module(module), name)
+        count_calls(monkeypatch, counts, cls, "show_frame")
+        if name in SET_UPS:
+            count_calls(monkeypatch, counts, cls, SET_UPS[name])
+    from gui.cell_grid import CellGrid
+
+    count_calls(monkeypatch, counts, CellGrid, "set_values")
+    view = PlaygroundView()
+    qtbot.addWidget(view)
+    view.state.load_lesson(lesson("x-or-o"))
+    view.state.set_position(3)
+    emitted: list[object] = []
+    view.state.frameChanged.connect(emitted.append)
+    grids = 1 + 3 + 3 * 3 + 3  # input, 3 filters, 3 maps x (conv, ReLU, pool), dot product
+
+    counts.clear()
+    assert view.state.edit("bias", lambda s: s.with_bias(1, 0.5))
+    assert len(emitted) == 1
+    once = {f"{path.rsplit('.', 1)[1]}.show_frame": 1 for path in PANELS}
+    once |= {f"{name}.{method}": 1 for name, method in SET_UPS.items()}
+    assert {k: v for k, v in counts.items() if k != "CellGrid.set_values"} == once
+    assert counts["CellGrid.set_values"] == grids  # every value grid filled once, not twice
+
+    for action in (view.state.undo_stack.undo, lambda: view.state.step(1)):
+        counts.clear()
+        emitted.clear()
+        action()
+        assert len(emitted) == 1
+        assert all(counts[f"{path.rsplit('.', 1)[1]}.show_frame"] == 1 for path in PANELS)
+    assert not any(counts[f"{name}.{method}"] for name, method in SET_UPS.items())
+    assert counts["CellGrid.set_values"] == 3  # a step: only the dot product's 3 grids

@@ -66,8 +66,11 @@ class PlaygroundSpec:
         biases: ArrayLike | None = None,
         **settings: object,
     ) -> PlaygroundSpec:
-        """Build a spec from arrays in any accepted shape: a 2-D input becomes (H, W, 1), a
-        single 2-D filter (kh, kw, 1, 1), a list of 2-D filters (kh, kw, 1, D)."""
+        """Build a spec from arrays in any accepted shape.
+
+        A 2-D input becomes (H, W, 1), a single 2-D filter (kh, kw, 1, 1), a list of 2-D
+        filters (kh, kw, 1, D). Raises ValueError (a sentence) for an impossible set-up.
+        """
         x = as_float_array(input, "input").astype(np.float64)
         if x.ndim == 2:
             x = x[:, :, None]
@@ -142,8 +145,10 @@ class PlaygroundSpec:
         return self.with_changes(input=x)
 
     def with_random_input(self, seed: int) -> PlaygroundSpec:
-        """Random cells in the style of the current input: 0/1 (or ±1) for whole-number
-        inputs, tenths in the same range otherwise."""
+        """Random cells in the style of the current input.
+
+        0/1 (or ±1) for whole-number inputs, tenths in the same range otherwise.
+        """
         rng = np.random.default_rng(seed)
         shape = self.input.shape
         low = -1.0 if self.input.min() < 0 else 0.0
@@ -205,13 +210,17 @@ class PlaygroundSpec:
     def with_kernel_cell(
         self, filter_index: int, channel: int, row: int, col: int, value: float
     ) -> PlaygroundSpec:
+        """One weight of one filter set to ``value``."""
         k = self.filters.copy()
         k[row, col, channel, filter_index] = value
         return self.with_changes(filters=k)
 
     def with_kernel(self, filter_index: int, kernel: ArrayLike) -> PlaygroundSpec:
-        """Replace one filter. A 2-D kernel (a preset) goes into every channel, fitted to the
-        current kernel size."""
+        """Replace one filter.
+
+        A 2-D kernel (a preset) goes into every channel, fitted to the current kernel size;
+        a 3-D one (kh, kw, C) replaces the filter as it is.
+        """
         values = as_float_array(kernel, "kernel").astype(np.float64)
         k = self.filters.copy()
         if values.ndim == 2:
@@ -223,6 +232,7 @@ class PlaygroundSpec:
         return self.with_changes(filters=k)
 
     def with_bias(self, filter_index: int, value: float) -> PlaygroundSpec:
+        """The bias of one filter set to ``value``."""
         b = self.biases.copy()
         b[filter_index] = value
         return self.with_changes(biases=b)
@@ -244,6 +254,7 @@ class PlaygroundSpec:
         )
 
     def with_filter_removed(self, filter_index: int) -> PlaygroundSpec:
+        """Without one filter (and its bias and name); ValueError for the last filter."""
         if self.num_filters <= 1:
             raise ValueError("the playground needs at least one filter")
         keep = [d for d in range(self.num_filters) if d != filter_index]
@@ -254,41 +265,58 @@ class PlaygroundSpec:
 
     @property
     def kernel_size(self) -> tuple[int, int]:
+        """(kh, kw) of every filter."""
         return (int(self.filters.shape[0]), int(self.filters.shape[1]))
 
     @property
     def channels(self) -> int:
+        """C, the input's channels (1 grayscale, 3 RGB)."""
         return int(self.input.shape[2])
 
     @property
     def num_filters(self) -> int:
+        """D, the number of filters (and of feature maps)."""
         return int(self.filters.shape[3])
 
     def channel_name(self, c: int) -> str:
+        """Channel c's name: its given name, "" for a single channel, else "channel c+1"."""
         if self.channel_names:
             return self.channel_names[c]
         return "" if self.channels == 1 else f"channel {c + 1}"
 
     def filter_name(self, d: int) -> str:
+        """Filter d's name: its given name, else "Filter d+1"."""
         return self.filter_names[d] if self.filter_names else f"Filter {d + 1}"
 
 
 @dataclass(frozen=True)
 class PipelineResult:
-    """Every stage of the playground, computed once for a spec."""
+    """Every stage of the playground, computed once for a spec.
+
+    ``feature_maps`` is the convolution's output ÷ the divisor, (H', W', D); ``activated`` the
+    maps after ReLU (the feature maps themselves when ReLU is off); ``pooled`` the pooled maps
+    (H'', W'', D) or None. ``shape`` and ``pooled_shape`` hold the output-size formulas.
+    """
 
     spec: PlaygroundSpec
     conv: ConvSteps
-    feature_maps: NDArray[np.float64]  # (H', W', D): conv output ÷ divisor
-    activated: NDArray[np.float64]  # after ReLU (or the feature maps when ReLU is off)
+    feature_maps: NDArray[np.float64]
+    activated: NDArray[np.float64]
     pool: PoolSteps | None
     pooled: NDArray[np.float64] | None
     shape: OutputShape
     params: ParamCount
+    pooled_shape: OutputShape | None = None
 
     @property
     def padding(self) -> Padding:
+        """The convolution's zero padding on each side, in cells."""
         return self.conv.padding
+
+    @property
+    def padding_amount(self) -> int:
+        """The cells of padding above the input: what an "explicit padding" control shows."""
+        return self.conv.padding.top
 
 
 def run_pipeline(spec: PlaygroundSpec) -> PipelineResult:
@@ -323,6 +351,12 @@ def run_pipeline(spec: PlaygroundSpec) -> PipelineResult:
         filters=spec.num_filters,
     )
     params = param_count(spec.kernel_size, c, spec.num_filters)
+    pooled_shape = None
+    if spec.pool is not None:
+        p = spec.pool
+        pooled_shape = output_shape(shape.shape[:2], p.size, stride=p.stride, padding=p.padding)
     for array in (maps, activated):
         array.flags.writeable = False
-    return PipelineResult(spec, conv, maps, activated, pool_steps, pooled, shape, params)
+    return PipelineResult(
+        spec, conv, maps, activated, pool_steps, pooled, shape, params, pooled_shape
+    )

@@ -165,13 +165,18 @@ class ConvSteps(_StepSequence[ConvStep]):
         self._padded = _frozen(plan.padded_input().astype(np.float64))
         self._kernel = plan.kernel.astype(np.float64)
         self._padding = plan.padding
-        self._is_pad = _padding_mask(self._padded.shape, plan.padding, plan.x.shape)
+        self._is_pad = _frozen(_padding_mask(self._padded.shape, plan.padding, plan.x.shape))
         self.output = _frozen(run_conv(plan))
 
     @property
     def padded_input(self) -> NDArray[np.floating]:
         """The input with its zero padding, (H + pads, W + pads, C), read-only."""
         return self._padded
+
+    @property
+    def padding_mask(self) -> NDArray[np.bool_]:
+        """True for the cells of ``padded_input`` that are zero padding, (H + pads, W + pads)."""
+        return self._is_pad
 
     def _build(self, index: int, m: int, r: int, c: int) -> ConvStep:
         plan = self.plan

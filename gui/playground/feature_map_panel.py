@@ -7,57 +7,64 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
-from engine.animation.timeline import CONV, FORWARD, POOL, RELU
-from gui.cell_grid import CellGrid, Highlight
-from gui.colours import CHOSEN, CURRENT, WINDOW, ColourScale
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
-    import numpy as np
-
+    from engine.animation.frames import Animation, Frame, MapColumn
     from gui.playground.state import PlaygroundState
 
-STAGES = (CONV, RELU, POOL)
 MAX_CELL = 48
 
 
 class FeatureMapPanel(Panel):
-    """Renders the pipeline's maps at the current timeline position."""
+    """Paints the pipeline's maps at the current frame.
+
+    One column per entry of the engine's ``Animation.columns`` (convolution, ReLU, pooling),
+    one row per filter.
+    """
 
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
         super().__init__("Feature maps", parent)
         self._state = state
         self._grids: dict[tuple[str, int], CellGrid] = {}
         self._row_labels: list[QLabel] = []
-        self._headers = {stage: caption_label(size=10, colour="#222831") for stage in STAGES}
-        for header in self._headers.values():
-            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._headers: dict[str, QLabel] = {}
         container = QWidget()
         self._layout = QGridLayout(container)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setHorizontalSpacing(10)
         self._layout.setVerticalSpacing(4)
-        for col, stage in enumerate(STAGES):
-            self._layout.addWidget(self._headers[stage], 0, col + 1)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidget(container)
         self.body.addWidget(self._scroll, 1)
-        state.specChanged.connect(self.refresh)
-        state.positionChanged.connect(self.show_position)
-        self.refresh()
+        self._animation: Animation | None = None
+        state.frameChanged.connect(self.show_frame)
+        self.show_frame(state.frame)
 
-    def _grid(self, stage: str, d: int) -> CellGrid:
-        key = (stage, d)
-        if key not in self._grids:
+    def _header(self, column: int, key: str) -> QLabel:
+        """The caption above a column, made when first needed."""
+        if key not in self._headers:
+            header = caption_label(size=10, colour="#222831")
+            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._layout.addWidget(header, 0, column + 1)
+            self._headers[key] = header
+        return self._headers[key]
+
+    def _grid(self, column: int, key: str, d: int) -> CellGrid:
+        """The grid of filter ``d``'s map in a column, made when first needed."""
+        if (key, d) not in self._grids:
             grid = CellGrid(max_cell=MAX_CELL)
             grid.setMinimumSize(70, 70)
-            self._grids[key] = grid
-            self._layout.addWidget(grid, 1 + d, 1 + STAGES.index(stage))
-        return self._grids[key]
+            self._grids[(key, d)] = grid
+            self._layout.addWidget(grid, 1 + d, 1 + column)
+        return self._grids[(key, d)]
 
     def _row_label(self, d: int) -> QLabel:
+        """The filter's name left of its row, made when first needed."""
         while len(self._row_labels) <= d:
             label = caption_label(size=10, colour="#222831")
             label.setFixedWidth(86)
@@ -66,95 +73,54 @@ class FeatureMapPanel(Panel):
             self._row_labels.append(label)
         return self._row_labels[d]
 
+    def show_frame(self, frame: Frame) -> None:
+        """Paint a frame: the set-up if it is new, then revealed cells and marks of every map."""
+        if frame.animation is not self._animation:
+            self._show_animation(frame.animation)
+        revealed, marks = frame.revealed, frame.marks
+        for key, grid in self._grids.items():
+            grid.set_revealed(revealed.get(key))
+            grid.set_marks(marks.get(key, ()))
+
     def refresh(self) -> None:
-        result, spec, context = self._state.result, self._state.spec, self._state.context
-        shown: dict[str, np.ndarray | None] = {
-            CONV: result.feature_maps,
-            RELU: result.activated if spec.relu else None,
-            POOL: result.pooled,
-        }
-        divisor = f" ÷ {spec.divisor:g}" if spec.divisor != 1 else ""
-        h, w, d_count = result.feature_maps.shape
-        self._headers[CONV].setText(f"Convolution{divisor}\n{h}×{w}")
-        self._headers[RELU].setText("ReLU\nmax(0, x)")
-        if spec.pool is not None and result.pooled is not None:
-            p = spec.pool
-            mode = "Max" if p.mode == "max" else "Average"
-            ph, pw = result.pooled.shape[:2]
-            pad = ", same" if p.padding == "same" else ""
-            self._headers[POOL].setText(
-                f"{mode} pool {p.size}×{p.size}, stride {p.stride}{pad}\n{ph}×{pw}"
-            )
-        for stage, maps in shown.items():
-            self._headers[stage].setVisible(maps is not None)
-            for d in range(d_count):
-                grid = self._grid(stage, d)
-                grid.setVisible(maps is not None)
-                if maps is not None:
-                    rows, cols = maps.shape[:2]
-                    grid.setMaximumSize(cols * MAX_CELL + 1, rows * MAX_CELL + 1)
-                    scale = ColourScale.for_values(maps)
-                    grid.set_values(
-                        maps[:, :, d], scale=scale,
-                        decimals=context.decimals if spec.divisor == 1 else 2,
-                        truncate=context.truncate,
-                    )  # fmt: skip
-            for (grid_stage, d), grid in self._grids.items():
-                if grid_stage == stage and d >= d_count:
-                    grid.setVisible(False)
+        """Show the state's set-up and frame again."""
+        self._show_animation(self._state.animation)
+        self.show_frame(self._state.frame)
+
+    def _show_animation(self, animation: Animation) -> None:
+        """The set-up: every column's header and maps, the filters' names, the layout."""
+        self._animation = animation
+        names = animation.filter_names
+        for col, column in enumerate(animation.columns):
+            self._show_column(animation, col, column)
+            self._layout.setColumnStretch(col + 1, 1 if column.maps is not None else 0)
         for d, label in enumerate(self._row_labels):
-            label.setVisible(d < d_count)
-        for d in range(d_count):
-            self._row_label(d).setText(spec.filter_name(d))
+            label.setVisible(d < len(names))
+        for d, name in enumerate(names):
+            self._row_label(d).setText(name)
             self._row_label(d).setVisible(True)
-        for col, stage in enumerate(STAGES):
-            self._layout.setColumnStretch(col + 1, 1 if shown[stage] is not None else 0)
         for row in range(self._layout.rowCount()):  # maps pack at the top, spare room below
             self._layout.setRowStretch(row, 0)
-        self._layout.setRowStretch(d_count + 1, 1)
-        self.show_position(self._state.position)
+        self._layout.setRowStretch(len(names) + 1, 1)
 
-    def show_position(self, position: int) -> None:
-        timeline, result = self._state.timeline, self._state.result
-        entry = timeline[position]
-        stage = CONV if entry.stage == FORWARD else entry.stage
-        d_count = result.feature_maps.shape[2]
-        for d in range(d_count):
-            conv_grid = self._grids[(CONV, d)]
-            if timeline.has(CONV):
-                conv_grid.set_revealed(timeline.revealed_cells(CONV, position, d))
-            else:  # backprop: the forward pass fills the map in
-                conv_grid.set_revealed(min(position + 1, result.feature_maps[:, :, 0].size))
-            relu_grid = self._grids.get((RELU, d))
-            if relu_grid is not None and timeline.has(RELU):
-                relu_grid.set_revealed(timeline.revealed_cells(RELU, position, d))
-            pool_grid = self._grids.get((POOL, d))
-            if pool_grid is not None and timeline.has(POOL):
-                pool_grid.set_revealed(timeline.revealed_cells(POOL, position, d))
-            for grid in (conv_grid, relu_grid, pool_grid):
-                if grid is not None:
-                    grid.set_highlights()
-        if stage == CONV:
-            f, r, c = result.conv.position(entry.index)
-            self._grids[(CONV, f)].set_highlights(Highlight(((r, c),), CURRENT, box=False))
-        elif stage == RELU:
-            self._grids[(RELU, entry.index)].set_highlights(
-                Highlight(tuple((r, c) for r in range(result.feature_maps.shape[0])
-                                for c in range(result.feature_maps.shape[1])), CURRENT, width=2)
-            )  # fmt: skip
-        elif stage == POOL and result.pool is not None:
-            step = result.pool[entry.index]
-            source = self._grids[(RELU if self._state.spec.relu else CONV, step.channel)]
-            p = result.pool.padding
-            cells = tuple((r - p.top, c - p.left) for r in step.input_rows for c in step.input_cols)
-            marks = [Highlight(cells, WINDOW)]
-            if step.chosen is not None:
-                chosen = (
-                    step.input_rows[step.chosen[0]] - p.top,
-                    step.input_cols[step.chosen[1]] - p.left,
-                )
-                marks.append(Highlight((chosen,), CHOSEN, box=False))
-            source.set_highlights(*marks)
-            self._grids[(POOL, step.channel)].set_highlights(
-                Highlight(((step.row, step.col),), CURRENT, box=False)
-            )
+    def _show_column(self, animation: Animation, col: int, column: MapColumn) -> None:
+        """One column: its header, and one grid per filter (hidden without maps)."""
+        header = self._header(col, column.key)
+        header.setText(column.header)
+        header.setVisible(column.maps is not None)
+        count = len(animation.filter_names)
+        maps = column.maps
+        scale = ColourScale.for_values(maps) if maps is not None else None
+        for d in range(count):
+            grid = self._grid(col, column.key, d)
+            grid.setVisible(maps is not None)
+            if maps is not None:
+                rows, cols = maps.shape[:2]
+                grid.setMaximumSize(cols * MAX_CELL + 1, rows * MAX_CELL + 1)
+                grid.set_values(
+                    maps[:, :, d], scale=scale, decimals=animation.map_decimals,
+                    truncate=animation.style.truncate,
+                )  # fmt: skip
+        for (key, d), grid in self._grids.items():
+            if key == column.key and d >= count:
+                grid.setVisible(False)

@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.animation.presets import PRESETS
-from engine.animation.timeline import CONV, FORWARD, GRADIENT
-from gui.cell_grid import CellGrid, Highlight
-from gui.colours import CURRENT, WINDOW, ColourScale
+from engine.animation.frames import FILTER
+from engine.animation.playground import MAX_FILTERS
+from engine.animation.presets import PRESETS, preset
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
 CARD_STYLE = "QFrame#FilterCard {{ border: 2px solid {}; border-radius: 5px; background: {}; }}"
@@ -64,6 +66,7 @@ class CellEditor(QLineEdit):
             self._commit(value)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Escape cancels the edit."""
         if event.key() == Qt.Key.Key_Escape:
             self._done = True
             self.deleteLater()
@@ -71,6 +74,7 @@ class CellEditor(QLineEdit):
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Leaving the editor commits what was typed."""
         self._accept()
         super().focusOutEvent(event)
 
@@ -83,6 +87,7 @@ class FilterCard(QFrame):
         self.setObjectName("FilterCard")
         self._panel = panel
         self.index = index
+        self.key = (FILTER, index)
         self.name = QLabel()
         font = self.name.font()
         font.setBold(True)
@@ -143,6 +148,7 @@ class FilterCard(QFrame):
         self.setStyleSheet(CARD_STYLE.format(colour, background))
 
     def ensure_channels(self, channels: int) -> None:
+        """One grid per channel (made when first needed), the others hidden."""
         while len(self.grids) < channels:
             c = len(self.grids)
             grid = CellGrid(max_cell=40)
@@ -192,22 +198,38 @@ class FilterPanel(Panel):
         self.body.addWidget(scroll, 1)
         self.body.addWidget(caption_label("Click a weight to type a new value.", size=9))
         self.body.addWidget(self.add)
-        state.specChanged.connect(self.refresh)
-        state.positionChanged.connect(self.show_position)
-        self.refresh()
+        self._animation: Animation | None = None
+        state.frameChanged.connect(self.show_frame)
+        self.show_frame(state.frame)
+
+    def show_frame(self, frame: Frame) -> None:
+        """Paint a frame: the set-up if it is new, then the filter being applied."""
+        if frame.animation is not self._animation:
+            self._show_animation(frame.animation)
+        for card in self._cards:
+            card.set_active(card.index == frame.filter)
+            marks = frame.marks.get(card.key, ())
+            for grid in card.grids:
+                grid.set_marks(marks)
 
     def refresh(self) -> None:
-        spec = self._state.spec
+        """Show the state's set-up and frame again."""
+        self._show_animation(self._state.animation)
+        self.show_frame(self._state.frame)
+
+    def _show_animation(self, animation: Animation) -> None:
+        """One card per filter: name, bias, one grid per channel; the panel's title."""
+        self._animation = animation
+        spec = animation.result.spec
         while len(self._cards) < spec.num_filters:
             card = FilterCard(self, len(self._cards))
             self._cards.append(card)
             self._list.insertWidget(self._list.count() - 1, card)
-        context = self._state.context
         for d, card in enumerate(self._cards):
             card.setVisible(d < spec.num_filters)
             if d >= spec.num_filters:
                 continue
-            card.name.setText(spec.filter_name(d))
+            card.name.setText(animation.filter_names[d])
             card.remove.setEnabled(spec.num_filters > 1)
             card.bias.blockSignals(True)
             card.bias.setValue(float(spec.biases[d]))
@@ -220,50 +242,33 @@ class FilterPanel(Panel):
                 card.grids[c].setFixedSize(kw * cell + 1, kh * cell + 1)
                 card.grids[c].set_values(
                     spec.filters[:, :, c, d], scale=scale,
-                    decimals=max(context.decimals, 2), truncate=False,
+                    decimals=animation.kernel_decimals, truncate=False,
                 )  # fmt: skip
-                card.channel_labels[c].setText(spec.channel_name(c))
-        self.add.setEnabled(spec.num_filters < 16)
+                card.channel_labels[c].setText(animation.channel_names[c])
+        self.add.setEnabled(spec.num_filters < MAX_FILTERS)
         shape = "×".join(str(v) for v in spec.filters.shape[:3])
         self.title.setText(f"Filters  {spec.num_filters} × {shape}")
-        self.show_position(self._state.position)
-
-    def show_position(self, position: int) -> None:
-        entry = self._state.timeline[position]
-        active = -1
-        weight: tuple[int, int] | None = None
-        if entry.stage in (CONV, FORWARD):
-            active = self._state.result.conv.position(entry.index)[0]
-        elif entry.stage == GRADIENT and self._state.backprop is not None:
-            active = 0
-            weight = divmod(entry.index, self._state.backprop.w.shape[1])
-        for d, card in enumerate(self._cards):
-            card.set_active(d == active)
-            for grid in card.grids:
-                if d == active and weight is not None:
-                    grid.set_highlights(Highlight((weight,), CURRENT, box=False))
-                elif d == active:
-                    cells = tuple((r, c) for r in range(grid.rows) for c in range(grid.cols))
-                    grid.set_highlights(Highlight(cells, WINDOW, width=2))
-                else:
-                    grid.set_highlights()
 
     # ----- edits ---------------------------------------------------------------------------
     def set_kernel_cell(self, d: int, channel: int, row: int, col: int, value: float) -> None:
+        """Set one weight of filter ``d`` (an undoable edit)."""
         self._state.edit("Edit weight", lambda s: s.with_kernel_cell(d, channel, row, col, value))
 
     def set_bias(self, d: int, value: float) -> None:
+        """Set the bias of filter ``d`` (an undoable edit, only if it changes)."""
         if float(self._state.spec.biases[d]) != value:
             self._state.edit("Edit bias", lambda s: s.with_bias(d, value))
 
     def apply_preset(self, d: int, preset_id: str) -> None:
-        from engine.animation.presets import preset
-
-        kernel = preset(preset_id).kernel
-        self._state.edit(f"Preset {preset(preset_id).name}", lambda s: s.with_kernel(d, kernel))
+        """Put a named preset kernel into filter ``d``."""
+        chosen = preset(preset_id)
+        kernel = chosen.kernel
+        self._state.edit(f"Preset {chosen.name}", lambda s: s.with_kernel(d, kernel))
 
     def add_filter(self) -> None:
+        """Add an identity filter (an undoable edit)."""
         self._state.edit("Add filter", lambda s: s.with_filter_added())
 
     def remove_filter(self, d: int) -> None:
+        """Remove filter ``d`` (refused for the last one)."""
         self._state.edit("Remove filter", lambda s: s.with_filter_removed(d))

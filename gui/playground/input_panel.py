@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.animation.timeline import CONV, FORWARD, GRADIENT
-from gui.cell_grid import CellGrid, Highlight
-from gui.colours import WINDOW, ColourScale
+from engine.animation.frames import INPUT
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
 MAX_GRID_SIZE = 32
@@ -43,6 +44,7 @@ class InputPanel(Panel):
         super().__init__("Input", parent)
         self._state = state
         self._grids: list[CellGrid] = []
+        self._keys: list[tuple[str, int]] = []
         self._labels: list[QLabel] = []
         self._seed = 0
 
@@ -104,13 +106,28 @@ class InputPanel(Panel):
         )
         self.body.addWidget(self.hint)
 
-        state.specChanged.connect(self.refresh)
-        state.positionChanged.connect(self.show_position)
-        self.refresh()
+        self._animation: Animation | None = None
+        state.frameChanged.connect(self.show_frame)
+        self.show_frame(state.frame)
 
     # ----- reflecting the state ------------------------------------------------------------
+    def show_frame(self, frame: Frame) -> None:
+        """Paint a frame: the set-up if it is new, then the window under the kernel."""
+        if frame.animation is not self._animation:
+            self._show_animation(frame.animation)
+        for key, grid in zip(self._keys, self._grids, strict=True):
+            grid.set_marks(frame.marks.get(key, ()))
+
     def refresh(self) -> None:
-        spec, result = self._state.spec, self._state.result
+        """Show the state's set-up and frame again (e.g. after a refused edit)."""
+        self._show_animation(self._state.animation)
+        self.show_frame(self._state.frame)
+
+    def _show_animation(self, animation: Animation) -> None:
+        """The set-up: size and channel controls, the padded input, the title."""
+        self._animation = animation
+        result = animation.result
+        spec = result.spec
         for spin, value in ((self.rows, spec.input.shape[0]), (self.cols, spec.input.shape[1])):
             spin.blockSignals(True)
             spin.setValue(value)
@@ -119,31 +136,22 @@ class InputPanel(Panel):
         self.channels.setCurrentIndex(0 if spec.channels == 1 else 1)
         self.channels.blockSignals(False)
         self._ensure_grids(spec.channels)
-        padded = result.conv.padded_input
-        p = result.padding
-        mask = np.ones(padded.shape[:2], dtype=bool)
-        mask[p.top : p.top + spec.input.shape[0], p.left : p.left + spec.input.shape[1]] = False
-        context = self._state.context
-        whole = bool(np.all(spec.input == np.round(spec.input)))
+        padded, mask = result.conv.padded_input, result.conv.padding_mask
         for c, grid in enumerate(self._grids[: spec.channels]):
+            name = animation.channel_names[c]
             grid.set_values(
-                padded[:, :, c], padding=mask,
-                scale=ColourScale.for_channel(spec.channel_name(c), spec.input),
-                decimals=0 if whole else max(context.decimals, 1), truncate=context.truncate,
+                padded[:, :, c], padding=mask, scale=ColourScale.for_channel(name, spec.input),
+                decimals=animation.input_decimals, truncate=animation.style.truncate,
             )  # fmt: skip
-            name = spec.channel_name(c)
             self._labels[c].setText(name)
             self._labels[c].setVisible(bool(name))
-        size = f"{spec.input.shape[0]}×{spec.input.shape[1]}"
-        size += f"×{spec.channels}" if spec.channels > 1 else ""
-        if not p.is_zero:
-            size += f", padded to {padded.shape[0]}×{padded.shape[1]}"
-        self.title.setText(f"Input  {size}")
-        self.show_position(self._state.position)
+        self.title.setText(animation.input_title)
 
     def _ensure_grids(self, channels: int) -> None:
+        """One grid (and caption) per channel, made when first needed; the others hidden."""
         while len(self._grids) < channels:
             c = len(self._grids)
+            self._keys.append((INPUT, c))
             grid = CellGrid()
             label = caption_label(size=10)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,33 +168,16 @@ class InputPanel(Panel):
         for c in range(len(self._grids)):
             self._grid_area.setColumnStretch(c, 1 if c < channels else 0)
 
-    def show_position(self, position: int) -> None:
-        """Outline the cells under the kernel at this step."""
-        entry = self._state.timeline[position]
-        cells: tuple[tuple[int, int], ...] = ()
-        if entry.stage in (CONV, FORWARD):
-            step = self._state.result.conv[entry.index]
-            cells = tuple((r, c) for r in step.input_rows for c in step.input_cols)
-        elif entry.stage == GRADIENT and self._state.backprop is not None:
-            i, j = divmod(entry.index, self._state.backprop.w.shape[1])
-            p = self._state.result.padding
-            touched = self._state.backprop.touched_inputs(i, j)
-            cells = tuple((r + p.top, c + p.left) for r, c in touched)
-        for grid in self._grids:
-            if cells:
-                grid.set_highlights(Highlight(cells, WINDOW, box=entry.stage != GRADIENT))
-            else:
-                grid.set_highlights()
-
     # ----- edits ---------------------------------------------------------------------------
     def _paint(self, channel: int, row: int, col: int, button: object, *, first: bool) -> None:
+        """Paint (left button) or erase (right) the input cell at (row, col) of the padded grid."""
         if first:
             self._state.begin_stroke()
-        p = self._state.result.padding
-        r, c = row - p.top, col - p.left
-        spec = self._state.spec
-        if not (0 <= r < spec.input.shape[0] and 0 <= c < spec.input.shape[1]):
+        cell = self._state.animation.input_cell(row, col)
+        if cell is None:
             return  # padding cells are always 0
+        r, c = cell
+        spec = self._state.spec
         value = 0.0 if button == Qt.MouseButton.RightButton else self.brush.value()
         if spec.input[r, c, channel] != value:
             self._state.edit(

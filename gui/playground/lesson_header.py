@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from gui.widgets import caption_label, title_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
 
 class LessonHeader(QWidget):
-    """Reflects the state's lesson context."""
+    """Reflects the state's lesson context, and how a learned filter compares with ONNX Runtime."""
 
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,11 +46,13 @@ class LessonHeader(QWidget):
         layout.addWidget(self.explanation)
         layout.addWidget(self.notes)
         layout.addWidget(self.comparison)
-        state.specChanged.connect(self._show_comparison)
+        self._animation: Animation | None = state.animation
+        state.frameChanged.connect(self.show_frame)
         self._clean = True
         state.lessonChanged.connect(lambda: self.refresh(True))
         state.undo_stack.cleanChanged.connect(self.refresh)
         self.refresh(True)
+        self._show_comparison()
 
     def refresh(self, clean: bool) -> None:
         """Show the lesson; ``clean`` is False once the user has edited it."""
@@ -61,7 +64,12 @@ class LessonHeader(QWidget):
         self.explanation.setText(context.explanation)
         self.notes.setText("\n".join(f"Note: {n}" for n in context.notes))
         self.notes.setVisible(bool(context.notes))
-        self._show_comparison()
+
+    def show_frame(self, frame: Frame) -> None:
+        """A frame of a new set-up: the comparison with ONNX Runtime may have changed."""
+        if frame.animation is not self._animation:
+            self._animation = frame.animation
+            self._show_comparison()
 
     def _show_comparison(self) -> None:
         text = self._state.replay_comparison()

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.animation.playground import PoolSettings
-from engine.operations.shapes import output_shape
+from engine.animation.playground import MAX_KERNEL_SIZE, PoolSettings
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from engine.animation.playground import PlaygroundSpec
     from gui.playground.state import PlaygroundState
 
@@ -46,7 +46,7 @@ class ParameterPanel(Panel):
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
         super().__init__("Layer settings", parent)
         self._state = state
-        self.kernel = _spin(1, 9, "Kernel (filter) size: k × k")
+        self.kernel = _spin(1, MAX_KERNEL_SIZE, "Kernel (filter) size: k × k")
         self.stride = _spin(1, 6, "How many cells the kernel moves each step")
         self.padding = QComboBox()
         self.padding.addItems(["valid", "same", "explicit"])
@@ -121,14 +121,22 @@ class ParameterPanel(Panel):
             widget.valueChanged.connect(self._pool_changed)
         self.pool.currentIndexChanged.connect(self._pool_changed)
         self.pool_padding.currentIndexChanged.connect(self._pool_changed)
-        state.specChanged.connect(self.refresh)
-        state.specChanged.connect(lambda: self.problem_text.setVisible(False))
+        self._animation: Animation | None = state.animation
+        state.frameChanged.connect(self.show_frame)
         state.problem.connect(self.show_problem)
         self.problem_text.setVisible(False)
         self.refresh()
 
     # ----- reflecting the state --------------------------------------------------------------
+    def show_frame(self, frame: Frame) -> None:
+        """A frame of a new set-up: show its settings and formulas, drop an old problem."""
+        if frame.animation is not self._animation:
+            self._animation = frame.animation
+            self.refresh()
+            self.problem_text.setVisible(False)
+
     def refresh(self) -> None:
+        """Put every control and formula back to the state's set-up."""
         spec, result = self._state.spec, self._state.result
         widgets = (
             self.kernel, self.stride, self.padding, self.pad_amount, self.dilation, self.divisor,
@@ -141,13 +149,11 @@ class ParameterPanel(Panel):
         self.dilation.setValue(spec.dilation[0])
         self.divisor.setValue(spec.divisor)
         self.relu.setChecked(spec.relu)
-        if isinstance(spec.padding, str):
-            self.padding.setCurrentIndex(PADDINGS.index(spec.padding))
-            self.pad_amount.setValue(result.padding.top)
-        else:
-            self.padding.setCurrentIndex(2)
-            self.pad_amount.setValue(result.padding.top)
-        self.pad_amount.setEnabled(self.padding.currentIndex() == 2)
+        explicit = PADDINGS.index("explicit")
+        kind = PADDINGS.index(spec.padding) if isinstance(spec.padding, str) else explicit
+        self.padding.setCurrentIndex(kind)
+        self.pad_amount.setValue(result.padding_amount)
+        self.pad_amount.setEnabled(kind == explicit)
         pool = spec.pool
         self.pool.setCurrentIndex(0 if pool is None else POOLS.index(pool.mode))
         self.pool_size.setValue(pool.size if pool else 2)
@@ -167,15 +173,12 @@ class ParameterPanel(Panel):
         self.params_text.setText(
             f"<b>Learned parameters</b> (w·h·C + 1)·D<br>{result.params.formula}"
         )
-        if pool is not None and result.pooled is not None:
-            pooled = output_shape(
-                (h, w), pool.size, stride=pool.stride,
-                padding=pool.padding,
-            )  # fmt: skip
-            self.pool_text.setText(f"<b>Pooled size</b><br>{pooled.formula}")
+        if result.pooled_shape is not None:
+            self.pool_text.setText(f"<b>Pooled size</b><br>{result.pooled_shape.formula}")
         self.pool_text.setVisible(pool is not None)
 
     def show_problem(self, message: str) -> None:
+        """Say why a change was refused, and put the controls back to the set-up that holds."""
         self.problem_text.setText(f"<b>Not possible:</b> {message}")
         self.problem_text.setVisible(True)
         self.refresh()  # the controls go back to the set-up that holds

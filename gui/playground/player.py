@@ -36,17 +36,21 @@ class Player(QObject):
 
     @property
     def speed(self) -> float:
+        """Steps per second."""
         return self._speed
 
     def set_speed(self, steps_per_second: float) -> None:
+        """Play at this many steps per second (kept within MIN_SPEED .. MAX_SPEED)."""
         self._speed = float(min(max(steps_per_second, MIN_SPEED), MAX_SPEED))
         self._rebase()
 
     @property
     def playing(self) -> bool:
+        """Whether playback is running."""
         return self._timer.isActive()
 
     def play(self) -> None:
+        """Start playing (from the first step when at the end)."""
         if self.playing:
             return
         if self._state.at_end:
@@ -56,11 +60,13 @@ class Player(QObject):
         self.playingChanged.emit(True)
 
     def pause(self) -> None:
+        """Stop playing, staying at the current step."""
         if self.playing:
             self._timer.stop()
             self.playingChanged.emit(False)
 
     def toggle(self) -> None:
+        """Play if paused, pause if playing."""
         if self.playing:
             self.pause()
         else:

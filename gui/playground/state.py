@@ -1,9 +1,12 @@
 """PlaygroundState: the one source of truth of the playground, with undo/redo.
 
-It holds the engine's ``PlaygroundSpec`` (what the user set up), the computed pipeline and
-timeline, and the current position of the animation. Widgets read from it and ask it for
-changes; every change of the set-up goes through the QUndoStack. Impossible changes are refused
-with a sentence (``problem``) and the previous set-up stays.
+It holds the engine's ``PlaygroundSpec`` (what the user set up), the computed pipeline, timeline
+and animation, and the current position. For every user action (an edit, undo, redo, a new
+lesson, a step) it builds the engine ``Frame`` of the current position once and emits it once,
+with ``frameChanged``; the panels only paint that frame (and refresh their set-up when the
+frame belongs to another ``Animation``). Every change of the set-up goes through the
+QUndoStack. Impossible changes are refused with a sentence (``problem``) and the previous
+set-up stays.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from engine.animation.frames import Animation, Frame, NumberStyle
 from engine.animation.playground import PipelineResult, PlaygroundSpec, run_pipeline
 from engine.animation.timeline import Timeline, TimelineEntry
 from engine.operations.backprop import BackpropResult, conv_backprop
@@ -38,10 +42,17 @@ class LessonContext:
     decimals: int = 2
     truncate: bool = False
 
+    @property
+    def style(self) -> NumberStyle:
+        """The lesson's way of writing numbers, for the engine's frames."""
+        return NumberStyle(self.decimals, self.truncate)
+
 
 class SpecCommand(QUndoCommand):
-    """Replace the set-up. Consecutive commands with the same merge key (one paint stroke)
-    merge into one undo step."""
+    """Replace the set-up.
+
+    Consecutive commands with the same merge key (one paint stroke) merge into one undo step.
+    """
 
     def __init__(
         self, state: PlaygroundState, old: PlaygroundSpec, new: PlaygroundSpec, text: str,
@@ -54,28 +65,35 @@ class SpecCommand(QUndoCommand):
         self._merge_key = merge_key
 
     def id(self) -> int:
+        """Stroke commands share an id, so Qt offers them to ``mergeWith``."""
         return 1 if self._merge_key is not None else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
+        """Take over a later command of the same stroke (its set-up replaces ours)."""
         if not isinstance(other, SpecCommand) or other._merge_key != self._merge_key:
             return False
         self._new = other._new
         return True
 
     def redo(self) -> None:
+        """Show the new set-up."""
         self._state._apply(self._new)
 
     def undo(self) -> None:
+        """Show the set-up from before the command."""
         self._state._apply(self._old)
 
 
 class PlaygroundState(QObject):
     """The playground's model object; see the module docstring."""
 
+    frameChanged = Signal(Frame)
+    """The frame to paint changed (an ``engine.animation.frames.Frame``): emitted once per user
+    action, after the set-up, the pipeline, the timeline and the frame are all up to date."""
     specChanged = Signal()
-    """The set-up changed and the pipeline was recomputed."""
+    """The set-up changed and the pipeline was recomputed (after ``frameChanged``)."""
     positionChanged = Signal(int)
-    """The animation moved to another step."""
+    """The animation moved to another step (after ``frameChanged``)."""
     lessonChanged = Signal()
     """Another lesson (or file) was loaded."""
     problem = Signal(str)
@@ -92,42 +110,62 @@ class PlaygroundState(QObject):
         self._replay: FilterReplay | None = None
         self._spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
         self._recompute()
+        self._frame = self._animation[0]
 
     # ----- reading ---------------------------------------------------------------------------
     @property
     def spec(self) -> PlaygroundSpec:
+        """What the user set up."""
         return self._spec
 
     @property
     def result(self) -> PipelineResult:
+        """The pipeline computed for ``spec``."""
         return self._result
 
     @property
     def timeline(self) -> Timeline:
+        """The scrubber positions of ``result`` (or of the backprop exercise)."""
         return self._timeline
 
     @property
+    def animation(self) -> Animation:
+        """The frames of the current set-up (built on demand)."""
+        return self._animation
+
+    @property
+    def frame(self) -> Frame:
+        """The frame of the current position: what the panels paint."""
+        return self._frame
+
+    @property
     def backprop(self) -> BackpropResult | None:
+        """The backprop exercise's numbers, when the lesson has one and the set-up fits it."""
         return self._backprop
 
     @property
     def context(self) -> LessonContext:
+        """The lesson (or file) being shown: title, explanation, number style."""
         return self._context
 
     @property
     def lesson(self) -> Lesson | None:
+        """The built-in lesson being shown (None for a file or a learned filter)."""
         return self._lesson
 
     @property
     def position(self) -> int:
+        """The scrubber position, 0 .. len(timeline) − 1."""
         return self._position
 
     @property
     def entry(self) -> TimelineEntry:
+        """The timeline entry of the current position."""
         return self._timeline[self._position]
 
     @property
     def learning_rate(self) -> float:
+        """η of the backprop exercise."""
         return self._learning_rate
 
     # ----- loading ---------------------------------------------------------------------------
@@ -154,12 +192,11 @@ class PlaygroundState(QObject):
             source=f"{replay.model_name}, layer {replay.layer}",
             decimals=2,
         )
-        self._load(replay.spec)
-        self._replay = replay
-        self.specChanged.emit()
+        self._load(replay.spec, replay)
 
     @property
     def replay(self) -> FilterReplay | None:
+        """The learned filter being replayed, if any."""
         return self._replay
 
     def replay_comparison(self) -> str:
@@ -186,15 +223,12 @@ class PlaygroundState(QObject):
         )
         self._load(spec)
 
-    def _load(self, spec: PlaygroundSpec) -> None:
-        self._replay = None
+    def _load(self, spec: PlaygroundSpec, replay: FilterReplay | None = None) -> None:
+        self._replay = replay
         self.undo_stack.clear()
         self._spec = spec
-        self._position = 0
         self._recompute()
-        self.lessonChanged.emit()
-        self.specChanged.emit()
-        self.positionChanged.emit(self._position)
+        self._publish(0, lesson=True)
 
     # ----- changing the set-up ---------------------------------------------------------------
     def try_change(self, text: str, *, merge_stroke: bool = False, **changes: object) -> bool:
@@ -213,8 +247,11 @@ class PlaygroundState(QObject):
         *,
         merge_stroke: bool = False,
     ) -> bool:
-        """Apply an engine edit of the spec (e.g. ``lambda s: s.with_bias(0, 1)``) as one undo
-        step; an edit the engine refuses is reported through ``problem`` and changes nothing."""
+        """Apply an engine edit of the spec (e.g. ``lambda s: s.with_bias(0, 1)``).
+
+        One undo step; an edit the engine refuses is reported through ``problem`` and changes
+        nothing.
+        """
         try:
             new = make(self._spec)
         except ValueError as exc:
@@ -240,23 +277,37 @@ class PlaygroundState(QObject):
         self._stroke += 1
 
     def set_learning_rate(self, value: float) -> None:
+        """Change η of the backprop exercise (not an undoable edit of the set-up)."""
         if value != self._learning_rate:
             self._learning_rate = value
             self._recompute()
-            self.specChanged.emit()
-            self.positionChanged.emit(self._position)
+            self._publish(self._position)
 
     def _apply(self, spec: PlaygroundSpec) -> None:
         self._spec = spec
         self._recompute()
-        self._position = min(self._position, len(self._timeline) - 1)
-        self.specChanged.emit()
-        self.positionChanged.emit(self._position)
+        self._publish(min(self._position, len(self._timeline) - 1))
 
     def _recompute(self) -> None:
         self._result = run_pipeline(self._spec)
         self._backprop = self._compute_backprop()
         self._timeline = Timeline(self._result, self._backprop)
+        self._animation = Animation(self._result, self._timeline, self._context.style)
+
+    def _publish(self, position: int, *, lesson: bool = False) -> None:
+        """After a new set-up: build the frame at ``position`` and emit it once.
+
+        Then tell the listeners that are not panels (menus, playback) what else changed.
+        """
+        moved = position != self._position
+        self._position = position
+        self._frame = self._animation[position]
+        self.frameChanged.emit(self._frame)
+        if lesson:
+            self.lessonChanged.emit()
+        self.specChanged.emit()
+        if moved:
+            self.positionChanged.emit(position)
 
     def _compute_backprop(self) -> BackpropResult | None:
         exercise = self._lesson.backprop if self._lesson is not None else None
@@ -272,22 +323,29 @@ class PlaygroundState(QObject):
 
     # ----- the animation position ------------------------------------------------------------
     def set_position(self, position: int) -> None:
+        """Move to a position (clamped to the timeline); emits the new frame once."""
         position = max(0, min(int(position), len(self._timeline) - 1))
         if position != self._position:
             self._position = position
+            self._frame = self._animation[position]
+            self.frameChanged.emit(self._frame)
             self.positionChanged.emit(position)
 
     def step(self, delta: int) -> None:
+        """Move ``delta`` steps (negative: back)."""
         self.set_position(self._position + delta)
 
     def to_start(self) -> None:
+        """Move to the first step."""
         self.set_position(0)
 
     def to_end(self) -> None:
+        """Move to the last step."""
         self.set_position(len(self._timeline) - 1)
 
     @property
     def at_end(self) -> bool:
+        """Whether the animation is at its last step."""
         return self._position >= len(self._timeline) - 1
 
 

@@ -16,26 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.animation.arithmetic import (
-    conv_step_text,
-    gradient_text,
-    pool_step_text,
-    relu_text,
-    update_text,
-)
-from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU
-from gui.cell_grid import CellGrid, Highlight
-from gui.colours import CHOSEN, ColourScale
+from engine.animation.frames import STEP_WINDOW
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
 from gui.playground.player import MAX_SPEED, MIN_SPEED
 from gui.widgets import Panel, StaticText, caption_label
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from engine.animation.frames import Animation, Frame, Mark
+    from engine.animation.steps import ConvStep, PoolStep
     from gui.playground.player import Player
     from gui.playground.state import PlaygroundState
 
 MAX_CHANNEL_ROWS = 3
+WINDOW_KEY = (STEP_WINDOW, 0)
 
 
 def _symbol(text: str) -> QLabel:
@@ -80,21 +76,19 @@ class DotProductView(QWidget):
             self.rows.append(row)
 
     def show_conv(
-        self,
-        window: np.ndarray,
-        kernel: np.ndarray,
-        products: np.ndarray,
-        padding: np.ndarray,
-        names: tuple[str, ...],
-        decimals: int,
-        truncate: bool,
+        self, step: ConvStep, names: tuple[str, ...], decimals: int, truncate: bool
     ) -> None:
+        """Window ⊙ kernel = products of a convolution step, one row per channel (up to 3).
+
+        ``names`` label the channels of a multi-channel input.
+        """
+        window, kernel, products = step.window, step.kernel, step.products
         channels = 1 if window.ndim == 2 else window.shape[2]
         size = 96 if channels == 1 else 60
         for row in self.rows:
             for grid in (row[1], row[3], row[5]):
                 grid.setMinimumSize(size, size)
-        for header in self.headers[3:]:
+        for header in self.headers:
             header.setVisible(True)
         for c, (label, w, times, k, equals, p) in enumerate(self.rows):
             visible = c < min(channels, MAX_CHANNEL_ROWS)
@@ -105,8 +99,8 @@ class DotProductView(QWidget):
             label.setText(names[c] if channels > 1 and c < len(names) else "")
             name = names[c] if c < len(names) else ""
             w.set_values(
-                _channel(window, c), padding=padding, decimals=decimals, truncate=truncate,
-                scale=ColourScale.for_channel(name, window),
+                _channel(window, c), padding=step.is_padding, decimals=decimals,
+                truncate=truncate, scale=ColourScale.for_channel(name, window),
             )  # fmt: skip
             k.set_values(_channel(kernel, c), decimals=max(decimals, 2))
             p.set_values(_channel(products, c), decimals=decimals, truncate=truncate)
@@ -114,32 +108,26 @@ class DotProductView(QWidget):
                 grid.set_highlights()
 
     def show_pool(
-        self,
-        window: np.ndarray,
-        padding: np.ndarray,
-        chosen: tuple[int, int] | None,
-        decimals: int,
-        truncate: bool,
+        self, step: PoolStep, marks: tuple[Mark, ...], decimals: int, truncate: bool
     ) -> None:
+        """The window of a pooling step, with ``marks`` (the chosen cell of max pooling)."""
+        window, padding = step.window, step.is_padding
         for c, (label, w, times, k, equals, p) in enumerate(self.rows):
             for widget in (label, times, k, equals, p):
                 widget.setVisible(False)
             w.setVisible(c == 0)
-        for header in self.headers[2:]:
-            header.setVisible(False)
+        for n, header in enumerate(self.headers):
+            header.setVisible(n < 2)
         grid = self.rows[0][1]
         grid.setMinimumSize(96, 96)
-        self.headers[1].setVisible(True)
         grid.set_values(
             window, padding=padding, scale=ColourScale.for_values(window[~padding]),
             decimals=decimals, truncate=truncate,
         )  # fmt: skip
-        if chosen:
-            grid.set_highlights(Highlight((chosen,), CHOSEN, box=False))
-        else:
-            grid.set_highlights()
+        grid.set_marks(marks)
 
     def hide_all(self) -> None:
+        """Hide every grid and caption: a step with no window (ReLU, gradient, update)."""
         for row in self.rows:
             for widget in row:
                 widget.setVisible(False)
@@ -214,17 +202,10 @@ class StepPanel(Panel):
         self.body.addLayout(controls)
 
         player.playingChanged.connect(self._playing_changed)
-        state.specChanged.connect(self.refresh)
-        state.positionChanged.connect(self.show_position)
+        self._animation: Animation | None = None
+        state.frameChanged.connect(self.show_frame)
         self._speed_changed(self.speed.value())
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.scrubber.blockSignals(True)
-        self.scrubber.setRange(0, len(self._state.timeline) - 1)
-        self.scrubber.setValue(self._state.position)
-        self.scrubber.blockSignals(False)
-        self.show_position(self._state.position)
+        self.show_frame(state.frame)
 
     def _speed_changed(self, value: int) -> None:
         self._player.set_speed(value)
@@ -236,51 +217,29 @@ class StepPanel(Panel):
         )
         self.buttons["play"].setIcon(self.style().standardIcon(icon))
 
-    def show_position(self, position: int) -> None:
-        state = self._state
-        entry = state.timeline[position]
+    def show_frame(self, frame: Frame) -> None:
+        """Paint a frame.
+
+        The scrubber, the caption, the dot product or pooling window, the arithmetic, and
+        which step buttons can be used.
+        """
         self.scrubber.blockSignals(True)
-        self.scrubber.setValue(position)
+        if frame.animation is not self._animation:
+            self._animation = frame.animation
+            self.scrubber.setRange(0, frame.last_position)
+        self.scrubber.setValue(frame.position)
         self.scrubber.blockSignals(False)
-        total = len(state.timeline)
-        self.position_label.setText(f"Step {position + 1} of {total} · {entry.label}")
-        context, spec, result = state.context, state.spec, state.result
-        decimals, truncate = context.decimals, context.truncate
-        if entry.stage in (CONV, FORWARD):
-            step = result.conv[entry.index]
-            self.dot.show_conv(
-                step.window, step.kernel, step.products, step.is_padding, spec.channel_names,
-                decimals if spec.divisor == 1 else 2, truncate,
-            )  # fmt: skip
-            text = conv_step_text(
-                step, divisor=spec.divisor, channel_names=tuple(
-                    spec.channel_name(c) for c in range(spec.channels)
-                ), decimals=decimals if spec.divisor == 1 else 2, truncate=truncate,
-            )  # fmt: skip
-            if entry.stage == FORWARD:
-                k, l = step.row + 1, step.col + 1  # noqa: E741
-                text = f"h{k}{l} = {text}"
-        elif entry.stage == RELU:
-            self.dot.hide_all()
-            text = relu_text(result.feature_maps[:, :, entry.index], spec.filter_name(entry.index))
-        elif entry.stage == POOL and result.pool is not None:
-            step_p = result.pool[entry.index]
-            self.dot.show_pool(step_p.window, step_p.is_padding, step_p.chosen, 2, truncate)
-            text = pool_step_text(step_p, decimals=2, truncate=truncate)
-            if step_p.is_padding.any():
-                text += "\n(The window reaches past the edge: only the cells inside count.)"
-        elif entry.stage == GRADIENT and state.backprop is not None:
-            self.dot.hide_all()
-            i, j = divmod(entry.index, state.backprop.w.shape[1])
-            text = gradient_text(state.backprop, i, j)
-        elif state.backprop is not None:
-            self.dot.hide_all()
-            text = update_text(state.backprop)
+        self.position_label.setText(frame.caption)
+        if frame.conv is not None:
+            names = frame.animation.result.spec.channel_names
+            self.dot.show_conv(frame.conv, names, frame.decimals, frame.truncate)
+        elif frame.pool is not None:
+            marks = frame.marks.get(WINDOW_KEY, ())
+            self.dot.show_pool(frame.pool, marks, frame.decimals, frame.truncate)
         else:
             self.dot.hide_all()
-            text = ""
-        self.arithmetic.setText(text)
-        self.buttons["back"].setEnabled(position > 0)
-        self.buttons["start"].setEnabled(position > 0)
-        self.buttons["forward"].setEnabled(position < total - 1)
-        self.buttons["end"].setEnabled(position < total - 1)
+        self.arithmetic.setText(frame.arithmetic)
+        for name in ("back", "start"):
+            self.buttons[name].setEnabled(not frame.at_start)
+        for name in ("forward", "end"):
+            self.buttons[name].setEnabled(not frame.at_end)

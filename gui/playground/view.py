@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,6 +26,9 @@ from gui.playground.parameter_panel import ParameterPanel
 from gui.playground.player import Player
 from gui.playground.state import PlaygroundState
 from gui.playground.step_panel import StepPanel
+
+if TYPE_CHECKING:
+    from engine.animation.frames import Frame
 
 
 class PlaygroundView(QWidget):
@@ -73,7 +78,8 @@ class PlaygroundView(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.header)
         layout.addWidget(self.rows, 1)
-        self.state.specChanged.connect(self._choose_results)
+        self._animation = self.state.animation
+        self.state.frameChanged.connect(self._show_frame)
         self.input_panel.sampleRequested.connect(self.load_sample)
         self.input_panel.openImageRequested.connect(self.open_image)
         self._choose_results()
@@ -102,8 +108,15 @@ class PlaygroundView(QWidget):
             return False
         return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
+    def _show_frame(self, frame: Frame) -> None:
+        """A frame of a new set-up may belong to the backprop lesson, or no longer."""
+        if frame.animation is not self._animation:
+            self._animation = frame.animation
+            self._choose_results()
+
     def _choose_results(self) -> None:
-        backprop = self.state.backprop is not None
+        """The backprop panel for the backprop lesson, else the feature maps and settings."""
+        backprop = self._animation.backprop is not None
         self.results.setCurrentWidget(self.backprop_panel if backprop else self.feature_maps)
         self.parameters.setVisible(not backprop)
 
