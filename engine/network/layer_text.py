@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from engine.network.model import LayerInfo
 
 
+def filter_name(k: int) -> str:
+    """Filter k (0-based) as students count: "filter 5" for k = 4."""
+    return f"filter {k + 1}"
+
+
 def shape_text(shape: Sequence[int]) -> str:
     """28×28×32 for a map, 128 for a vector."""
     return "×".join(str(n) for n in shape)

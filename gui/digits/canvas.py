@@ -104,9 +104,7 @@ class DrawingCanvas(QWidget):
         ``origin`` is what the picture was made from (see ``origin``).
         """
         self.cancel_stroke()
-        change = CanvasChange.between(
-            self._image, image, self._image.rect(), self._origin, origin
-        )
+        change = CanvasChange.between(self._image, image, self._image.rect(), self._origin, origin)
         self._image = image
         self._origin = origin
         self.update()

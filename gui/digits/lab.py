@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from engine import ModelError, load_canvas, to_mnist
 from engine.drawings.samples import load_samples
 from engine.network.lab_state import LabState
+from engine.network.layer_text import filter_name
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
 from gui.digits.draw_panel import DrawPanel
@@ -146,8 +147,10 @@ class DigitLab(QWidget):
         self.problem.open_button.clicked.connect(self._choose_model)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """The network's input and the answer get about a quarter of the height each, so the
-        canvas and the layers keep most of a small screen."""
+        """Give the network's input and the answer about a quarter of the height each.
+
+        The canvas and the layers keep most of a small screen.
+        """
         super().resizeEvent(event)
         share = round(self.height() * INPUT_VIEW_SHARE)
         self.input.view.set_max_height(max(INPUT_VIEW_MIN, min(INPUT_VIEW_MAX, share)))
@@ -234,15 +237,14 @@ class DigitLab(QWidget):
         if self._samples is None:
             self.statusMessage.emit("The sample gallery could not be read")
             return False
-        matches = self._samples.of_class(label)
-        if not 0 <= index < len(matches):
-            self.statusMessage.emit(f"The gallery has {len(matches)} samples of {label}")
+        try:
+            choice = self._samples.choose(label, index)
+        except ValueError as exc:
+            self.statusMessage.emit(str(exc))
             return False
-        self._put_picture(picture_of(matches[index]), f"Sample {label}")
-        self._next_sample[label] = (index + 1) % len(matches)
-        self.statusMessage.emit(
-            f"Sample {index + 1} of {len(matches)} of the digit {label} (MNIST test set)"
-        )
+        self._put_picture(picture_of(choice.image), f"Sample {label}")
+        self._next_sample[label] = choice.next_index
+        self.statusMessage.emit(choice.caption)
         return True
 
     def clear(self) -> None:
@@ -355,7 +357,7 @@ class DigitLab(QWidget):
 
     def _animate(self, layer: str, k: int) -> None:
         self.animateFilterRequested.emit(layer, k)
-        self.statusMessage.emit(f"Animating filter {k + 1} of {layer} in the Playground")
+        self.statusMessage.emit(f"Animating {filter_name(k)} of {layer} in the Playground")
 
 
 def _rich_text(text: HoverText) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.network.layer_text import filter_name
 from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.layer_row import LayerPicture, LayerRow
 from gui.widgets import Panel, caption_label
@@ -68,10 +69,14 @@ class NetworkPanel(Panel):
         self._container = QWidget()
         self._container.setObjectName("layerColumn")
         self._container.setStyleSheet("QWidget#layerColumn { background: #ffffff; }")
-        self._column = QVBoxLayout(self._container)
-        self._column.setContentsMargins(0, 0, 8, 0)
+        column = QVBoxLayout(self._container)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(0)
+        self._column = QVBoxLayout()  # the rows, above a stretch
+        self._column.setContentsMargins(0, 0, 0, 0)
         self._column.setSpacing(2)
-        self._column.addStretch(1)
+        column.addLayout(self._column)
+        column.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -94,7 +99,7 @@ class NetworkPanel(Panel):
         for layer in layers:
             row = LayerRow(layer)
             self._connect(row)
-            self._column.insertWidget(self._column.count() - 1, row)
+            self._column.addWidget(row)
             self.rows[layer.name] = row
         self.title.setText(f"Inside the network: {model.model.name}, {len(layers)} layers")
         self._show_choice()
@@ -173,10 +178,10 @@ class NetworkPanel(Panel):
             )
             return
         name, k = self._chosen
-        self.choice.setText(f"{HOVER_HINT} Picked: filter {k + 1} of {name}.")
-        self.animate_button.setText(f"▶  Animate filter {k + 1} in the Playground")
+        self.choice.setText(f"{HOVER_HINT} Picked: {filter_name(k)} of {name}.")
+        self.animate_button.setText(f"▶  Animate {filter_name(k)} in the Playground")
         self.animate_button.setToolTip(
-            f"Watch filter {k + 1} of {name} slide over an input, step by step, in the Playground"
+            f"Watch {filter_name(k)} of {name} slide over an input, step by step, in the Playground"
         )
         self.animate_button.setEnabled(True)
         self.animate_button.setVisible(True)

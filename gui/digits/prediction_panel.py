@@ -76,9 +76,7 @@ class PredictionPanel(Panel):
         self.detail.setText(text)
         self.chart.show_probabilities(None)
 
-    def show_answer(
-        self, answer: AnswerText, probabilities: NDArray[np.float32], top: int
-    ) -> None:
+    def show_answer(self, answer: AnswerText, probabilities: NDArray[np.float32], top: int) -> None:
         """Show the answer in words and the bars of ``probabilities`` (K,), class ``top`` lit."""
         self._set_answer(answer.answer, ANSWER_POINTS, ANSWER_COLOUR)
         self.detail.setText(answer.detail)

@@ -12,6 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
+from engine.network.picture_grids import axis_ticks, bars_x_range
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtWidgets import QWidget
@@ -68,9 +70,8 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
                 text.setPos(float(i), 0.0)
                 plot.addItem(text)
                 self._texts.append(text)
-        step = max(1, count // MAX_LABELLED)
-        plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in range(0, count, step)]])
-        plot.setXRange(-0.6, count - 0.4, padding=0)
+        plot.getAxis("bottom").setTicks([axis_ticks(labels, MAX_LABELLED)])
+        plot.setXRange(*bars_x_range(count), padding=0)
         plot.setYRange(0.0, 1.2, padding=0)
         self._values = np.zeros(count, dtype=np.float32)
         self.show_probabilities(None)
