@@ -71,10 +71,19 @@ def map_cell_text(
 
 
 def unit_text(
-    layer: str, i: int, count: int, value: float | None, class_label: str | None = None
+    layer: str,
+    i: int,
+    count: int,
+    value: float | None,
+    class_label: str | None = None,
+    probability: bool = False,
 ) -> HoverText:
-    """Unit i (0-based) of a vector of ``count``; a class when the layer is the answer."""
-    if class_label is not None and value is not None and 0 <= value <= 1:
+    """Unit i (0-based) of a vector of ``count``; a class when the layer is the answer.
+
+    ``probability``: the layer's values are probabilities (shown in percent); otherwise a
+    class's value is its score, shown as it is.
+    """
+    if class_label is not None and probability and value is not None:
         head = (
             TextRun(layer, strong=True),
             TextRun(f", class {class_label}: "),

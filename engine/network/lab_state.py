@@ -14,6 +14,7 @@ the state directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from engine.network.layer_text import LayerTitle, layer_explanation, layer_title
 from engine.network.model import OnnxModel
 from engine.network.model_line import model_line
 from engine.network.model_run import ModelRun, Prediction, run_model
+from engine.network.ops import op_info
 from engine.network.receptive_field import PixelRect
 
 if TYPE_CHECKING:
@@ -65,6 +67,8 @@ class LabLayer:
         class_labels: One label per value when the layer is the answer (shown under its
             bars), else ().
         filter_of: The first convolution whose filters its maps are, else None.
+        probabilities: True when its values are probabilities (its op's output, e.g. a
+            softmax), not scores.
     """
 
     info: LayerInfo
@@ -76,6 +80,7 @@ class LabLayer:
     explanation: str
     class_labels: tuple[str, ...]
     filter_of: str | None
+    probabilities: bool = False
 
     @property
     def name(self) -> str:
@@ -133,6 +138,7 @@ class LabModel:
                 ),
                 class_labels=labels if is_class else (),
                 filter_of=filters.get(info.name),
+                probabilities=op_info(info.op).scores == "probabilities",
             )
         return cls(model, MappingProxyType(layers), model_line(model))
 
@@ -196,13 +202,13 @@ class LabState:
         range_images: The images a new model's value ranges are measured on.
     """
 
-    image: NDArray[np.float32]
+    image: NDArray[np.float32] = dataclass_field(repr=False)
     model: LabModel | None = None
-    run: ModelRun | None = None
+    run: ModelRun | None = dataclass_field(default=None, repr=False)
     answer: AnswerText | None = None
     problem: str | None = None
     hover: Hover | None = None
-    range_images: tuple[NDArray[np.float32], ...] = ()
+    range_images: tuple[NDArray[np.float32], ...] = dataclass_field(default=(), repr=False)
 
     @classmethod
     def start(cls, range_images: Iterable[ArrayLike] = ()) -> LabState:
@@ -382,6 +388,6 @@ def _hover_text(
 ) -> HoverText:
     if row is None or col is None:
         label = layer.class_labels[index] if layer.class_labels else None
-        return unit_text(layer.name, index, layer.units, value, label)
+        return unit_text(layer.name, index, layer.units, value, label, layer.probabilities)
     count = layer.info.output_shape[2]
     return map_cell_text(layer.name, index, count, row, col, value, field)
