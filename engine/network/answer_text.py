@@ -43,5 +43,5 @@ def answer_text(prediction: Prediction, probabilities: NDArray[np.float32]) -> A
     second = prediction.runner_up
     if prediction.probability < SURE and second is not None:
         detail += f"\nor {second.label}? ({percent_text(second.probability)})"
-    labels = tuple(percent_text(p) if p >= MIN_LABELLED else "" for p in probabilities.tolist())
+    labels = tuple([percent_text(p) if p >= MIN_LABELLED else "" for p in probabilities.tolist()])
     return AnswerText(prediction.label, detail, labels)

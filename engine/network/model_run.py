@@ -62,9 +62,14 @@ def prediction_of(probabilities: NDArray[np.float32], labels: Sequence[str]) -> 
 
     Ties go to the lower class index (as ``np.argmax``).
     """
-    order = np.argsort(-probabilities, kind="stable")
-    scores = [ClassScore(int(i), labels[int(i)], float(probabilities[i])) for i in order[:2]]
-    return Prediction(scores[0], scores[1] if len(scores) > 1 else None)
+    values = probabilities.tolist()
+    best = int(np.argmax(probabilities))
+    others = (i for i in range(len(values)) if i != best)
+    second = max(others, key=values.__getitem__, default=None)
+    return Prediction(
+        ClassScore(best, labels[best], values[best]),
+        None if second is None else ClassScore(second, labels[second], values[second]),
+    )
 
 
 @dataclass(frozen=True, slots=True)
