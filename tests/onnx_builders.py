@@ -188,9 +188,7 @@ def with_batch_norm(
     normalised = f"{after}_bn"
     for node in graph.node:
         node.input[:] = [normalised if i == after else i for i in node.input]
-    bn = helper.make_node(
-        "BatchNormalization", [after, *stats], [normalised], name, epsilon=1e-3
-    )
+    bn = helper.make_node("BatchNormalization", [after, *stats], [normalised], name, epsilon=1e-3)
     graph.node.insert(producer + 1, bn)
     onnx.checker.check_model(result)
     return result

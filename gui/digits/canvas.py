@@ -214,6 +214,7 @@ class DrawingCanvas(QWidget):
 
     # ----- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the paper, the drawing, its border and the hint."""
         painter = QPainter(self)
         painter.fillRect(event.rect(), BACKGROUND)
         paper = self.paper_rect()
@@ -231,6 +232,7 @@ class DrawingCanvas(QWidget):
 
     # ----- input: mouse, pen, touch --------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        """The left button starts a stroke, the right one an erasing stroke."""
         button = event.button()
         if button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             erase = self.eraser or button == Qt.MouseButton.RightButton
@@ -240,6 +242,7 @@ class DrawingCanvas(QWidget):
             super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Continue the stroke in progress."""
         if self._last is not None:
             self.extend_stroke(self.to_canvas(event.position()))
             event.accept()
@@ -247,6 +250,7 @@ class DrawingCanvas(QWidget):
             super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Finish the stroke in progress."""
         if self._last is not None:
             self.end_stroke()
             event.accept()
@@ -254,6 +258,7 @@ class DrawingCanvas(QWidget):
             super().mouseReleaseEvent(event)
 
     def tabletEvent(self, event: QTabletEvent) -> None:
+        """A pen draws (its eraser end erases), with no synthesised mouse events."""
         point = self.to_canvas(event.position())
         kind = event.type()
         if kind == QEvent.Type.TabletPress:
@@ -267,6 +272,7 @@ class DrawingCanvas(QWidget):
         event.accept()  # no synthesised mouse events as well
 
     def event(self, event: QEvent) -> bool:
+        """Touch events draw with the first finger; everything else as usual."""
         kind = event.type()
         if kind in (
             QEvent.Type.TouchBegin,

@@ -53,6 +53,7 @@ class PreparedView(LayerView):
         self.pointerLeft.connect(self.hoverLeft)
 
     def show_image(self, image: NDArray[np.float32]) -> None:
+        """Show a (28, 28) input in 0..1, dark ink on white."""
         self.image_item.setImage(image, autoLevels=False)
 
     def show_field(self, rect: PixelRect | None) -> None:
