@@ -10,6 +10,7 @@ it can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,13 +73,13 @@ def prediction_of(probabilities: NDArray[np.float32], labels: Sequence[str]) -> 
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ModelRun:
     """Everything one run of the model gave for one image.
 
     ``activations`` are every layer's output in graph order (channels-last, read-only);
     ``probabilities`` (K,) are read from the last of them (as ``OnnxModel.probabilities``);
-    ``prediction`` is their best class.
+    ``prediction`` is their best class; ``values`` maps each layer's name to its output.
     """
 
     activations: tuple[Activation, ...]
@@ -102,7 +103,7 @@ def run_model(model: OnnxModel, image: ArrayLike) -> ModelRun:
     probabilities = model.probabilities(activations)
     if probabilities.flags.writeable:
         probabilities.flags.writeable = False
-    values = {record.name: record.array for record in activations}
+    values = MappingProxyType({record.name: record.array for record in activations})
     return ModelRun(
         activations, probabilities, prediction_of(probabilities, model.class_labels), values
     )

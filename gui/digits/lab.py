@@ -264,6 +264,7 @@ class DigitLab(QWidget):
         self.prediction_panel.set_labels(model.model.class_labels)
         self.results.setCurrentWidget(self._results_page)
         self._show(state)
+        self._show_hover(state)  # the old model's hover is gone
 
     def _show_problem(self, text: str) -> None:
         self.problem.show_text(text)
