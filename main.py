@@ -87,7 +87,7 @@ def list_lessons() -> int:
 
 def classify(paths: list[str], model_path: str | None) -> int:
     """One tab-separated line per image; problems go to stderr and make the exit status 2."""
-    from engine.network.classify import classify_file
+    from engine.network.classify import classification_line, classify_file
     from engine.network.model import ModelError, OnnxModel
 
     try:
@@ -103,7 +103,7 @@ def classify(paths: list[str], model_path: str | None) -> int:
             print(f"cnn-visualizer: {exc}", file=sys.stderr)
             status = 2
             continue
-        print(f"{path}\t{result.label}\t{result.probability:.4f}", flush=True)
+        print(classification_line(path, result), flush=True)
     return status
 
 

@@ -2,9 +2,10 @@
 
     python benchmarks/bench_memory.py [--model PATH] [--predictions N]
 
-Each prediction is what the app does on every stroke: a 280x280 canvas → to_mnist → predict
-(with an ``activations`` call every 10th time, as the layer view would). Target: RSS grows by
-less than 5 MB between the 100th and the last prediction. Prints a markdown table and a verdict.
+Each prediction is a 280x280 canvas → to_mnist → predict; every 10th also makes the update the
+digit lab makes on every stroke (``LabState.with_canvas``: to_mnist, one run of every layer,
+the answer). Target: RSS grows by less than 5 MB between the 100th and
+the last prediction. Prints a markdown table and a verdict.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import OnnxModel, to_mnist
+from engine.network.lab_state import LabState
 
 LIMIT_MB = 5.0
 
@@ -56,6 +58,7 @@ def main() -> int:
 
     start = rss_mb()
     model = OnnxModel(args.model)
+    lab = LabState.start().with_model(model)
     loaded = rss_mb()
     drawings = canvases(16)
     checkpoints = {100, 1_000, 2_500, 5_000, 7_500, args.predictions}
@@ -63,7 +66,7 @@ def main() -> int:
     for i in range(1, args.predictions + 1):
         model.predict(to_mnist(drawings[i % len(drawings)]))
         if i % 10 == 0:
-            model.activations(to_mnist(drawings[i % len(drawings)]))
+            lab = lab.with_canvas(drawings[i % len(drawings)])
         if i in checkpoints:
             rows.append((i, rss_mb()))
 

@@ -1,6 +1,9 @@
-"""How fast is a prediction? A drawn 280x280 canvas → to_mnist → OnnxModel.predict, measured
-side by side with its floor (a bare ``session.run`` on a ready (1, 28, 28, 1) input), with
-``activations`` and with Keras running the same network (weights copied from the ONNX model).
+"""How fast is a prediction? A drawn 280x280 canvas → to_mnist → OnnxModel.predict.
+
+Measured side by side with its floor (a bare ``session.run`` on a ready (1, 28, 28, 1) input),
+with ``activations``, with ``run_model`` (the one call behind the digit lab's answer and
+--classify: every activation and the answer from one run) and with Keras running the same
+network (weights copied from the ONNX model).
 
     python benchmarks/bench_predict.py [--model PATH] [--repeats N] [--no-keras]
 
@@ -25,6 +28,7 @@ import onnxruntime as ort
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import OnnxModel, to_mnist
+from engine.network.model_run import run_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,6 +123,9 @@ def main() -> int:
         "predict(28x28)": lambda: model.predict(digit),
         "to_mnist → predict": lambda: model.predict(to_mnist(canvas)),
         "activations(28x28), all layers": lambda: model.activations(digit),
+        "to_mnist → run_model (the lab's and --classify's answer)": lambda: run_model(
+            model, to_mnist(canvas)
+        ),
     }
     times = time_side_by_side(operations, args.repeats)
     if not args.no_keras:

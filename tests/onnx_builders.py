@@ -162,6 +162,51 @@ def finish(graph: onnx.GraphProto, metadata: dict[str, str] | None = None) -> on
     return model
 
 
+def with_batch_norm(
+    model: onnx.ModelProto, after: str = "conv", *, name: str = "", seed: int = 5
+) -> onnx.ModelProto:
+    """A copy of ``model`` with a BatchNormalization (inference) on tensor ``after``.
+
+    Its scale, offset, mean and variance (one per channel, random but plausible) are stored as
+    initializers; the nodes that read ``after`` read the normalised tensor instead.
+    """
+    result = onnx.ModelProto()
+    result.CopyFrom(model)
+    graph = result.graph
+    producer = next(i for i, node in enumerate(graph.node) if after in node.output)
+    channels = _channels_of(result, after)
+    rng = np.random.default_rng(seed)
+    stats = {
+        "bn_scale": rng.uniform(0.5, 1.5, channels),
+        "bn_offset": rng.normal(0, 0.2, channels),
+        "bn_mean": rng.normal(0, 0.3, channels),
+        "bn_var": rng.uniform(0.2, 2.0, channels),
+    }
+    graph.initializer.extend(
+        numpy_helper.from_array(v.astype(np.float32), k) for k, v in stats.items()
+    )
+    normalised = f"{after}_bn"
+    for node in graph.node:
+        node.input[:] = [normalised if i == after else i for i in node.input]
+    bn = helper.make_node("BatchNormalization", [after, *stats], [normalised], name, epsilon=1e-3)
+    graph.node.insert(producer + 1, bn)
+    onnx.checker.check_model(result)
+    return result
+
+
+def _channels_of(model: onnx.ModelProto, tensor: str) -> int:
+    """The channel count (axis 1) of ``tensor``, from one ORT run on zeros."""
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    probe.graph.output.append(helper.make_empty_tensor_value_info(tensor))
+    session = onnxruntime.InferenceSession(
+        probe.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    dims = [d if isinstance(d, int) else 1 for d in session.get_inputs()[0].shape]
+    values = session.run([tensor], {session.get_inputs()[0].name: np.zeros(dims, np.float32)})
+    return int(values[0].shape[1])
+
+
 def _dense_head(
     source: str, features: int, classes: int = 3
 ) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:

@@ -15,9 +15,10 @@ from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice, QTabletEve
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from engine import OnnxModel
+from engine import OnnxModel, load_canvas, to_mnist
 from engine.animation.arithmetic import format_number
 from engine.drawings.samples import load_samples
+from engine.network import lab_state
 from gui.digits.canvas_image import CANVAS_SIZE
 from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.lab import DigitLab
@@ -263,9 +264,13 @@ def test_touch_draws(lab) -> None:
 def test_moves_are_coalesced_into_one_update(lab, monkeypatch) -> None:
     model = lab.model
     assert model is not None
-    runs = []
+    runs, preparations = [], []
     original = model.activations
     monkeypatch.setattr(model, "activations", lambda image: runs.append(1) or original(image))
+    prepare = lab_state.to_mnist
+    monkeypatch.setattr(
+        lab_state, "to_mnist", lambda canvas: preparations.append(1) or prepare(canvas)
+    )
     canvas = lab.canvas
     pixels = [canvas.to_widget(QPointF(140.0, y)).toPoint() for y in range(40, 241, 5)]
 
@@ -278,9 +283,9 @@ def test_moves_are_coalesced_into_one_update(lab, monkeypatch) -> None:
     send(QEvent.Type.MouseButtonPress, pixels[0], LEFT)
     for pixel in pixels[1:]:
         send(QEvent.Type.MouseMove, pixel, LEFT)
-    assert runs == []  # nothing computed inside the event handlers
+    assert runs == preparations == []  # nothing computed inside the event handlers
     QApplication.processEvents()
-    assert len(runs) == 1  # 40 moves, one update
+    assert len(runs) == len(preparations) == 1  # 40 moves, one to_mnist and one ORT run
     send(QEvent.Type.MouseButtonRelease, pixels[-1], Qt.MouseButton.NoButton)
     assert lab.prediction is not None
 
@@ -351,6 +356,31 @@ def test_bad_image_keeps_the_drawing(lab, tmp_path, warnings_shown) -> None:
 def test_open_image_dialog_cancelled(lab, monkeypatch) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     assert not lab.open_image()
+
+
+def test_an_opened_picture_is_classified_as_the_file_until_edited(lab, tmp_path) -> None:
+    path = tmp_path / "three.png"
+    digit = load_samples().first_of(3)
+    Image.fromarray(np.rint(255 - 255 * np.kron(digit, np.ones((5, 5)))).astype(np.uint8)).save(
+        path
+    )
+    from_file = to_mnist(load_canvas(path))
+    assert lab.open_image(str(path))
+    np.testing.assert_array_equal(lab.prepared_image, from_file)
+    stroke(lab, [(20.0, 20.0), (60.0, 30.0)])  # an edit: now it is a drawing
+    edited = lab.prepared_image.copy()
+    assert not np.array_equal(edited, from_file)
+    np.testing.assert_array_equal(edited, to_mnist(lab.canvas.ink()))
+    lab.undo_stack.undo()  # back to the unedited picture: the file's input again
+    np.testing.assert_array_equal(lab.prepared_image, from_file)
+    lab.undo_stack.undo()  # before the picture: nothing
+    assert lab.prediction is None
+    lab.undo_stack.redo()
+    np.testing.assert_array_equal(lab.prepared_image, from_file)
+    lab.undo_stack.redo()
+    np.testing.assert_array_equal(lab.prepared_image, edited)
+    lab.clear()
+    assert lab.prediction is None and not lab.prepared_image.any()
 
 
 # ----- models ----------------------------------------------------------------------------
@@ -447,6 +477,24 @@ def test_lab_without_a_model_still_draws(qtbot, tmp_path) -> None:
         lab.undo_stack.clear()
         lab.close()
         lab.deleteLater()
+
+
+def test_names_from_a_model_file_are_shown_as_plain_text(lab, tmp_path) -> None:
+    path = tiny_nchw_model(tmp_path / "tags.onnx")
+    proto = onnx.load(str(path))
+    proto.graph.node[0].name = "/<b>x&y/Conv"  # a layer name that looks like markup
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = "name", "<i>Tiny</i>"
+    path.write_bytes(proto.SerializeToString())
+    assert lab.load_model(str(path))
+    assert "<b>x&y" in lab.network.rows
+    row = lab.network.rows["<b>x&y"]
+    assert "&lt;b&gt;x&amp;y — convolution" in row.title.text()
+    assert lab.network.title.text() == "Inside the network: <i>Tiny</i>, 6 layers"
+    assert lab.network.title.textFormat() == Qt.TextFormat.PlainText
+    stroke(lab, one())
+    hover_cell(lab, "<b>x&y", 0, 5, 5)
+    assert lab.input.info.text().startswith("<b>&lt;b&gt;x&amp;y</b>, map 1 of 6, row 6, column 6")
 
 
 # ----- inside the network ----------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import onnx
 
-from engine.network.nodes import PLUMBING_OPS, SHAPE_OPS
+from engine.network.ops import Kind, op_info
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -17,7 +17,7 @@ def data_tensors(model: onnx.ModelProto, input_name: str) -> list[str]:
     data = {input_name}
     result: list[str] = []
     for node in model.graph.node:
-        if node.op_type in SHAPE_OPS or not any(i in data for i in node.input):
+        if op_info(node.op_type).kind is Kind.SHAPE or not any(i in data for i in node.input):
             continue
         data.update(o for o in node.output if o)
         if node.output and node.output[0]:
@@ -30,7 +30,7 @@ def producing_op(model: onnx.ModelProto, tensor: str) -> str | None:
     producers = {o: node for node in model.graph.node for o in node.output}
     node = producers.get(tensor)
     for _ in range(len(model.graph.node)):
-        if node is None or node.op_type not in PLUMBING_OPS or not node.input:
+        if node is None or op_info(node.op_type).kind is not Kind.PLUMBING or not node.input:
             break
         node = producers.get(node.input[0])
     return None if node is None else str(node.op_type)

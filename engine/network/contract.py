@@ -1,5 +1,7 @@
-"""The contract an image classifier must meet: one float32 image input (NHWC or NCHW, 1 or 3
-channels) and one class-vector output, plus the class labels and accuracy from its metadata."""
+"""The contract an image classifier must meet, and the labels and accuracy in its metadata.
+
+One float32 image input (NHWC or NCHW, 1 or 3 channels) and one class-vector output.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from typing import TYPE_CHECKING
 import onnx
 
 from engine.network.file import ModelError
-from engine.network.nodes import CHANNELS_FIRST_OPS, as_ints, node_attributes
+from engine.network.nodes import as_ints, node_attributes
+from engine.network.ops import Layout, op_info
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -37,6 +40,7 @@ class ImageInput:
 
     @property
     def shape(self) -> tuple[int, int, int]:
+        """(H, W, C), whatever the layout."""
         return (self.height, self.width, self.channels)
 
     @property
@@ -130,14 +134,11 @@ def _input_layout(dims: tuple[int, int, int], graph: onnx.GraphProto, name: str)
     # Ambiguous (e.g. (N, 3, 8, 3)): ask how the graph uses the input.
     for node in graph.node:
         if node.input and node.input[0] == name:
-            if node.op_type in CHANNELS_FIRST_OPS:
+            layout = op_info(node.op_type).layout
+            if layout is Layout.CHANNELS_FIRST:
                 return "NCHW"
-            if node.op_type == "Transpose" and as_ints(node_attributes(node).get("perm")) == [
-                0,
-                3,
-                1,
-                2,
-            ]:
+            perm = as_ints(node_attributes(node).get("perm"))
+            if layout is Layout.PERMUTATION and perm == [0, 3, 1, 2]:
                 return "NHWC"
     return "NHWC"
 
@@ -194,7 +195,7 @@ def class_labels(metadata: Mapping[str, str], count: int, path: Path) -> tuple[s
 
 
 def accuracy_from(metadata: Mapping[str, str]) -> float | None:
-    """metadata "test_accuracy" as a fraction (0.99 or "99 %" both give 0.99), else None."""
+    """The metadata's "test_accuracy" as a fraction (0.99 or "99 %" both give 0.99), else None."""
     text = metadata.get("test_accuracy", "").strip()
     percent = text.endswith("%")
     try:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.network.ops import op_info
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
 
     from engine.network.model import OnnxModel
 
-PROBABILITY_OPS = ("Softmax",)
 TINY = 1e-6
 
 
@@ -33,10 +34,12 @@ class DisplayRange:
 
     @property
     def signed(self) -> bool:
+        """True when the range has negative values (shown blue below zero, red above)."""
         return self.low < 0
 
     @property
     def levels(self) -> tuple[float, float]:
+        """(low, high), as an image view's levels."""
         return (self.low, self.high)
 
 
@@ -63,7 +66,7 @@ def display_ranges(
             lows[record.name] = min(lows.get(record.name, 0.0), float(values.min(initial=0.0)))
     ranges: dict[str, DisplayRange] = {}
     for name, layer_peaks in peaks.items():
-        if ops[name] in PROBABILITY_OPS:
+        if op_info(ops[name]).scores == "probabilities":
             ranges[name] = UNIT
             continue
         limit = max(float(np.median(layer_peaks)), TINY)

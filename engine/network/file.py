@@ -20,7 +20,7 @@ class ModelError(ValueError):
 
 
 def describe_error(exc: BaseException) -> str:
-    """ "TypeName: first line of the message", kept short, for error messages."""
+    """The exception as "TypeName: first line of its message", kept short, for messages."""
     text = str(exc).strip().splitlines()
     first = text[0] if text else ""
     if len(first) > 160:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.animation.playground import PlaygroundSpec
+from engine.network.ops import op_info
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -43,13 +44,14 @@ class FilterReplay:
 
     @property
     def title(self) -> str:
+        """E.g. "conv1, filter 5 of MNIST CNN"."""
         return f"{self.layer}, filter {self.filter_index + 1} of {self.model_name}"
 
 
 def first_conv_layer(model: OnnxModel) -> str:
     """The name of the first convolution fed directly by the image."""
     for info in model.layers():
-        if info.op == "Conv" and not info.inputs:
+        if op_info(info.op).kernel == "filters" and not info.inputs:
             return info.name
     raise ValueError(f"{model.name} has no convolution on its input image")
 
@@ -64,7 +66,7 @@ def replay_filter(
     """
     infos = {info.name: info for info in model.layers()}
     info = infos.get(layer)
-    if info is None or info.op != "Conv":
+    if info is None or op_info(info.op).kernel != "filters":
         raise ValueError(f"{layer!r} is not a convolution layer of {model.name}")
     if info.inputs:
         raise ValueError(

@@ -1,12 +1,15 @@
-"""Display names for the layers a student sees: the Keras/PyTorch layer name where the node
-name has one, activations after the layer they follow, else a numbered kind."""
+"""Display names for the layers a student sees.
+
+The Keras/PyTorch layer name where the node name has one, activations after the layer they
+follow, else a numbered kind (the op table's ``layer_name``).
+"""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from engine.network.nodes import ACTIVATION_OPS, KIND_NAMES, PLUMBING_OPS
+from engine.network.ops import Kind, op_info
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,8 +36,11 @@ def _common_suffix(scopes: Sequence[str]) -> str | None:
 
 
 def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
-    """Display names: the Keras/PyTorch layer name where the node name has one, activations
-    after the layer they follow ("conv1 · relu"), else a numbered kind ("conv2", "pool1")."""
+    """Display names, one per draft, unique.
+
+    The Keras/PyTorch layer name where the node name has one, activations after the layer they
+    follow ("conv1 · relu"), else a numbered kind ("conv2", "pool1").
+    """
     scopes: list[str | None] = []
     for draft in drafts:
         scope = _scope(draft.node.name)
@@ -48,12 +54,13 @@ def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
     names: list[str] = []
     counts: dict[str, int] = {}
     for draft, scope in zip(drafts, scopes, strict=True):
-        kind = KIND_NAMES.get(draft.op)
-        if kind is None and draft.layout.kind == "vector" and draft.op in PLUMBING_OPS:
+        entry = op_info(draft.op)
+        kind = entry.layer_name
+        if kind is None and draft.layout.kind == "vector" and entry.kind is Kind.PLUMBING:
             kind = "flatten"
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
-        if draft.op in ACTIVATION_OPS and draft.sources:
+        if entry.follows_a_layer and draft.sources:
             base = bases[draft.sources[0]]
             name = f"{base} · {draft.op.lower()}"
         else:

@@ -27,10 +27,12 @@ from engine.network.contract import (
 from engine.network.file import ModelError, describe_error, read_model
 from engine.network.geometry import LayerGeometry
 from engine.network.layers import plan_layers
+from engine.network.ops import op_info
 from engine.network.receptive_field import PixelRect, receptive_field
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Sequence
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -143,7 +145,8 @@ class OnnxModel:
         self._plans = {p.name: p for p in plans}
         self._activation_outputs = [p.output for p in plans]
         # What the graph ends in decides how its output becomes probabilities.
-        self._final_op = producing_op(proto, output)
+        final_op = producing_op(proto, output)
+        self._scores = None if final_op is None else op_info(final_op).scores
 
     def _probe(self, tensors: list[str], output: str) -> dict[str, tuple[int, ...]]:
         """Run a blank image once through the inspecting session: every tensor's real shape."""
@@ -171,11 +174,12 @@ class OnnxModel:
 
     @property
     def path(self) -> Path:
+        """The model file."""
         return self._path
 
     @property
     def name(self) -> str:
-        """metadata "name", else the file name without its extension."""
+        """The metadata's "name", else the file name without its extension."""
         return self._metadata.get("name") or self._path.stem
 
     @property
@@ -190,10 +194,12 @@ class OnnxModel:
 
     @property
     def num_classes(self) -> int:
+        """K, the length of the class vector the model outputs."""
         return self._num_classes
 
     @property
     def class_labels(self) -> tuple[str, ...]:
+        """One label per class: the metadata's "class_labels", else "0".."K-1"."""
         return self._labels
 
     @property
@@ -203,7 +209,7 @@ class OnnxModel:
 
     @property
     def accuracy(self) -> float | None:
-        """metadata "test_accuracy" as a fraction, or None."""
+        """The metadata's "test_accuracy" as a fraction, or None."""
         return accuracy_from(self._metadata)
 
     def __repr__(self) -> str:
@@ -254,16 +260,19 @@ class OnnxModel:
         )[0][0]
         return self._as_probabilities(scores)
 
-    def probabilities(self, activations: list[Activation]) -> NDArray[np.float32]:
-        """The class probabilities from ``activations(image)`` (its last record), exactly as
-        ``predict`` gives them, without a second run."""
+    def probabilities(self, activations: Sequence[Activation]) -> NDArray[np.float32]:
+        """The class probabilities (num_classes,) from ``activations(image)``, without a second run.
+
+        Read from its last record, the way ``predict`` reads the model's output: as it is when
+        the graph ends in a softmax, exp for a log-softmax, a softmax for scores (logits).
+        """
         return self._as_probabilities(activations[-1].array)
 
     def _as_probabilities(self, scores: NDArray[np.float32]) -> NDArray[np.float32]:
         """The model's final output as probabilities: softmax for logits, exp for log-softmax."""
-        if self._final_op == "Softmax":
+        if self._scores == "probabilities":
             return scores
-        if self._final_op == "LogSoftmax":
+        if self._scores == "log-probabilities":
             return np.exp(scores)
         with np.errstate(all="ignore"):  # a broken model's inf/NaN scores give NaN, not noise
             shifted = np.exp(scores - scores.max())
@@ -308,6 +317,19 @@ class OnnxModel:
                 f"{layer!r} ({plan.op}) has no weights to show: {plan.weights_problem}"
             )
         return Weights(*plan.weights)
+
+    def parameters(self, layer: str) -> tuple[NDArray[np.floating], ...]:
+        """The layer's parameters as stored in the model, in the op's own input order.
+
+        E.g. a BatchNormalization's (scale, offset, mean, variance), each (C,); a Conv's
+        ONNX kernel (D, C, kh, kw) and bias (D,). Only inputs the op table lists as weights and
+        that are float constants; () for a layer without parameters. Read-only arrays.
+        """
+        return self._plan(layer).parameters
+
+    def attributes(self, layer: str) -> dict[str, object]:
+        """The ONNX attributes of the layer's node (a copy), e.g. {"epsilon": 1e-05}."""
+        return dict(self._plan(layer).attributes)
 
     def geometry(self, layer: str) -> LayerGeometry:
         """Kernel size, stride, explicit padding and dilation of a conv or pooling layer."""

@@ -1,9 +1,7 @@
-"""The ONNX op vocabulary the engine reads graphs with, and readers for a node's attributes and
-constant inputs.
+"""Readers for an ONNX node: its attributes, and the constant tensors its inputs may name.
 
-The op sets say which nodes only re-lay data (plumbing), which produce shapes rather than data,
-which work on NCHW data, which are activations, dense or weighted layers, and what a layer with
-no scope in its node name is called.
+What an op *is* (plumbing, channels-first, weighted...) is in the op table,
+``engine.network.ops``.
 """
 
 from __future__ import annotations
@@ -13,44 +11,18 @@ from typing import TYPE_CHECKING
 import onnx
 from onnx import numpy_helper
 
+from engine.network.ops import IDENTITY, Kind, op_info
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-# Ops that only move data around; they never get a record of their own.
-PLUMBING_OPS = frozenset(
-    ("Transpose", "Identity", "Cast", "Dropout", "Squeeze", "Unsqueeze", "Reshape", "Flatten")
-)
-# Ops that produce shapes, not data: the data path stops there.
-SHAPE_OPS = frozenset({"Shape", "Size"})
-# ONNX defines these on NCHW data, whatever layout the model's input had.
-CHANNELS_FIRST_OPS = frozenset(
-    {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "BatchNormalization"}
-    | {"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool", "InstanceNormalization", "LRN"}
-)
-# Activations are named after the layer they follow: "conv1 · relu".
-ACTIVATION_OPS = frozenset(
-    {"Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Celu", "Softplus"}
-    | {"Softsign", "HardSigmoid", "HardSwish", "Clip", "Softmax", "LogSoftmax", "Gelu", "Mish"}
-)
-DENSE_OPS = frozenset({"Gemm", "MatMul", "MatMul+Add"})
-WEIGHTED_OPS = frozenset({"Conv", "ConvTranspose", "BatchNormalization", "PRelu"}) | DENSE_OPS
-# Fallback names for layers whose node names carry no layer scope.
-KIND_NAMES = {
-    "Conv": "conv",
-    "ConvTranspose": "deconv",
-    "MaxPool": "pool",
-    "AveragePool": "pool",
-    "GlobalAveragePool": "global pool",
-    "GlobalMaxPool": "global pool",
-    "Gemm": "dense",
-    "MatMul": "dense",
-    "MatMul+Add": "dense",
-    "BatchNormalization": "batchnorm",
-}
-
 
 def node_attributes(node: onnx.NodeProto) -> dict[str, object]:
+    """A node's attributes by name: ints, floats, strings (decoded) and lists of them.
+
+    Tensor- and graph-valued attributes are left out.
+    """
     result: dict[str, object] = {}
     for attribute in node.attribute:
         value = onnx.helper.get_attribute_value(attribute)
@@ -69,11 +41,12 @@ class Constants:
         self._tensors = {t.name: t for t in graph.initializer}
         self._aliases: dict[str, str] = {}
         for node in graph.node:
-            if node.op_type == "Constant" and node.output:
+            kind = op_info(node.op_type).kind
+            if kind is Kind.CONSTANT and node.output:
                 for attribute in node.attribute:
                     if attribute.name == "value":
                         self._tensors[node.output[0]] = attribute.t
-            elif node.op_type == "Identity" and node.input and node.output:
+            elif node.op_type == IDENTITY and node.input and node.output:
                 self._aliases[node.output[0]] = node.input[0]
 
     def __contains__(self, name: str) -> bool:
@@ -86,15 +59,18 @@ class Constants:
         return name
 
     def array(self, name: str) -> NDArray[np.generic] | None:
+        """The constant tensor ``name`` as an array, None when it is not a constant."""
         tensor = self._tensors.get(self._resolve(name))
         return None if tensor is None else numpy_helper.to_array(tensor)
 
 
 def as_ints(value: object) -> list[int]:
+    """An attribute's list of ints; [] when it is not a list."""
     return [int(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 def as_pair(value: object, default: int) -> tuple[int, int]:
+    """The first two ints of an attribute's list (e.g. strides), else (default, default)."""
     if isinstance(value, list | tuple) and len(value) >= 2:
         return (int(value[0]), int(value[1]))
     return (default, default)

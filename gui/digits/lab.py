@@ -1,12 +1,16 @@
 """DigitLab: draw a digit, watch the trained CNN classify it live, look inside every layer.
 
-The lab owns the drawing's undo stack and the model; every change of the drawing asks for one
-update, and updates are coalesced (a 0 ms single-shot timer) so that a burst of mouse moves
-costs one preparation (``to_mnist``) and one ONNX Runtime run (``activations``), never a queue.
+The lab is a view of the engine's ``LabState`` (engine/network/lab_state.py): it holds the
+current state, asks the engine for a new one whenever something happens (a stroke, a new
+model, the mouse over a cell) and paints it; it computes nothing itself. It also owns the
+drawing's undo stack. Every change of the drawing asks for one update, and updates are
+coalesced (a 0 ms single-shot timer) so that a burst of mouse moves costs one preparation
+(``to_mnist``) and one ONNX Runtime run (``run_model``), never a queue.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,15 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine import ModelError, OnnxModel, PixelRect, load_canvas, to_mnist
+from engine import ModelError, load_canvas, to_mnist
 from engine.drawings.samples import load_samples
-from engine.network.display_ranges import display_ranges
+from engine.network.lab_state import LabState
+from engine.network.layer_text import filter_name
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
 from gui.digits.draw_panel import DrawPanel
-from gui.digits.hover_text import map_cell_text, pixel_text, unit_text
 from gui.digits.input_panel import InputPanel
-from gui.digits.model_summary import summary_of
 from gui.digits.network_panel import NetworkPanel
 from gui.digits.prediction_panel import PredictionPanel
 from gui.digits.problem_panel import ProblemPanel
@@ -39,11 +42,11 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtGui import QImage, QResizeEvent
 
+    from engine import OnnxModel
     from engine.drawings.samples import Samples
-    from engine.network.display_ranges import DisplayRange
+    from engine.network.hover_text import HoverText
     from gui.digits.canvas_edit import CanvasChange
 
-MNIST_SHAPE = (28, 28)
 UNDO_LIMIT = 100
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
 MODEL_FILTER = "ONNX models (*.onnx);;All files (*)"
@@ -51,6 +54,7 @@ INPUT_VIEW_SHARE = 0.27  # of the lab's height, for the 28×28 view
 INPUT_VIEW_MIN, INPUT_VIEW_MAX = 140, 300
 ANSWER_SHARE = 0.3  # of the lab's height, for the answer and its bars
 ANSWER_MIN, ANSWER_MAX = 180, 280
+EMPTY_HINT = "Draw a digit here"
 
 
 class DigitLab(QWidget):
@@ -67,13 +71,9 @@ class DigitLab(QWidget):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
-        self._model: OnnxModel | None = None
-        self._values: dict[str, NDArray[np.float32]] = {}
-        self._prepared = _read_only(np.zeros(MNIST_SHAPE, dtype=np.float32))
-        self._prediction: tuple[str, float] | None = None
         self._next_sample: dict[int, int] = {}
-        self._hovered: tuple[str, int, int, int] | None = None
         self._samples, samples_problem = _gallery()
+        self._state = LabState.start(_one_per_class(self._samples))
 
         self.draw = DrawPanel(self._samples, self.undo_stack)
         self.canvas = self.draw.canvas
@@ -95,11 +95,11 @@ class DigitLab(QWidget):
             shortcut.activated.connect(self.clear)
 
         try:
-            model, ranges = self._open_model(model_path)
+            state = self._state.with_model_file(model_path)
         except Exception as exc:  # whatever a model file does, the lab must come up
             self._show_problem(_problem_text(exc))
         else:
-            self._use_model(model, ranges)
+            self._use_model(state)
         self._update_now()
         if samples_problem:
             self.statusMessage.emit(samples_problem)
@@ -139,6 +139,7 @@ class DigitLab(QWidget):
         self.draw.open_button.clicked.connect(lambda: self.open_image())
         self.draw.gallery.sampleChosen.connect(self._sample_clicked)
         self.network.cellHovered.connect(self._cell_hovered)
+        self.network.unitHovered.connect(self._unit_hovered)
         self.network.hoverLeft.connect(self._hover_left)
         self.network.animateRequested.connect(self._animate)
         self.input.view.pixelHovered.connect(self._pixel_hovered)
@@ -146,8 +147,10 @@ class DigitLab(QWidget):
         self.problem.open_button.clicked.connect(self._choose_model)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """The network's input and the answer get about a quarter of the height each, so the
-        canvas and the layers keep most of a small screen."""
+        """Give the network's input and the answer about a quarter of the height each.
+
+        The canvas and the layers keep most of a small screen.
+        """
         super().resizeEvent(event)
         share = round(self.height() * INPUT_VIEW_SHARE)
         self.input.view.set_max_height(max(INPUT_VIEW_MIN, min(INPUT_VIEW_MAX, share)))
@@ -157,42 +160,50 @@ class DigitLab(QWidget):
 
     # ----- the public interface ------------------------------------------------------------
     @property
+    def state(self) -> LabState:
+        """The lab's current state (the engine's snapshot the widgets show)."""
+        self._flush()
+        return self._state
+
+    @property
     def model(self) -> OnnxModel | None:
         """The model in use (None if none could be loaded)."""
-        return self._model
+        return None if self._state.model is None else self._state.model.model
 
     @property
     def prepared_image(self) -> NDArray[np.float32]:
         """The network's current (28, 28) float32 input; zeros when nothing is drawn."""
-        self._flush()
-        return self._prepared
+        return self.state.image
 
     @property
     def prediction(self) -> tuple[str, float] | None:
         """(class label, probability) of the top class, None when the canvas is empty."""
-        self._flush()
-        return self._prediction
+        prediction = self.state.prediction
+        return None if prediction is None else (prediction.label, prediction.probability)
 
     def model_summary(self) -> str:
         """For the status bar: name, input shape and test accuracy of the model."""
-        if self._model is None:
-            return "No model loaded"
-        return summary_of(self._model)
+        model = self._state.model
+        return "No model loaded" if model is None else model.summary
 
     def load_model(self, path: str) -> bool:
-        """Use the model at ``path``; a bad one is refused with a dialog, the old one stays."""
+        """Use the model at ``path``; a bad one is refused with a dialog, the old one stays.
+
+        The new model is run on the drawing before it replaces anything.
+        """
+        self._flush()
         try:
-            model, ranges = self._open_model(path)
+            state = self._state.with_model_file(path)
         except Exception as exc:  # a user's file may fail in any way; the old model stays
+            old = self._state.model
             keep = (
-                f"The digit lab keeps using {self._model.name}."
-                if self._model is not None
+                f"The digit lab keeps using {old.model.name}."
+                if old is not None
                 else "The digit lab still has no model."
             )
             QMessageBox.warning(self, "Cannot use this model", f"{_problem_text(exc)}\n\n{keep}")
             return False
-        self._use_model(model, ranges)
-        self._update_now()
+        self._use_model(state)
         self.modelChanged.emit()
         self.statusMessage.emit(f"Model: {self.model_summary()}")
         return True
@@ -212,8 +223,10 @@ class DigitLab(QWidget):
                 self, "Cannot open the picture", f"{exc}\n\nThe drawing stays as it was."
             )
             return False
-        self._put_picture(picture_of(ink), f"Open {Path(path).name}")
-        if self._prediction is None:
+        # The network sees the file as --classify does (not the picture redrawn on the canvas),
+        # so both give the same answer; the canvas keeps that input until the picture is edited.
+        self._put_picture(picture_of(ink), f"Open {Path(path).name}", to_mnist(ink))
+        if self._state.prediction is None:
             self.statusMessage.emit(f"{Path(path).name}: no digit found (no contrast)")
         else:
             self.statusMessage.emit(f"Opened {Path(path).name}")
@@ -224,15 +237,14 @@ class DigitLab(QWidget):
         if self._samples is None:
             self.statusMessage.emit("The sample gallery could not be read")
             return False
-        matches = self._samples.of_class(label)
-        if not 0 <= index < len(matches):
-            self.statusMessage.emit(f"The gallery has {len(matches)} samples of {label}")
+        try:
+            choice = self._samples.choose(label, index)
+        except ValueError as exc:
+            self.statusMessage.emit(str(exc))
             return False
-        self._put_picture(picture_of(matches[index]), f"Sample {label}")
-        self._next_sample[label] = (index + 1) % len(matches)
-        self.statusMessage.emit(
-            f"Sample {index + 1} of {len(matches)} of the digit {label} (MNIST test set)"
-        )
+        self._put_picture(picture_of(choice.image), f"Sample {label}")
+        self._next_sample[label] = choice.next_index
+        self.statusMessage.emit(choice.caption)
         return True
 
     def clear(self) -> None:
@@ -244,20 +256,15 @@ class DigitLab(QWidget):
         self.statusMessage.emit("Cleared the drawing")
 
     # ----- models --------------------------------------------------------------------------
-    def _open_model(self, path: str | None) -> tuple[OnnxModel, dict[str, DisplayRange]]:
-        """Load a model and run it on the sample digits (for its views' value ranges)."""
-        model = OnnxModel(path)
-        _check_input(model)
-        samples = [] if self._samples is None else _one_per_class(self._samples)
-        return model, display_ranges(model, samples)
-
-    def _use_model(self, model: OnnxModel, ranges: dict[str, DisplayRange]) -> None:
-        self._model = model
-        self._values = {}
-        self._hovered = None
-        self.network.set_model(model, ranges)
-        self.prediction_panel.set_labels(model.class_labels)
+    def _use_model(self, state: LabState) -> None:
+        """Show a state with a new model: new layer rows, new bars, then its values."""
+        model = state.model
+        assert model is not None  # only states made by with_model come here
+        self.network.set_model(model)
+        self.prediction_panel.set_labels(model.model.class_labels)
         self.results.setCurrentWidget(self._results_page)
+        self._show(state)
+        self._show_hover(state)  # the old model's hover is gone
 
     def _show_problem(self, text: str) -> None:
         self.problem.show_text(text)
@@ -276,8 +283,9 @@ class DigitLab(QWidget):
     def _stroke_finished(self, change: CanvasChange) -> None:
         self._push(change, "Stroke")
 
-    def _put_picture(self, picture: QImage, text: str) -> None:
-        self._push(self.canvas.replace(fitted_on_paper(picture)), text)
+    def _put_picture(self, picture: QImage, text: str, origin: object = None) -> None:
+        """Put a picture on the canvas (undoable); ``origin``: the network's exact input."""
+        self._push(self.canvas.replace(fitted_on_paper(picture), origin), text)
         self._update_now()
 
     def _sample_clicked(self, label: int) -> None:
@@ -293,81 +301,73 @@ class DigitLab(QWidget):
             self._update_now()
 
     def _update_now(self) -> None:
-        """Prepare the drawing, run the model once, show every result."""
+        """Ask the engine for the state of the current drawing (one run), and paint it."""
         self._update_timer.stop()
-        prepared = _read_only(to_mnist(self.canvas.ink()))
-        self._prepared = prepared
-        self.input.view.show_image(prepared)
-        empty = not prepared.any()
-        self.canvas.set_hint("Draw a digit here" if empty else "")
-        self._prediction = None
-        if self._model is None:
+        origin = self.canvas.origin
+        if isinstance(origin, np.ndarray):  # an opened picture, unedited: the input it came from
+            self._show(self._state.with_image(origin))
+        else:
+            self._show(self._state.with_canvas(self.canvas.ink()))
+
+    def _show(self, state: LabState) -> None:
+        """Make ``state`` the lab's state and paint what it holds."""
+        self._state = state
+        self.input.view.show_image(state.image)
+        self.canvas.set_hint(EMPTY_HINT if state.empty else "")
+        if state.model is None:
             return
-        if empty:
-            self._values = {}
+        if state.run is not None and state.answer is not None:
+            run = state.run
+            self.prediction_panel.show_answer(state.answer, run.probabilities, run.prediction.index)
+            self.network.show_activations(run.activations)
+        elif state.problem is not None:
+            self.prediction_panel.show_problem(state.problem)
+        else:
             self.prediction_panel.show_empty()
             self.network.clear_values()
-            return
-        try:
-            records = self._model.activations(prepared)
-        except Exception as exc:  # a user's model may fail at run time; say so, do not crash
-            self.prediction_panel.show_problem(f"The model failed on this input: {exc}")
-            return
-        self._values = {record.name: record.array for record in records}
-        self._prediction = self.prediction_panel.show_probabilities(
-            self._model.probabilities(records)
-        )
-        self.network.show_activations(records)
-        if self._hovered is not None:  # the value under the mouse changed too
-            self._cell_hovered(*self._hovered)
+        if state.hover is not None:  # the value under the mouse changed too
+            self._show_hover(state)
 
     # ----- hovering, the playground bridge -------------------------------------------------
-    def _cell_hovered(self, layer: str, k: int, row: int, col: int) -> None:
-        if self._model is None or layer not in self.network.rows:
+    def _show_hover(self, state: LabState) -> None:
+        hover = state.hover
+        if hover is None:
+            self.input.view.show_field(None)
+            self.input.show_info(None)
             return
-        self._hovered = (layer, k, row, col)
-        values = self._values.get(layer)
-        if row >= 0:
-            try:
-                field: PixelRect | None = self._model.receptive_field(layer, row, col)
-            except ValueError:  # a layer the engine cannot trace back: no rectangle
-                field = None
-            value = None if values is None else float(values[row, col, k])
-            count = self.network.rows[layer].info.output_shape[2]
-            text = map_cell_text(layer, k, count, row, col, value, field)
-        else:
-            h, w, _ = self._model.input_shape
-            field = PixelRect(0, h, 0, w)
-            value = None if values is None else float(values.reshape(-1)[k])
-            count = int(np.prod(self.network.rows[layer].info.output_shape))
-            labels = self._model.class_labels
-            is_class = layer in self.network.class_layers and len(labels) == count
-            text = unit_text(layer, k, count, value, labels[k] if is_class else None)
-        self.input.view.show_field(field)
-        self.input.show_info(text)
+        self.input.view.show_field(hover.field)
+        self.input.show_info(_rich_text(hover.text))
+
+    def _cell_hovered(self, layer: str, k: int, row: int, col: int) -> None:
+        if self._state.model is not None and layer in self.network.rows:
+            self._show_hover_of(self._state.with_hover(layer, k, row, col))
+
+    def _unit_hovered(self, layer: str, i: int) -> None:
+        if self._state.model is not None and layer in self.network.rows:
+            self._show_hover_of(self._state.with_hover(layer, i))
 
     def _pixel_hovered(self, row: int, col: int) -> None:
-        self.input.view.show_field(None)
-        self.input.show_info(pixel_text(row, col, float(self._prepared[row, col])))
+        self._show_hover_of(self._state.with_pixel_hover(row, col))
 
     def _hover_left(self) -> None:
-        self._hovered = None
-        self.input.view.show_field(None)
-        self.input.show_info(None)
+        self._show_hover_of(self._state.without_hover())
+
+    def _show_hover_of(self, state: LabState) -> None:
+        self._state = state
+        self._show_hover(state)
 
     def _animate(self, layer: str, k: int) -> None:
         self.animateFilterRequested.emit(layer, k)
-        self.statusMessage.emit(f"Animating filter {k + 1} of {layer} in the Playground")
+        self.statusMessage.emit(f"Animating {filter_name(k)} of {layer} in the Playground")
 
 
-def _check_input(model: OnnxModel) -> None:
-    """The lab draws 28×28 digits: refuse a model that takes another size."""
-    h, w, c = model.input_shape
-    if (h, w) != MNIST_SHAPE:
-        raise ModelError(
-            f"{model.path}: this model takes {h}×{w}×{c} images, but the digit lab draws "
-            "28×28 digits (MNIST's size); expected a model with a 28×28 input"
-        )
+def _rich_text(text: HoverText) -> str:
+    """Hover text as Qt rich text: strong runs in bold, every run escaped (names are from files)."""
+    lines = (
+        "".join(f"<b>{escape(run.text)}</b>" if run.strong else escape(run.text) for run in line)
+        for line in text.lines
+    )
+    return "<br>".join(lines)
 
 
 def _problem_text(exc: Exception) -> str:
@@ -384,10 +384,8 @@ def _gallery() -> tuple[Samples | None, str]:
         return None, f"No sample gallery: {exc}"
 
 
-def _one_per_class(samples: Samples) -> list[NDArray[np.float32]]:
+def _one_per_class(samples: Samples | None) -> list[NDArray[np.float32]]:
+    """One sample digit per class (the images a model's value ranges are measured on)."""
+    if samples is None:
+        return []
     return [samples.first_of(label) for label in sorted(set(samples.labels.tolist()))]
-
-
-def _read_only(array: NDArray[np.float32]) -> NDArray[np.float32]:
-    array.flags.writeable = False
-    return array

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
+from engine.network.picture_grids import pixel_at
 from gui.colours import WINDOW
 from gui.digits.layer_view import LayerView, outline_item
 from gui.digits.lookup_tables import ink_lut
@@ -53,6 +53,7 @@ class PreparedView(LayerView):
         self.pointerLeft.connect(self.hoverLeft)
 
     def show_image(self, image: NDArray[np.float32]) -> None:
+        """Show a (28, 28) input in 0..1, dark ink on white."""
         self.image_item.setImage(image, autoLevels=False)
 
     def show_field(self, rect: PixelRect | None) -> None:
@@ -69,11 +70,11 @@ class PreparedView(LayerView):
         return self.field.rect() if self.field.isVisible() else None
 
     def _pointer_moved(self, point: QPointF) -> None:
-        col, row = math.floor(point.x()), math.floor(point.y())
-        if 0 <= row < self.shape[0] and 0 <= col < self.shape[1]:
-            self.pixelHovered.emit(row, col)
-        else:
+        pixel = pixel_at(point.x(), point.y(), self.shape)
+        if pixel is None:
             self.hoverLeft.emit()
+        else:
+            self.pixelHovered.emit(*pixel)
 
 
 def _pixel_grid(shape: tuple[int, int]) -> QGraphicsPathItem:

@@ -1,0 +1,109 @@
+"""One run of a model on one image: every activation, the probabilities and the answer.
+
+``run_model`` is the one engine call behind every answer the app gives: the digit lab's and
+the command line's ``--classify``. It runs the model once (``OnnxModel.activations``: one
+``session.run`` of the model with its intermediate tensors added as outputs) and reads the
+probabilities from the same run's last activation, so the answer and the layers shown beside
+it can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from engine.network.model import Activation, OnnxModel
+
+
+@dataclass(frozen=True, slots=True)
+class ClassScore:
+    """One class and its probability (0..1)."""
+
+    index: int
+    label: str
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The network's answer: the most probable class, and the next most probable one.
+
+    ``runner_up`` is None for a model with one class only.
+    """
+
+    best: ClassScore
+    runner_up: ClassScore | None
+
+    @property
+    def label(self) -> str:
+        """The predicted class's label."""
+        return self.best.label
+
+    @property
+    def probability(self) -> float:
+        """The predicted class's probability, 0..1."""
+        return self.best.probability
+
+    @property
+    def index(self) -> int:
+        """The predicted class's index in the class vector."""
+        return self.best.index
+
+
+def prediction_of(probabilities: NDArray[np.float32], labels: Sequence[str]) -> Prediction:
+    """The best and second-best classes of a probability vector (K,), one label per class.
+
+    Ties go to the lower class index (as ``np.argmax``).
+    """
+    values = probabilities.tolist()
+    best = int(np.argmax(probabilities))
+    others = (i for i in range(len(values)) if i != best)
+    second = max(others, key=values.__getitem__, default=None)
+    return Prediction(
+        ClassScore(best, labels[best], values[best]),
+        None if second is None else ClassScore(second, labels[second], values[second]),
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ModelRun:
+    """Everything one run of the model gave for one image.
+
+    ``activations`` are every layer's output in graph order (channels-last, read-only);
+    ``probabilities`` (K,) are read from the last of them (as ``OnnxModel.probabilities``);
+    ``prediction`` is their best class; ``values`` maps each layer's name to its output.
+    """
+
+    activations: tuple[Activation, ...]
+    probabilities: NDArray[np.float32]
+    prediction: Prediction
+    values: Mapping[str, NDArray[np.float32]]
+
+    def value(self, layer: str) -> NDArray[np.float32]:
+        """One layer's output: (H, W, C) for a map, (n,) for a vector. KeyError if unknown."""
+        return self.values[layer]
+
+
+def run_model(model: OnnxModel, image: ArrayLike) -> ModelRun:
+    """Run ``model`` once on ``image`` ((H, W) or (H, W, C) in 0..1): activations and answer.
+
+    One ``session.run`` (``OnnxModel.activations``); the probabilities come from its last
+    activation. ValueError for an image of the wrong size or with NaN; whatever ONNX Runtime
+    raises when the model fails on this input.
+    """
+    activations = tuple(model.activations(image))
+    probabilities = model.probabilities(activations)
+    if probabilities.flags.writeable:
+        probabilities.flags.writeable = False
+    values = MappingProxyType({record.name: record.array for record in activations})
+    return ModelRun(
+        activations, probabilities, prediction_of(probabilities, model.class_labels), values
+    )
