@@ -41,11 +41,15 @@ class LessonContext:
     notes: tuple[str, ...] = ()
     decimals: int = 2
     truncate: bool = False
+    slide_spec: PlaygroundSpec | None = None
+    """The lesson's own set-up, the only one its display rule (decimals, truncate) is for."""
 
     @property
     def style(self) -> NumberStyle:
-        """The lesson's way of writing numbers, for the engine's frames."""
-        return NumberStyle(self.decimals, self.truncate)
+        """The lesson's way of writing its own numbers (none without a lesson's set-up)."""
+        if self.slide_spec is None:
+            return NumberStyle()
+        return NumberStyle(self.decimals, self.truncate, self.slide_spec)
 
 
 class SpecCommand(QUndoCommand):
@@ -174,7 +178,7 @@ class PlaygroundState(QObject):
         self._lesson = lesson
         self._context = LessonContext(
             lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes,
-            lesson.decimals, lesson.truncate_decimals,
+            lesson.decimals, lesson.truncate_decimals, lesson.spec,
         )  # fmt: skip
         if lesson.backprop is not None:
             self._learning_rate = lesson.backprop.learning_rate
