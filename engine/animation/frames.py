@@ -205,10 +205,11 @@ class Animation(Sequence[Frame]):
         self.result = result
         self.timeline = timeline
         self.style = style
-        self.backprop: BackpropResult | None = timeline.backprop
         self.channel_names = tuple(spec.channel_name(c) for c in range(spec.channels))
         self.filter_names = tuple(spec.filter_name(d) for d in range(spec.num_filters))
-        self.map_numbers = style.rule_for(spec)
+        self.backprop: BackpropResult | None = timeline.backprop
+        rate = None if self.backprop is None else self.backprop.learning_rate
+        self.map_numbers = style.rule_for(spec, rate)
         """How the maps and the results of the arithmetic are written: a slide's own numbers
         by its display rule, anything else (after any edit) by the general rule."""
         self.input_numbers = GENERAL

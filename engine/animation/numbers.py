@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -86,17 +87,23 @@ class NumberStyle:
         spec: The lesson's own set-up: the rule applies to it only, and after any edit the
             general rule takes over. None: the rule applies to any set-up (for tests and
             for callers that decide themselves).
+        learning_rate: The lesson's own η (a backprop exercise), None if it has none: another
+            η is an edit too.
     """
 
     decimals: int | None = None
     truncate: bool = False
     spec: PlaygroundSpec | None = None
+    learning_rate: float | None = None
 
-    def rule_for(self, spec: PlaygroundSpec) -> NumberRule:
-        """The rule for the results of ``spec``: the slide's while ``spec`` is its own."""
+    def rule_for(self, spec: PlaygroundSpec, learning_rate: float | None = None) -> NumberRule:
+        """The rule for the results of ``spec`` (and η): the slide's while they are its own."""
         if self.decimals is None:
             return GENERAL
         if self.spec is not None and not same_setup(self.spec, spec):
+            return GENERAL
+        own_rate = self.learning_rate
+        if own_rate is not None and learning_rate is not None and learning_rate != own_rate:
             return GENERAL
         return NumberRule(self.decimals, self.truncate)
 
@@ -226,17 +233,22 @@ def _rounded(value: float) -> str:
     """``SIGNIFICANT`` significant digits, at most ``MAX_ROUNDED_DECIMALS`` places; "0" if none."""
     magnitude = math.floor(math.log10(abs(value)))
     places = min(MAX_ROUNDED_DECIMALS, max(0, SIGNIFICANT - 1 - magnitude))
-    text = _without_negative_zero(f"{value:.{places}f}")
+    text = _fixed(value, places, truncate=False)
     return "0" if float(text) == 0 else text
 
 
 def _fixed(value: float, places: int, truncate: bool) -> str:
-    """``places`` decimals, cut towards zero (``truncate``) or rounded; ASCII minus."""
+    """``places`` decimals, cut towards zero (``truncate``) or rounded; ASCII minus.
+
+    Rounding is the schoolbook one, halves away from zero (0.0625 → 0.063), applied to the
+    shortest decimal that reads back as the value (``repr``).
+    """
     if truncate:
         scale = 10**places
-        cut = math.floor(abs(value) * scale + 1e-9) / scale
-        value = math.copysign(cut, value)
-    return _without_negative_zero(f"{value:.{places}f}")
+        cut = math.floor(abs(value) * scale + 1e-9) / scale  # 1e-9: 0.3 − noise is still 0.3
+        return _without_negative_zero(f"{math.copysign(cut, value):.{places}f}")
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _without_negative_zero(f"{rounded:f}")
 
 
 def _typographic(text: str) -> str:

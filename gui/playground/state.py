@@ -43,13 +43,15 @@ class LessonContext:
     truncate: bool = False
     slide_spec: PlaygroundSpec | None = None
     """The lesson's own set-up, the only one its display rule (decimals, truncate) is for."""
+    slide_learning_rate: float | None = None
+    """The lesson's own η (backprop exercise): with another η the display rule is off too."""
 
     @property
     def style(self) -> NumberStyle:
         """The lesson's way of writing its own numbers (none without a lesson's set-up)."""
         if self.slide_spec is None:
             return NumberStyle()
-        return NumberStyle(self.decimals, self.truncate, self.slide_spec)
+        return NumberStyle(self.decimals, self.truncate, self.slide_spec, self.slide_learning_rate)
 
 
 class SpecCommand(QUndoCommand):
@@ -179,6 +181,7 @@ class PlaygroundState(QObject):
         self._context = LessonContext(
             lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes,
             lesson.decimals, lesson.truncate_decimals, lesson.spec,
+            None if lesson.backprop is None else lesson.backprop.learning_rate,
         )  # fmt: skip
         if lesson.backprop is not None:
             self._learning_rate = lesson.backprop.learning_rate
