@@ -21,7 +21,7 @@ class LaunchOptions:
     """What the command line asked the window to show.
 
     Attributes:
-        lesson: A registry lesson's id for the Playground.
+        lesson: A registry lesson's id, or a lesson file's path, for the Playground.
         tab: The name of the mode to show (see ``gui.app_window.mode_names``).
         step: The Playground's first step, 0-based.
         model: An ONNX classifier for the Digit Lab (None: the shipped one).

@@ -2,9 +2,10 @@
 
 A number as written stands for an interval of values: an exact one ("2.5") for itself, a marked
 one ("0.333…", "≈ 0.333") for everything that rounds to it (half a unit of its last decimal
-either way). ``check_line`` parses one line of arithmetic ("x×w + … + b = v", "a / b ≈ q",
-"max(a, b) = v", "mean(…) ≈ v"), works out the interval of what the written operands can add
-up to, and says whether the written result's interval meets it.
+either way), or, with a slide's rule that cuts (``cut``), "0.77…" for 0.77 and more digits.
+``check_line`` parses one line of arithmetic ("x×w + … + b = v", "a / b ≈ q", "w − η×g = v",
+"max(a, b) = v", "mean(…) ≈ v"), works out the interval of what the written operands can give,
+and says whether the written result's interval meets it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Interval:
 
     def __add__(self, other: Interval) -> Interval:
         return Interval(self.low + other.low, self.high + other.high)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(self.low - other.high, self.high - other.low)
 
     def __mul__(self, other: Interval) -> Interval:
         corners = [a * b for a in (self.low, self.high) for b in (other.low, other.high)]
@@ -51,19 +55,26 @@ def half_unit(digits: str) -> float:
     return 0.5 * 10.0**-places
 
 
-def number(token: str, *, rounded: bool = False) -> Interval:
-    """The interval of a written number: "(−1.5)", "0.333…" (marked) or "2.5" (exact)."""
+def number(token: str, *, rounded: bool = False, cut: bool = False) -> Interval:
+    """The interval of a written number: "(−1.5)", "0.333…" (marked) or "2.5" (exact).
+
+    With ``cut``, a number marked "…" had its digits cut off (towards zero), not rounded.
+    """
     text = token.strip()
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1]
-    if text.endswith("…"):
+    marked = text.endswith("…")
+    if marked:
         text, rounded = text[:-1], True
     value = float(text.replace("−", "-"))
+    if marked and cut:
+        unit = 2 * half_unit(text)
+        return Interval(value, value + unit) if value >= 0 else Interval(value - unit, value)
     spread = half_unit(text) if rounded else 0.0
     return Interval(value - spread, value + spread)
 
 
-def terms_sum(body: str) -> tuple[Interval, list[tuple[Interval, Interval]]]:
+def terms_sum(body: str, *, cut: bool = False) -> tuple[Interval, list[tuple[Interval, Interval]]]:
     """What a written sum of products and numbers can add up to, and its x×w pairs in order."""
     total = Interval(0.0, 0.0)
     left_out = LEFT_OUT.search(body)
@@ -78,7 +89,7 @@ def terms_sum(body: str) -> tuple[Interval, list[tuple[Interval, Interval]]]:
             pairs.append((x, w))
             total = total + x * w
         else:
-            total = total + number(term)
+            total = total + number(term, cut=cut)
     return total, pairs
 
 
@@ -96,18 +107,22 @@ class CheckedLine:
         return self.computed.meets(self.written)
 
 
-def check_line(line: str) -> CheckedLine:
-    """Read one line of a step's arithmetic (see the module docstring)."""
+def check_line(line: str, *, cut: bool = False) -> CheckedLine:
+    """Read one line of a step's arithmetic (see the module docstring).
+
+    ``cut``: results and map values marked "…" were cut by a slide's rule (slide 004); the
+    inputs and weights of a product are always written by the general rule.
+    """
     if ": " in line and "×" in line.split(": ", 1)[1]:
         line = line.split(": ", 1)[1]  # "R: …" a channel's line
     match = RESULT.match(line)
     assert match is not None, f"not a line of arithmetic: {line!r}"
     body, sign, result = match["body"], match["sign"], match["result"]
-    written = number(result, rounded=sign == "≈")
+    written = number(result, rounded=sign == "≈", cut=cut)
     pooled = POOLED.match(body)
     pairs: list[tuple[Interval, Interval]] = []
     if pooled is not None:
-        items = [number(item) for item in pooled["items"].split(", ")]
+        items = [number(item, cut=cut) for item in pooled["items"].split(", ")]
         if pooled["kind"] == "max":
             computed = Interval(max(i.low for i in items), max(i.high for i in items))
         else:
@@ -115,9 +130,13 @@ def check_line(line: str) -> CheckedLine:
             for item in items:
                 total = total + item
             computed = Interval(total.low / len(items), total.high / len(items))
+    elif " − " in body:  # an update: w − η×∂E/∂w
+        minuend, product = body.split(" − ")
+        eta, gradient = (number(part) for part in product.split("×"))
+        computed = number(minuend) - eta * gradient
     elif " / " in body:
         dividend, divisor = body.split(" / ")
         computed = number(dividend).divided(number(divisor))
     else:
-        computed, pairs = terms_sum(body)
+        computed, pairs = terms_sum(body, cut=cut)
     return CheckedLine(computed, written, pairs)
