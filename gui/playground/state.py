@@ -21,13 +21,14 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from engine.animation.frames import Animation, Frame, NumberStyle
 from engine.animation.playground import PipelineResult, PlaygroundSpec, run_pipeline
 from engine.animation.timeline import Timeline, TimelineEntry
-from engine.operations.backprop import BackpropResult, conv_backprop
+from engine.lessons.worked import exercise_result
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from engine.lessons.registry import Lesson
     from engine.network.filter_replay import FilterReplay
+    from engine.operations.backprop import BackpropResult
 
 
 @dataclass(frozen=True)
@@ -317,16 +318,9 @@ class PlaygroundState(QObject):
             self.positionChanged.emit(position)
 
     def _compute_backprop(self) -> BackpropResult | None:
+        """The lesson's exercise, or None once the set-up no longer fits it (plain convolution)."""
         exercise = self._lesson.backprop if self._lesson is not None else None
-        spec = self._spec
-        if exercise is None or spec.channels != 1 or spec.num_filters != 1:
-            return None
-        plain = spec.stride == (1, 1) and spec.dilation == (1, 1) and spec.padding == "valid"
-        if not plain or self._result.feature_maps.shape[:2] != exercise.target.shape:
-            return None  # the set-up no longer matches the exercise: plain convolution
-        return conv_backprop(
-            spec.input[:, :, 0], spec.filters[:, :, 0, 0], exercise.target, self._learning_rate
-        )
+        return exercise_result(self._spec, exercise, self._learning_rate)
 
     # ----- the animation position ------------------------------------------------------------
     def set_position(self, position: int) -> None:
