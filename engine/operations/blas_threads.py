@@ -9,10 +9,11 @@ engine's products (``run_conv``, ``dense``): the process's BLAS libraries are se
 thread on the way in and put back on the way out, so that ``from engine import conv2d`` in a
 notebook or a test behaves like the app, and the caller's own NumPy keeps its threads.
 
-The libraries are found once (threadpoolctl's ``ThreadpoolController``, imported and run on the
-first product: about 10 ms); after that a call costs one ``get_num_threads`` per library when BLAS
-already runs on one thread (about 1 µs), and two ``set_num_threads`` more when it does not
-(about 5 µs in all; ``benchmarks/bench_busy.py`` prints the figure). A nested call (a
+The libraries are found once (threadpoolctl's ``ThreadpoolController``, imported and run on
+the first product: about 10 ms). After that a call costs one ``get_num_threads`` per library
+when BLAS already runs on one thread, and two ``set_num_threads`` more when it does not: 2.4
+and 8 µs per call on the 2-core development machine under load (``benchmarks/bench_busy.py``
+prints the figures), against 170 µs for the 14x14x32 → 64 convolution. A nested call (a
 convolution inside a pipeline) does nothing more.
 """
 
