@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine.operations.blas_threads import one_blas_thread_for_this_process
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -40,10 +42,15 @@ class LaunchOptions:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, or a new one named and styled for CNN Visualizer."""
+    """The running QApplication, or a new one named and styled for CNN Visualizer.
+
+    A new one first sets the process's BLAS to one thread
+    (``engine.operations.blas_threads.one_blas_thread_for_this_process``).
+    """
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    one_blas_thread_for_this_process()  # nothing spins against a busy neighbour (issue 11)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("CNN Visualizer")
     app.setOrganizationName("CNN Visualizer")

@@ -2,11 +2,16 @@
 
 Seen from inside the product (the code that runs between the limit and the matrix product
 reports what threadpoolctl sees), for ``conv2d`` on both of its paths, ``dense`` and the
-playground's pipeline; the caller's thread count is back afterwards, also after an error.
-ONNX Runtime's sessions never spin.
+playground's pipeline; the caller's thread count is back afterwards, also after an error. The
+app's process runs BLAS on one thread throughout; ONNX Runtime's sessions never spin.
 """
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +23,14 @@ from engine import conv2d, dense
 from engine.animation.playground import run_pipeline
 from engine.lessons.registry import lesson
 from engine.network.model import OnnxModel
-from engine.operations.blas_threads import blas_libraries, blas_threads, on_one_blas_thread
+from engine.operations.blas_threads import (
+    blas_libraries,
+    blas_threads,
+    on_one_blas_thread,
+    one_blas_thread_for_this_process,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def blas_counts() -> list[int]:
@@ -88,6 +100,29 @@ def test_nested_calls_and_errors_give_the_threads_back(two_threads) -> None:
     with pytest.raises(RuntimeError, match="inside"):
         failing()
     assert blas_counts() == two_threads
+
+
+def test_the_app_sets_its_whole_process_to_one_blas_thread(two_threads) -> None:
+    one_blas_thread_for_this_process()
+    assert blas_counts() == [1] * len(two_threads)
+    conv2d(np.ones((4, 4)), np.ones((2, 2)))
+    assert blas_counts() == [1] * len(two_threads)  # and the engine leaves it so
+
+
+def test_make_application_runs_blas_on_one_thread(tmp_path) -> None:
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from threadpoolctl import threadpool_info; "
+        "from gui.app import make_application; make_application(); "
+        "print([i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'])"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OPENBLAS_NUM_THREADS="2")
+    env["CNN_VISUALIZER_SETTINGS_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, env=env,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1]"
 
 
 def test_onnx_runtime_threads_never_spin() -> None:

@@ -7,7 +7,9 @@ starve each other: issue 11 measured the 14x14x32 → 64 convolution at 53 µs a
 alone and 77–87 µs beside it with one BLAS thread. So ``on_one_blas_thread`` wraps the
 engine's products (``run_conv``, ``dense``): the process's BLAS libraries are set to one
 thread on the way in and put back on the way out, so that ``from engine import conv2d`` in a
-notebook or a test behaves like the app, and the caller's own NumPy keeps its threads.
+notebook or a test behaves like the app, and the caller's own NumPy keeps its threads. The app
+itself sets its whole process to one BLAS thread (``one_blas_thread_for_this_process``): it
+does more NumPy than the engine's products.
 
 The libraries are found once (threadpoolctl's ``ThreadpoolController``, imported and run on
 the first product: about 10 ms). After that a call costs one ``get_num_threads`` per library
@@ -94,6 +96,18 @@ def on_one_blas_thread(function: Callable[P, R]) -> Callable[P, R]:
             leave_one_thread()
 
     return limited
+
+
+def one_blas_thread_for_this_process() -> None:
+    """Set every BLAS library of the process to one thread for good (the app calls it).
+
+    The GUI process does more NumPy than the engine's products (preparing a drawing,
+    pyqtgraph's images); on one thread none of it spins against a busy neighbour, and the
+    engine's own limit then costs one ``get_num_threads`` per call.
+    """
+    for library in blas_libraries():
+        if library.get_num_threads() not in (None, 1):
+            library.set_num_threads(1)
 
 
 def blas_threads() -> int | None:
