@@ -133,6 +133,10 @@ def test_the_solution_starts_with_the_set_up_and_reads_like_the_screen() -> None
     )
     x_or_o = lesson_solution(lesson("x-or-o"))
     assert "(row 1, column 1): " in x_or_o and "= 7; 7 / 9 = 0.77…" in x_or_o
+    assert (
+        "- ↘ diagonal · ReLU (every cell): ReLU(x) = max(0, x) on every cell of ↘ diagonal's "
+        "map: 20 negative values become 0, the others stay as they are."
+    ) in x_or_o.splitlines()
     assert "cut to 2 decimals" in x_or_o
 
 

@@ -139,7 +139,8 @@ def step_line(frame: Frame) -> str:
     edge = text.endswith(POOL_EDGE_NOTE)
     arithmetic = ""
     for line in text.removesuffix(POOL_EDGE_NOTE).splitlines():
-        joint = " " if line.startswith("= ") else "; "  # "= …" goes on with the line before
+        # "= …" goes on with the line before, and so does the line after a "…:"
+        joint = " " if line.startswith("= ") or arithmetic.endswith(":") else "; "
         arithmetic = f"{arithmetic}{joint}{line}" if arithmetic else line
     if edge:
         arithmetic += " (the window reaches past the edge: only the cells inside count)"
