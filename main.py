@@ -1,4 +1,7 @@
-"""CNN Visualizer: command line → headless modes (--list-lessons, --classify) or the window."""
+"""CNN Visualizer: the command line → a headless mode that prints or writes, or the window.
+
+The headless modes are --list-lessons, --classify and --export-solution.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Step through convolutions, draw digits, look inside a trained CNN.",
     )
     parser.add_argument("--list-lessons", action="store_true", help="print the lessons and exit")
-    parser.add_argument("--lesson", metavar="ID", help="open this lesson (see --list-lessons)")
+    parser.add_argument(
+        "--lesson", metavar="ID_OR_FILE",
+        help="open this lesson (an id from --list-lessons) or lesson file",
+    )  # fmt: skip
     parser.add_argument(
         "--step", type=int, metavar="N", help="start the lesson at step N (1-based)"
     )
@@ -67,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--classify", nargs="+", metavar="IMAGE",
         help="print path, predicted digit and probability for each image (tab-separated), exit",
+    )  # fmt: skip
+    parser.add_argument(
+        "--export-solution", metavar="OUT.md",
+        help="write --lesson's worked solution (every step's arithmetic) as Markdown, exit",
     )  # fmt: skip
     parser.add_argument("--screenshot", metavar="FILE.png", help="render the window, save, exit")
     parser.add_argument(
@@ -107,6 +117,31 @@ def classify(paths: list[str], model_path: str | None) -> int:
     return status
 
 
+def export_solution(lesson_ref: str | None, path: str) -> int:
+    """Write a lesson's worked solution to ``path`` (Markdown); no window, no display needed.
+
+    Exit status 0, or 2 with a message on stderr: no --lesson, an unknown lesson or a bad
+    lesson file, or a path that cannot be written (nothing is left behind).
+    """
+    from engine.animation.solution import save_solution
+    from engine.lessons.worked import find_lesson, lesson_solution
+
+    if lesson_ref is None:
+        print("cnn-visualizer: --export-solution needs --lesson ID_OR_FILE", file=sys.stderr)
+        return 2
+    try:
+        text = lesson_solution(find_lesson(lesson_ref))
+    except ValueError as exc:  # LessonFileError is a ValueError
+        print(f"cnn-visualizer: {exc}", file=sys.stderr)
+        return 2
+    try:
+        save_solution(path, text)
+    except OSError as exc:
+        print(f"cnn-visualizer: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def check_files(model: str | None, image: str | None) -> str:
     """What is wrong with --model or --image, in words ("" when both are usable)."""
     if model is not None:
@@ -133,15 +168,17 @@ def main(argv: list[str] | None = None) -> int:
         return list_lessons()
     if args.classify:
         return classify(args.classify, args.model)
+    if args.export_solution is not None:
+        return export_solution(args.lesson, args.export_solution)
     if args.step is not None and args.step < 1:
         print("cnn-visualizer: --step counts from 1", file=sys.stderr)
         return 2
     if args.lesson is not None:
-        from engine.lessons.registry import lesson
+        from engine.lessons.worked import find_lesson
 
         try:
-            lesson(args.lesson)
-        except ValueError as exc:
+            find_lesson(args.lesson)
+        except ValueError as exc:  # LessonFileError is a ValueError
             print(f"cnn-visualizer: {exc}", file=sys.stderr)
             return 2
     problem = check_files(args.model, args.image)

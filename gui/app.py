@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine.operations.blas_threads import one_blas_thread_for_this_process
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -21,7 +23,7 @@ class LaunchOptions:
     """What the command line asked the window to show.
 
     Attributes:
-        lesson: A registry lesson's id for the Playground.
+        lesson: A registry lesson's id, or a lesson file's path, for the Playground.
         tab: The name of the mode to show (see ``gui.app_window.mode_names``).
         step: The Playground's first step, 0-based.
         model: An ONNX classifier for the Digit Lab (None: the shipped one).
@@ -40,10 +42,15 @@ class LaunchOptions:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, or a new one named and styled for CNN Visualizer."""
+    """The running QApplication, or a new one named and styled for CNN Visualizer.
+
+    A new one first sets the process's BLAS to one thread
+    (``engine.operations.blas_threads.one_blas_thread_for_this_process``).
+    """
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    one_blas_thread_for_this_process()  # nothing spins against a busy neighbour (issue 11)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("CNN Visualizer")
     app.setOrganizationName("CNN Visualizer")

@@ -15,8 +15,8 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from engine.animation.arithmetic import format_number
 from engine.animation.frames import CELLS, WHOLE
+from engine.animation.numbers import GENERAL, cell_texts
 from gui.colours import (
     GRID_LINE,
     HIDDEN_FILL,
@@ -33,11 +33,18 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
 
     from engine.animation.frames import Mark
+    from engine.animation.numbers import NumberRule
 
 MIN_CELL_FOR_TEXT = 19
+MIN_TEXT_PIXELS = 8  # below this font size a cell shows no number
 MAX_CELL = 56
 WINDOW_WIDTH = 3.0  # pen width of a window's or a cell's outline
 WHOLE_WIDTH = 2.0  # a whole grid's outline is thinner
+
+
+def _fitted_size(base: int, width: float, cell: float) -> int:
+    """The font size at which a text ``width`` pixels wide at size ``base`` fills 0.9 of a cell."""
+    return base if width <= cell * 0.9 else int(base * cell * 0.9 / width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +88,7 @@ class CellGrid(QWidget):
         self._values = np.zeros((1, 1))
         self._padding: np.ndarray | None = None
         self._scale = ColourScale("image")
-        self._decimals = 2
-        self._truncate = False
+        self._numbers: NumberRule = GENERAL
         self._revealed: int | None = None
         self._highlights: tuple[Highlight, ...] = ()
         self._cache: QPixmap | None = None
@@ -100,18 +106,20 @@ class CellGrid(QWidget):
         *,
         padding: np.ndarray | None = None,
         scale: ColourScale | None = None,
-        decimals: int = 2,
-        truncate: bool = False,
+        numbers: NumberRule = GENERAL,
     ) -> None:
-        """Show a 2-D array; ``padding`` flags cells drawn as zero padding."""
+        """Show a 2-D array; ``padding`` flags cells drawn as zero padding.
+
+        ``numbers`` is the engine's rule for writing the values (``engine.animation.numbers``):
+        the general rule, or a lesson's display rule for the lesson's own maps.
+        """
         new = np.asarray(values, dtype=float)
         reshaped = new.shape != self._values.shape
         self._values = new
         self._padding = None if padding is None else np.asarray(padding, dtype=bool)
         real = self._values if self._padding is None else self._values[~self._padding]
         self._scale = scale or ColourScale.for_values(real)
-        self._decimals = decimals
-        self._truncate = truncate
+        self._numbers = numbers
         self._cache = None
         if reshaped:  # a relayout is costly: only when the grid's shape changes
             self.updateGeometry()
@@ -121,6 +129,11 @@ class CellGrid(QWidget):
     def values(self) -> np.ndarray:
         """The (rows, cols) values shown."""
         return self._values
+
+    @property
+    def numbers(self) -> NumberRule:
+        """The engine's rule the values are written by."""
+        return self._numbers
 
     @property
     def scale(self) -> ColourScale:
@@ -215,16 +228,13 @@ class CellGrid(QWidget):
         rows, cols = self.rows, self.cols
         colours = self._scale.rgb(self._values)
         pad = self._padding if self._padding is not None else np.zeros((rows, cols), bool)
-        texts = self._cell_texts() if cell >= MIN_CELL_FOR_TEXT else None
+        texts = self._cell_texts(cell) if cell >= MIN_CELL_FOR_TEXT else None
         if texts is not None:
-            font = QFont(self.font())
-            size = max(9, int(cell * 0.36))
-            font.setPixelSize(size)
+            font = self._base_font(cell)
             widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
-            if widest > cell * 0.9:  # long numbers: a smaller font, or none if unreadable
-                size = int(size * cell * 0.9 / widest)
-                font.setPixelSize(max(size, 1))
-            if size < 8:
+            size = _fitted_size(font.pixelSize(), widest, cell)
+            font.setPixelSize(max(size, 1))  # long numbers: a smaller font, or none if unreadable
+            if size < MIN_TEXT_PIXELS:
                 texts = None
             painter.setFont(font)
             luminance = colours @ np.array([0.299, 0.587, 0.114])
@@ -256,16 +266,29 @@ class CellGrid(QWidget):
         painter.end()
         return pixmap
 
-    def _cell_texts(self) -> list[list[str]]:
-        """Each cell's number as shown: the lesson's decimals, one decimal for long ones."""
-        texts = []
-        for row in self._values.tolist():
-            line = []
-            for value in row:
-                text = format_number(value, self._decimals, truncate=self._truncate)
-                line.append(format_number(value, 1) if len(text) > 5 else text)
-            texts.append(line)
-        return texts
+    def _base_font(self, cell: float) -> QFont:
+        """The numbers' font before long numbers shrink it: about a third of the cell."""
+        font = QFont(self.font())
+        font.setPixelSize(max(9, int(cell * 0.36)))
+        return font
+
+    def _cell_texts(self, cell: float) -> list[list[str]]:
+        """Each cell's number as the engine writes it, rounded to fewer decimals if too wide.
+
+        A text fits when the font fitted to it (``_fitted_size``) is still readable.
+        """
+        font = self._base_font(cell)
+        metrics, base = QFontMetrics(font), font.pixelSize()
+
+        def fits(text: str) -> bool:
+            return _fitted_size(base, metrics.horizontalAdvance(text), cell) >= MIN_TEXT_PIXELS
+
+        return cell_texts(self._values, self._numbers, fits)
+
+    def cell_texts(self) -> list[list[str]]:
+        """The numbers the cells show at the grid's current size ([] when too small for text)."""
+        cell = self.cell_size()
+        return self._cell_texts(cell) if cell >= MIN_CELL_FOR_TEXT else []
 
     def _outline_real_cells(self, painter: QPainter, pad: np.ndarray) -> None:
         """A dark frame around the real input, so padding reads as 'added around it'."""

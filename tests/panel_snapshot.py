@@ -11,8 +11,10 @@ The recorded file tests/golden/playground_panels.json.gz was written by running
 
     QT_QPA_PLATFORM=offscreen python -m tests.panel_snapshot tests/golden/playground_panels.json.gz
 
-on the code before the playground was restructured around engine frames (commit 5b7e5fc,
-the same panels as /work/baseline); tests/test_playground_unchanged.py compares against it.
+first on the code before the playground was restructured around engine frames (commit 5b7e5fc,
+the same panels as /work/baseline), then again when every number came to be written from its
+value (``engine.animation.numbers``; the grids record their rule and their cells' texts instead
+of a number of decimals); tests/test_playground_unchanged.py compares against it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
+from engine.animation.numbers import cell_texts, within
 from engine.animation.playground import PoolSettings
 from engine.lessons.registry import all_lessons, lesson
 
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
     from gui.playground.view import PlaygroundView
 
 MAX_ALL_POSITIONS = 60
+TEXT_ROOM = 6
+"""Characters a cell holds in the recording: the numbers' texts are recorded whatever the size
+the panels happen to have (a 34-pixel cell at the smallest readable font holds 6)."""
 EVENLY_SPACED = 24
 
 EDITED: tuple[tuple[str, str, Callable[[PlaygroundSpec], PlaygroundSpec]], ...] = (
@@ -127,8 +133,8 @@ def _grid(view: PlaygroundView, grid: CellGrid, *, with_values: bool) -> dict[st
         shown |= {
             "values": _array(grid.values),
             "padding": _array(grid._padding),
-            "decimals": grid._decimals,
-            "truncate": grid._truncate,
+            "numbers": [grid.numbers.decimals, grid.numbers.truncate],
+            "texts": cell_texts(grid.values, grid.numbers, within(TEXT_ROOM)),
             "scale": [scale.kind, scale.limit, scale.tint],
             "minimum": [grid.minimumWidth(), grid.minimumHeight()],
         }

@@ -21,6 +21,7 @@ from engine import (
     softmax,
 )
 from engine.animation.arithmetic import conv_step_text, format_number, pool_step_text
+from engine.animation.numbers import NumberRule, write
 from engine.animation.playground import run_pipeline
 from engine.animation.presets import PRESETS, fit_kernel, preset
 from engine.lessons.registry import lesson
@@ -91,27 +92,29 @@ def test_pool_avg_same_excludes_padding() -> None:
 
 def test_arithmetic_text_of_slide_000_first_step() -> None:
     result = run_pipeline(lesson("six-by-six").spec)
-    text = conv_step_text(result.conv[0], decimals=0)
+    text = conv_step_text(result.conv[0], results=NumberRule(0))
     assert text == "1×1 + 0×(−1) + 0×(−1) + 0×(−1) + 1×1 + 0×(−1) + 0×(−1) + 0×(−1) + 1×1 = 3"
     assert result.pool is not None
-    assert pool_step_text(result.pool[0], decimals=0) == "max(3, −1, −3, 1) = 3"
+    assert pool_step_text(result.pool[0], results=NumberRule(0)) == "max(3, −1, −3, 1) = 3"
 
 
 def test_arithmetic_text_with_bias_divisor_and_channels() -> None:
     item = lesson("x-or-o")
     result = run_pipeline(item.spec)
-    text = conv_step_text(result.conv[0], divisor=9, truncate=True)
-    assert text.endswith("= 7\n7 / 9 = 0.77")
+    text = conv_step_text(result.conv[0], divisor=9, results=NumberRule(2, truncate=True))
+    assert text.endswith("= 7\n7 / 9 = 0.77…")  # cut as on the slide, and marked as cut
+    assert conv_step_text(result.conv[0], divisor=9).endswith("= 7\n7 / 9 ≈ 0.778")
     cs = run_pipeline(lesson("cs231n-volume").spec)
     lines = conv_step_text(cs.conv[0], channel_names=("R", "G", "B")).splitlines()
     assert [line.split(":")[0] for line in lines[:3]] == ["R", "G", "B"]
-    assert lines[3].endswith(f"+ 1 = {format_number(cs.conv[0].value)}")
+    assert lines[3].endswith(f"+ 1 = {write(cs.conv[0].value).text}")
 
 
-def test_long_sums_leave_out_zero_weights() -> None:
+def test_long_sums_leave_out_zero_weights_and_say_so() -> None:
     result = run_pipeline(lesson("blur-digit").spec)
     text = conv_step_text(result.conv[40], divisor=9).splitlines()[0]
     assert text.count("×") == 9  # the 5x5 kernel's 16 zero weights are left out
+    assert "… (+ 16 more terms with weight 0) = " in text
 
 
 def test_format_number() -> None:

@@ -32,6 +32,7 @@ from engine.animation.frames import (
     H,
     NumberStyle,
 )
+from engine.animation.numbers import GENERAL, NumberRule
 from engine.animation.playground import PlaygroundSpec, PoolSettings, run_pipeline
 from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE, Timeline
 from engine.lessons.registry import lesson
@@ -199,20 +200,25 @@ def test_relu_frames_mark_the_whole_map() -> None:
         assert frame.filter is None and frame.window == ()
 
 
-def test_conv_text_and_decimals_follow_the_lesson_and_the_divisor() -> None:
-    x_or_o = animate(lesson("x-or-o").spec, NumberStyle(2, truncate=True))
+def test_conv_text_and_numbers_follow_the_lesson_and_the_divisor() -> None:
+    spec = lesson("x-or-o").spec
+    x_or_o = animate(spec, NumberStyle(2, truncate=True, spec=spec))
     frame = x_or_o[0]
     assert frame.conv is not None and frame.conv.value == x_or_o.result.conv[0].value == 7
     assert frame.arithmetic == conv_step_text(
-        x_or_o.result.conv[0], divisor=9, channel_names=("",), decimals=2, truncate=True
+        x_or_o.result.conv[0], divisor=9, channel_names=("",), results=NumberRule(2, True)
     )
-    assert frame.arithmetic.endswith("7 / 9 = 0.77")  # cut, as on the slide
-    assert frame.decimals == 2 and frame.truncate
-    six = animate(lesson("six-by-six").spec, NumberStyle(0))
-    assert six.map_decimals == 0 and six.kernel_decimals == 2 and six.input_decimals == 0
+    assert frame.arithmetic.endswith("= 7\n7 / 9 = 0.77…")  # cut, as on the slide, and marked
+    assert x_or_o.map_numbers == NumberRule(2, True) and frame.window_numbers == GENERAL
+    six_spec = lesson("six-by-six").spec
+    six = animate(six_spec, NumberStyle(0, spec=six_spec))
+    assert six.map_numbers == NumberRule(0)
+    assert six.kernel_numbers == six.input_numbers == six.product_numbers == GENERAL
     assert six[0].arithmetic.endswith("= 3") and six[1].arithmetic.endswith("= −1")
-    divided = animate(lesson("six-by-six").spec.with_changes(divisor=3), NumberStyle(0))
-    assert divided.map_decimals == 2
+    divided = animate(six_spec.with_changes(divisor=3), NumberStyle(0, spec=six_spec))
+    assert divided.map_numbers == GENERAL  # an edited set-up: the general rule
+    assert divided[0].arithmetic.endswith("= 3\n3 / 3 = 1")
+    assert divided[1].arithmetic.endswith("= −1\n(−1) / 3 ≈ −0.333")
 
 
 def test_captions_labels_and_positions() -> None:

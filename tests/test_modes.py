@@ -206,12 +206,14 @@ def test_shipped_window_keeps_every_shortcut_and_menu(qtbot) -> None:
     assert keys >= {
         "Space", "Left", "Right", "Home", "End", "Ctrl+O", "Ctrl+S", "Ctrl+E", "Ctrl+Shift+E",
         "Ctrl+I", "Ctrl+M", "Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+1", "Ctrl+2", "F1", "Ctrl+Q",
+        "Ctrl+Shift+S",
     }  # fmt: skip
     menus = {a.text().replace("&", ""): a.menu() for a in win.menuBar().actions()}
     assert list(menus) == ["File", "Edit", "View", "Lessons", "Help"]
     assert [a.text() for a in menus["File"].actions()] == [
         "&Open Lesson File…", "&Save Lesson As…", "", "Open &Image…", "Open &Model…", "",
-        "Export View as &PNG…", "Export Animation as &GIF…", "", "&Quit",
+        "Export View as &PNG…", "Export Animation as &GIF…", "Export Worked &Solution…", "",
+        "&Quit",
     ]  # fmt: skip
     assert [a.text() for a in menus["View"].actions()] == [
         "&Playground", "&Digit Lab", "", "&Play / Pause", "Step &Forward", "Step &Back",

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from engine.animation.frames import CHOSEN, CURRENT, DE_DW, FILTER, INPUT, READ, STEP_WINDOW
+from engine.animation.numbers import GENERAL, NumberRule
 from engine.animation.playground import PlaygroundSpec, PoolSettings
 from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE
 from engine.lessons.registry import lesson
@@ -116,8 +117,8 @@ def test_x_or_o_divides_by_nine_cuts_decimals_and_pools(
 ) -> None:
     state.load_lesson(lesson("x-or-o"))
     first = state.frame
-    assert first.truncate and first.decimals == 2
-    assert first.arithmetic.endswith(" = 7\n7 / 9 = 0.77")  # 7/9 = 0.777… cut to 0.77
+    assert state.animation.map_numbers == NumberRule(2, truncate=True)
+    assert first.arithmetic.endswith(" = 7\n7 / 9 = 0.77…")  # 7/9 = 0.777… cut to 0.77, marked
     seen.clear()
     state.set_position(state.timeline.start_of(RELU))
     (relu,) = seen.frames
@@ -128,7 +129,7 @@ def test_x_or_o_divides_by_nine_cuts_decimals_and_pools(
     assert relu.window == () and relu.conv is None and relu.pool is None
     state.set_position(state.timeline.start_of(POOL))
     pool = state.frame
-    assert pool.arithmetic == "max(0.77, 0, 0, 1.00) = 1.00"  # the slide's 1.00
+    assert pool.arithmetic == "max(0.77…, 0, 0, 1.00) = 1.00"  # the slide's 1.00
     assert pool.window_source == RELU and pool.marks[(RELU, 0)][1].cells == ((1, 1),)
     state.to_end()
     assert state.frame.label == "Max pooling · ↙ diagonal · row 4, column 4"
@@ -233,11 +234,13 @@ def test_a_paint_stroke_is_one_undo_step_and_one_frame_per_cell(
     np.testing.assert_array_equal(state.spec.input, before)
 
 
-def test_a_lesson_file_gets_decimals_from_its_numbers(state: PlaygroundState) -> None:
-    spec = PlaygroundSpec.create(np.full((4, 4), 0.5), np.ones((2, 2)))
+def test_a_set_up_without_a_lesson_writes_numbers_from_their_values(
+    state: PlaygroundState,
+) -> None:
+    spec = PlaygroundSpec.create(np.full((4, 4), 0.5), np.full((2, 2), 0.0625))
     state.load_spec(spec, "Halves", "")
-    assert state.frame.decimals == 2 and state.animation.input_decimals == 2
-    assert state.frame.arithmetic.endswith("= 2")
+    assert state.animation.map_numbers == GENERAL == state.animation.input_numbers
+    assert state.frame.arithmetic == "0.5×0.0625 + 0.5×0.0625 + 0.5×0.0625 + 0.5×0.0625 = 0.125"
     whole = PlaygroundSpec.create(np.ones((4, 4)), np.ones((2, 2)))
     state.load_spec(whole, "Ones", "")
-    assert state.frame.decimals == 0 and state.animation.input_decimals == 0
+    assert state.frame.arithmetic == "1×1 + 1×1 + 1×1 + 1×1 = 4"

@@ -1,9 +1,12 @@
 """Every panel shows what it showed before the playground was built around engine frames.
 
 tests/golden/playground_panels.json.gz holds what the panels showed (texts, highlights, revealed
-cells, dot-product grids, hidden widgets) for every built-in lesson and a few edited set-ups,
-recorded on the code before the change (see tests/panel_snapshot.py). Positions are visited in
-a shuffled order here, so a panel that depends on the previous step would also be caught.
+cells, dot-product grids and the numbers in their cells, hidden widgets) for every built-in
+lesson and a few edited set-ups, recorded on the code before the change (see
+tests/panel_snapshot.py), and recorded again when numbers came to be written from their values
+(engine.animation.numbers): marked when rounded, exact when short, the slide's cut decimals only
+for a lesson's own maps. Positions are visited in a shuffled order here, so a panel that
+depends on the previous step would also be caught.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``Animation`` is the animation of one set-up: the pipeline result, its timeline and the lesson's
 number style, plus what every position shares (channel names, the columns of feature maps, how
-many decimals each kind of number gets). ``animation[i]`` builds the frozen ``Frame`` of position
+each kind of number is written). ``animation[i]`` builds the frozen ``Frame`` of position
 i on demand, from the step records the engine already has (``ConvSteps``/``PoolSteps``), so a
 frame costs one step record and a few small tuples, and no frame exists before it is asked for.
 
@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, overload
 
-import numpy as np
-
 from engine.animation.arithmetic import (
     conv_step_text,
     gradient_text,
@@ -30,9 +28,13 @@ from engine.animation.arithmetic import (
     relu_text,
     update_text,
 )
+from engine.animation.numbers import GENERAL, NumberRule, write
+from engine.animation.numbers import PLAIN as PLAIN  # re-exported: the lessons' style
+from engine.animation.numbers import NumberStyle as NumberStyle
 from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
     from engine.animation.playground import PipelineResult
@@ -58,23 +60,6 @@ _AFTER_FORWARD = ((DE_DH, 0), (DE_DW, 0), (W_NEXT, 0), (H_NEXT, 0))
 """The backprop grids computed after the forward pass: empty while it runs."""
 
 POOL_EDGE_NOTE = "\n(The window reaches past the edge: only the cells inside count.)"
-DIVIDED_DECIMALS = 2  # a ÷ divisor gives fractions: two decimals whatever the lesson's style
-POOL_DECIMALS = 2  # pooling values are shown with two decimals (as before this module existed)
-
-
-@dataclass(frozen=True, slots=True)
-class NumberStyle:
-    """How a lesson writes numbers: ``decimals`` places, cut off (``truncate``) or rounded.
-
-    Slide 004 truncates (7/9 is written 0.77); see ``engine.animation.arithmetic``.
-    """
-
-    decimals: int = 2
-    truncate: bool = False
-
-
-PLAIN = NumberStyle()
-"""Two decimals, rounded: the style of lessons that do not ask for another."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +100,8 @@ class Frame:
         label: the step's name ("Convolution · Filter 1 · output row 1, column 2").
         caption: "Step i of n · label".
         arithmetic: the step's arithmetic written out (``engine.animation.arithmetic``).
-        decimals: decimals of this step's numbers (dot product, arithmetic).
-        truncate: whether they are cut off rather than rounded.
+        window_numbers: how the numbers of the step's window are written (the input's rule
+            for a convolution, the maps' for pooling; see ``engine.animation.numbers``).
         filter: the filter being applied (convolution, forward pass, gradient), else None.
         channels: the input channels the step reads (all of them for a convolution).
         window: the cells the step reads, in the coordinates of the array it reads (the
@@ -138,8 +123,7 @@ class Frame:
     label: str
     caption: str
     arithmetic: str
-    decimals: int
-    truncate: bool
+    window_numbers: NumberRule
     filter: int | None
     channels: tuple[int, ...]
     window: tuple[Cell, ...]
@@ -187,7 +171,7 @@ class _StageParts:
     """The stage-specific part of a frame."""
 
     arithmetic: str
-    decimals: int
+    window_numbers: NumberRule
     marks: Mapping[MapKey, tuple[Mark, ...]]
     filter: int | None = None
     channels: tuple[int, ...] = ()
@@ -204,8 +188,11 @@ class Animation(Sequence[Frame]):
 
     Also holds what every frame shares, computed once: ``channel_names`` (one per channel, ""
     for a single unnamed one), ``filter_names``, the feature-map ``columns`` (convolution,
-    ReLU, pooling), and the decimals of each kind of number. Raises IndexError for a position
-    outside 0 .. len − 1 (negative indices count from the end).
+    ReLU, pooling), and how each kind of number is written (``input_numbers``,
+    ``kernel_numbers``, ``product_numbers``: the general rule; ``map_numbers``: the lesson's
+    display rule while the set-up is the lesson's own, else the general rule; see
+    ``engine.animation.numbers``). Raises IndexError for a position outside 0 .. len − 1
+    (negative indices count from the end).
     """
 
     def __init__(
@@ -218,16 +205,19 @@ class Animation(Sequence[Frame]):
         self.result = result
         self.timeline = timeline
         self.style = style
-        self.backprop: BackpropResult | None = timeline.backprop
         self.channel_names = tuple(spec.channel_name(c) for c in range(spec.channels))
         self.filter_names = tuple(spec.filter_name(d) for d in range(spec.num_filters))
-        self.map_decimals = style.decimals if spec.divisor == 1 else DIVIDED_DECIMALS
-        """Decimals of the feature maps and of a convolution step (two once divided)."""
-        self.kernel_decimals = max(style.decimals, 2)
-        """Decimals of the weights: at least two, so 1/9 reads 0.11."""
-        whole = bool(np.all(spec.input == np.round(spec.input)))
-        self.input_decimals = 0 if whole else max(style.decimals, 1)
-        """Decimals of the input: none when every value is whole, else at least one."""
+        self.backprop: BackpropResult | None = timeline.backprop
+        rate = None if self.backprop is None else self.backprop.learning_rate
+        self.map_numbers = style.rule_for(spec, rate)
+        """How the maps and the results of the arithmetic are written: a slide's own numbers
+        by its display rule, anything else (after any edit) by the general rule."""
+        self.input_numbers = GENERAL
+        """How the input cells are written (the numbers the user typed or loaded)."""
+        self.kernel_numbers = GENERAL
+        """How the weights and biases are written."""
+        self.product_numbers = GENERAL
+        """How the products window × kernel are written."""
         self.columns = _map_columns(result)
         self.input_title = _input_title(result)
         maps = result.feature_maps
@@ -262,7 +252,7 @@ class Animation(Sequence[Frame]):
     # ----- the parts of a frame, by stage -------------------------------------------------
     def conv_parts(self, entry: TimelineEntry) -> _StageParts:
         """A convolution step, or a forward-pass step of the backprop lesson."""
-        result, style = self.result, self.style
+        result = self.result
         step = result.conv[entry.index]
         padding = result.padding
         on_grid = tuple((r, c) for r in step.input_rows for c in step.input_cols)
@@ -276,15 +266,14 @@ class Animation(Sequence[Frame]):
             step,
             divisor=result.spec.divisor,
             channel_names=self.channel_names,
-            decimals=self.map_decimals,
-            truncate=style.truncate,
+            results=self.map_numbers,
         )
         if entry.stage == FORWARD:
             marks[(H, 0)] = current
             text = f"h{step.row + 1}{step.col + 1} = {text}"
         return _StageParts(
             arithmetic=text,
-            decimals=self.map_decimals,
+            window_numbers=self.input_numbers,
             marks=marks,
             filter=step.filter,
             channels=self._channels,
@@ -299,7 +288,7 @@ class Animation(Sequence[Frame]):
         d = entry.index
         text = relu_text(self.result.feature_maps[:, :, d], self.filter_names[d])
         marks = {(RELU, d): (Mark(self._map_cells, CURRENT, WHOLE),)}
-        return _StageParts(arithmetic=text, decimals=self.map_decimals, marks=marks)
+        return _StageParts(arithmetic=text, window_numbers=self.map_numbers, marks=marks)
 
     def pool_parts(self, entry: TimelineEntry) -> _StageParts:
         """One pooling window: the cells it reads on the map, the value it keeps."""
@@ -323,12 +312,12 @@ class Animation(Sequence[Frame]):
             (POOL, step.channel): (Mark(((step.row, step.col),), CURRENT, CELLS),),
             (STEP_WINDOW, 0): on_step,
         }
-        text = pool_step_text(step, decimals=POOL_DECIMALS, truncate=self.style.truncate)
+        text = pool_step_text(step, results=self.map_numbers)
         if step.is_padding.any():
             text += POOL_EDGE_NOTE
         return _StageParts(
             arithmetic=text,
-            decimals=POOL_DECIMALS,
+            window_numbers=self.map_numbers,
             marks=marks,
             window=window,
             window_padding=tuple(step.is_padding.ravel().tolist()),
@@ -350,8 +339,8 @@ class Animation(Sequence[Frame]):
         marks[(DE_DH, 0)] = (Mark(self._h_cells, READ, WHOLE),)
         marks[(DE_DW, 0)] = weight
         return _StageParts(
-            arithmetic=gradient_text(backprop, i, j),
-            decimals=self.style.decimals,
+            arithmetic=gradient_text(backprop, i, j, results=self.map_numbers),
+            window_numbers=self.input_numbers,
             marks=marks,
             filter=0,
             channels=(0,),
@@ -367,7 +356,9 @@ class Animation(Sequence[Frame]):
         assert backprop is not None  # the timeline has an UPDATE stage only with backprop
         marks = {(W_NEXT, 0): (Mark(self._weights, CURRENT, WHOLE),)}
         return _StageParts(
-            arithmetic=update_text(backprop), decimals=self.style.decimals, marks=marks
+            arithmetic=update_text(backprop, results=self.map_numbers),
+            window_numbers=self.map_numbers,
+            marks=marks,
         )
 
     def revealed(self, entry: TimelineEntry) -> dict[MapKey, int]:
@@ -412,8 +403,7 @@ def build_frame(animation: Animation, entry: TimelineEntry) -> Frame:
         label=entry.label,
         caption=f"Step {entry.position + 1} of {len(animation)} · {entry.label}",
         arithmetic=parts.arithmetic,
-        decimals=parts.decimals,
-        truncate=animation.style.truncate,
+        window_numbers=parts.window_numbers,
         filter=parts.filter,
         channels=parts.channels,
         window=parts.window,
@@ -447,7 +437,7 @@ def _map_columns(result: PipelineResult) -> tuple[MapColumn, ...]:
     """Convolution (÷ divisor), ReLU and pooling columns, with their headers."""
     spec = result.spec
     h, w = result.feature_maps.shape[:2]
-    divisor = f" ÷ {spec.divisor:g}" if spec.divisor != 1 else ""
+    divisor = f" ÷ {write(spec.divisor).alone}" if spec.divisor != 1 else ""
     pool_header = ""
     if spec.pool is not None and result.pooled is not None:
         p = spec.pool

@@ -93,6 +93,11 @@ def _session_options() -> ort.SessionOptions:
     # GUI thread keeps the other core to itself.
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    # Never spin: a waiting ORT thread that spins takes a core from the animation and from a
+    # training child (issue 11); with one thread there is no pool, and should the count ever
+    # grow, its workers sleep between runs instead.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     return options
 
 

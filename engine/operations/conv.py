@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from engine.operations.blas_threads import on_one_blas_thread
 from engine.operations.params import (
     IntPair,
     Padding,
@@ -230,8 +231,13 @@ def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]
     return matrix
 
 
+@on_one_blas_thread
 def run_conv(plan: ConvPlan) -> NDArray[np.floating]:
-    """The convolution of a checked plan, always (H', W', D)."""
+    """The convolution of a checked plan, always (H', W', D); its products on one BLAS thread.
+
+    One thread (``engine.operations.blas_threads``) keeps the convolution fast beside a busy
+    process.
+    """
     if plan.stride[0] == 1 and plan.channels > 1:
         return _run_by_kernel_rows(plan)
     oh, ow = plan.out_hw

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.operations.blas_threads import on_one_blas_thread
 from engine.operations.params import as_float_array
 
 if TYPE_CHECKING:
@@ -37,10 +38,12 @@ def flatten(x: ArrayLike) -> NDArray[np.floating]:
     return as_float_array(x, "input x").reshape(-1)
 
 
+@on_one_blas_thread
 def dense(x: ArrayLike, weights: ArrayLike, bias: ArrayLike | None = None) -> NDArray[np.floating]:
     """A fully connected layer: x · W + b, with W (inputs, outputs) as in Keras's Dense.
 
-    x is a vector (inputs,) or a batch (N, inputs); returns (outputs,) or (N, outputs).
+    x is a vector (inputs,) or a batch (N, inputs); returns (outputs,) or (N, outputs). The
+    product runs on one BLAS thread (``engine.operations.blas_threads``).
     """
     xa = as_float_array(x, "input x")
     wa = as_float_array(weights, "weights")

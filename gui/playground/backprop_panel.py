@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from engine.animation.arithmetic import format_number
+from engine.animation.arithmetic import loss_change
 from engine.animation.frames import DE_DH, DE_DW, H_NEXT, TARGET, W_NEXT, H
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
@@ -92,9 +92,7 @@ class BackpropPanel(Panel):
         outputs = ColourScale.for_values(result.h, result.target, result.h_next)
         weights = ColourScale.for_values(result.w, result.w_next)
         scales = {H: outputs, TARGET: outputs, H_NEXT: outputs, W_NEXT: weights}
+        numbers = animation.map_numbers
         for key, grid in self.grids.items():
-            grid.set_values(getattr(result, key), decimals=3, scale=scales.get(key))
-        self.loss.setText(
-            f"Error E = Σ ½(h − t)²: <b>{format_number(result.loss, 3)}</b> → "
-            f"<b>{format_number(result.loss_next, 3)}</b> after one update"
-        )
+            grid.set_values(getattr(result, key), scale=scales.get(key), numbers=numbers)
+        self.loss.setText(f"Error E = Σ ½(h − t)²: {loss_change(result, numbers)} after one update")

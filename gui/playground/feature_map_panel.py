@@ -117,10 +117,7 @@ class FeatureMapPanel(Panel):
             if maps is not None:
                 rows, cols = maps.shape[:2]
                 grid.setMaximumSize(cols * MAX_CELL + 1, rows * MAX_CELL + 1)
-                grid.set_values(
-                    maps[:, :, d], scale=scale, decimals=animation.map_decimals,
-                    truncate=animation.style.truncate,
-                )  # fmt: skip
+                grid.set_values(maps[:, :, d], scale=scale, numbers=animation.map_numbers)
         for (key, d), grid in self._grids.items():
             if key == column.key and d >= count:
                 grid.setVisible(False)

@@ -241,9 +241,8 @@ class FilterPanel(Panel):
             for c in range(spec.channels):
                 card.grids[c].setFixedSize(kw * cell + 1, kh * cell + 1)
                 card.grids[c].set_values(
-                    spec.filters[:, :, c, d], scale=scale,
-                    decimals=animation.kernel_decimals, truncate=False,
-                )  # fmt: skip
+                    spec.filters[:, :, c, d], scale=scale, numbers=animation.kernel_numbers
+                )
                 card.channel_labels[c].setText(animation.channel_names[c])
         self.add.setEnabled(spec.num_filters < MAX_FILTERS)
         shape = "×".join(str(v) for v in spec.filters.shape[:3])

@@ -141,7 +141,7 @@ class InputPanel(Panel):
             name = animation.channel_names[c]
             grid.set_values(
                 padded[:, :, c], padding=mask, scale=ColourScale.for_channel(name, spec.input),
-                decimals=animation.input_decimals, truncate=animation.style.truncate,
+                numbers=animation.input_numbers,
             )  # fmt: skip
             self._labels[c].setText(name)
             self._labels[c].setVisible(bool(name))

@@ -18,9 +18,11 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMenu, QMessageBox, QToolBar
 
+from engine.animation.solution import save_solution, worked_solution
 from engine.lessons.file_format import LessonFileError, read_lesson, save_lesson
 from engine.lessons.json_form import FILE_LESSON_ID
 from engine.lessons.registry import all_lessons, lesson
+from engine.lessons.worked import find_lesson
 from gui.export import export_gif
 from gui.modes import Mode, ModeContributions, ModeDescription, make_action
 from gui.playground.view import PlaygroundView
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from gui.app import LaunchOptions
 
 LESSON_FILTER = "CNN Visualizer lessons (*.json);;All files (*)"
+SOLUTION_FILTER = "Markdown (*.md);;All files (*)"
 MESSAGE_MS = 5000
 REPLAY_MESSAGE_MS = 10000
 PROBLEM_MESSAGE_MS = 8000
@@ -78,6 +81,10 @@ class PlaygroundMode(Mode):
             self, "Export Animation as &GIF…", self.export_animation_gif, "Ctrl+Shift+E",
             "Save the playground's animation as an animated GIF",
         )  # fmt: skip
+        self.export_solution_action = make_action(
+            self, "Export Worked &Solution…", self.export_worked_solution, "Ctrl+Shift+S",
+            "Save every step of the animation with its arithmetic as Markdown (an answer key)",
+        )  # fmt: skip
         self.play_action = make_action(self, "&Play / Pause", player.toggle, "Space")
         self.forward_action = make_action(self, "Step &Forward", lambda: state.step(1), "Right")
         self.back_action = make_action(self, "Step &Back", lambda: state.step(-1), "Left")
@@ -117,10 +124,10 @@ class PlaygroundMode(Mode):
         return toolbar
 
     def contributions(self) -> ModeContributions:
-        """Open/Save Lesson, the GIF export, the step actions, the Lessons menu, the picker."""
+        """Open/Save Lesson, the exports, the step actions, the Lessons menu, the picker."""
         return ModeContributions(
             file_document=(self.open_lesson_action, self.save_lesson_action),
-            file_export=(self.export_gif_action,),
+            file_export=(self.export_gif_action, self.export_solution_action),
             view=self.step_actions,
             menus=(self.lessons_menu,),
             toolbar=self.toolbar,
@@ -140,13 +147,14 @@ class PlaygroundMode(Mode):
         return self.view.open_image(path)
 
     def apply(self, options: LaunchOptions) -> None:
-        """``--lesson`` opens a lesson (and shows the playground), ``--step`` moves to a step.
+        """``--lesson`` opens a lesson or a lesson file, ``--step`` moves to a step.
 
         Raises:
-            ValueError: The lesson id is unknown (the message lists the lessons).
+            ValueError: Neither a lesson id nor a readable lesson file (the message says why
+                and lists the lessons).
         """
         if options.lesson is not None:
-            self.load_lesson(lesson(options.lesson))
+            self.load_lesson(find_lesson(options.lesson))
         if options.step is not None:
             self.view.state.set_position(options.step)
 
@@ -304,6 +312,34 @@ class PlaygroundMode(Mode):
         if frames:
             self.statusMessage.emit(f"Saved {path} ({frames} frames)", MESSAGE_MS)
         return frames > 0
+
+    def export_worked_solution(self, path: str | None = None) -> bool:
+        """Write the animation on show, step by step, as Markdown: the numbers the screen shows.
+
+        Built from the state's own frames (``engine.animation.solution``); a file that cannot
+        be written is refused with a dialog and nothing is left behind.
+        """
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self.view, "Export Worked Solution", "solution.md", SOLUTION_FILTER
+            )
+            if not path:
+                return False
+        state = self.view.state
+        context = state.context
+        text = worked_solution(
+            state.animation, title=self.window_title(), explanation=context.explanation,
+            source=context.source, notes=context.notes,
+        )  # fmt: skip
+        try:
+            save_solution(path, text)
+        except OSError as exc:
+            QMessageBox.warning(
+                self.view, "Cannot export the worked solution", f"{path}: {exc.strerror or exc}"
+            )
+            return False
+        self.statusMessage.emit(f"Saved {path} ({len(state.animation)} steps)", MESSAGE_MS)
+        return True
 
     # ----- the hand-over from the digit lab ------------------------------------------------
     def show_replay(self, replay: FilterReplay) -> bool:

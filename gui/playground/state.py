@@ -21,13 +21,14 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from engine.animation.frames import Animation, Frame, NumberStyle
 from engine.animation.playground import PipelineResult, PlaygroundSpec, run_pipeline
 from engine.animation.timeline import Timeline, TimelineEntry
-from engine.operations.backprop import BackpropResult, conv_backprop
+from engine.lessons.worked import exercise_result
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from engine.lessons.registry import Lesson
     from engine.network.filter_replay import FilterReplay
+    from engine.operations.backprop import BackpropResult
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,17 @@ class LessonContext:
     notes: tuple[str, ...] = ()
     decimals: int = 2
     truncate: bool = False
+    slide_spec: PlaygroundSpec | None = None
+    """The lesson's own set-up, the only one its display rule (decimals, truncate) is for."""
+    slide_learning_rate: float | None = None
+    """The lesson's own η (backprop exercise): with another η the display rule is off too."""
 
     @property
     def style(self) -> NumberStyle:
-        """The lesson's way of writing numbers, for the engine's frames."""
-        return NumberStyle(self.decimals, self.truncate)
+        """The lesson's way of writing its own numbers (none without a lesson's set-up)."""
+        if self.slide_spec is None:
+            return NumberStyle()
+        return NumberStyle(self.decimals, self.truncate, self.slide_spec, self.slide_learning_rate)
 
 
 class SpecCommand(QUndoCommand):
@@ -174,7 +181,8 @@ class PlaygroundState(QObject):
         self._lesson = lesson
         self._context = LessonContext(
             lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes,
-            lesson.decimals, lesson.truncate_decimals,
+            lesson.decimals, lesson.truncate_decimals, lesson.spec,
+            None if lesson.backprop is None else lesson.backprop.learning_rate,
         )  # fmt: skip
         if lesson.backprop is not None:
             self._learning_rate = lesson.backprop.learning_rate
@@ -310,16 +318,9 @@ class PlaygroundState(QObject):
             self.positionChanged.emit(position)
 
     def _compute_backprop(self) -> BackpropResult | None:
+        """The lesson's exercise, or None once the set-up no longer fits it (plain convolution)."""
         exercise = self._lesson.backprop if self._lesson is not None else None
-        spec = self._spec
-        if exercise is None or spec.channels != 1 or spec.num_filters != 1:
-            return None
-        plain = spec.stride == (1, 1) and spec.dilation == (1, 1) and spec.padding == "valid"
-        if not plain or self._result.feature_maps.shape[:2] != exercise.target.shape:
-            return None  # the set-up no longer matches the exercise: plain convolution
-        return conv_backprop(
-            spec.input[:, :, 0], spec.filters[:, :, 0, 0], exercise.target, self._learning_rate
-        )
+        return exercise_result(self._spec, exercise, self._learning_rate)
 
     # ----- the animation position ------------------------------------------------------------
     def set_position(self, position: int) -> None:

@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     import numpy as np
 
     from engine.animation.frames import Animation, Frame, Mark
+    from engine.animation.numbers import NumberRule
     from engine.animation.steps import ConvStep, PoolStep
     from gui.playground.player import Player
     from gui.playground.state import PlaygroundState
 
 MAX_CHANNEL_ROWS = 3
+DOT_CELL = 36  # a 36-pixel cell holds 0.0625 at a readable size
 WINDOW_KEY = (STEP_WINDOW, 0)
 
 
@@ -66,8 +68,8 @@ class DotProductView(QWidget):
         self.rows: list[tuple[QLabel, CellGrid, QLabel, CellGrid, QLabel, CellGrid]] = []
         for r in range(MAX_CHANNEL_ROWS):
             row = (
-                caption_label(size=9), CellGrid(max_cell=30), _symbol("⊙"),
-                CellGrid(max_cell=30), _symbol("="), CellGrid(max_cell=30),
+                caption_label(size=9), CellGrid(max_cell=DOT_CELL), _symbol("⊙"),
+                CellGrid(max_cell=DOT_CELL), _symbol("="), CellGrid(max_cell=DOT_CELL),
             )  # fmt: skip
             for col, widget in enumerate(row):
                 self._layout.addWidget(widget, r + 1, col)
@@ -75,12 +77,11 @@ class DotProductView(QWidget):
                 grid.setMinimumSize(60, 60)
             self.rows.append(row)
 
-    def show_conv(
-        self, step: ConvStep, names: tuple[str, ...], decimals: int, truncate: bool
-    ) -> None:
+    def show_conv(self, step: ConvStep, names: tuple[str, ...], animation: Animation) -> None:
         """Window ⊙ kernel = products of a convolution step, one row per channel (up to 3).
 
-        ``names`` label the channels of a multi-channel input.
+        ``names`` label the channels of a multi-channel input; the numbers are written by the
+        ``animation``'s rules for the input, the kernel and the products.
         """
         window, kernel, products = step.window, step.kernel, step.products
         channels = 1 if window.ndim == 2 else window.shape[2]
@@ -99,18 +100,19 @@ class DotProductView(QWidget):
             label.setText(names[c] if channels > 1 and c < len(names) else "")
             name = names[c] if c < len(names) else ""
             w.set_values(
-                _channel(window, c), padding=step.is_padding, decimals=decimals,
-                truncate=truncate, scale=ColourScale.for_channel(name, window),
+                _channel(window, c), padding=step.is_padding,
+                scale=ColourScale.for_channel(name, window), numbers=animation.input_numbers,
             )  # fmt: skip
-            k.set_values(_channel(kernel, c), decimals=max(decimals, 2))
-            p.set_values(_channel(products, c), decimals=decimals, truncate=truncate)
+            k.set_values(_channel(kernel, c), numbers=animation.kernel_numbers)
+            p.set_values(_channel(products, c), numbers=animation.product_numbers)
             for grid in (w, k, p):
                 grid.set_highlights()
 
-    def show_pool(
-        self, step: PoolStep, marks: tuple[Mark, ...], decimals: int, truncate: bool
-    ) -> None:
-        """The window of a pooling step, with ``marks`` (the chosen cell of max pooling)."""
+    def show_pool(self, step: PoolStep, marks: tuple[Mark, ...], numbers: NumberRule) -> None:
+        """The window of a pooling step, with ``marks`` (the chosen cell of max pooling).
+
+        ``numbers`` is the rule the map being pooled is written by.
+        """
         window, padding = step.window, step.is_padding
         for c, (label, w, times, k, equals, p) in enumerate(self.rows):
             for widget in (label, times, k, equals, p):
@@ -122,7 +124,7 @@ class DotProductView(QWidget):
         grid.setMinimumSize(96, 96)
         grid.set_values(
             window, padding=padding, scale=ColourScale.for_values(window[~padding]),
-            decimals=decimals, truncate=truncate,
+            numbers=numbers,
         )  # fmt: skip
         grid.set_marks(marks)
 
@@ -232,10 +234,10 @@ class StepPanel(Panel):
         self.position_label.setText(frame.caption)
         if frame.conv is not None:
             names = frame.animation.result.spec.channel_names
-            self.dot.show_conv(frame.conv, names, frame.decimals, frame.truncate)
+            self.dot.show_conv(frame.conv, names, frame.animation)
         elif frame.pool is not None:
             marks = frame.marks.get(WINDOW_KEY, ())
-            self.dot.show_pool(frame.pool, marks, frame.decimals, frame.truncate)
+            self.dot.show_pool(frame.pool, marks, frame.window_numbers)
         else:
             self.dot.hide_all()
         self.arithmetic.setText(frame.arithmetic)
