@@ -22,7 +22,7 @@ from engine.network.nodes import node_attributes
 from engine.network.ops import Kind, op_info
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     import onnx
     from numpy.typing import NDArray
@@ -120,37 +120,30 @@ def decode_weights(
     axis = 0 if entry.kernel == "filters" else -1  # a filter or a matrix column per channel
     for position, (scale_at, zero_at) in quantized.weights.items():
         scale = constants.array(_input(node, scale_at))
+        zero = constants.array(_input(node, zero_at))
         if scale is not None:
-            zero = constants.array(_input(node, zero_at))
-            _decode(
-                result, position, constants, lambda q, s=scale, z=zero: dequantize(q, s, z, axis)
-            )
+            _decode(result, position, constants, Coding(scale, zero, axis))
     for position, zero_at in quantized.weight_zero_points.items():
+        zero = constants.array(_input(node, zero_at))
         if rescale is not None:
-            zero = constants.array(_input(node, zero_at))
-            _decode(result, position, constants, lambda q, z=zero: dequantize(q, rescale, z, axis))
+            _decode(result, position, constants, Coding(rescale, zero, axis))
     bias_at = entry.bias_input
     if quantized.bias_scale and bias_at is not None:
         scales = [constants.array(_input(node, i)) for i in quantized.bias_scale]
-        if all(s is not None for s in scales):
-            product = np.prod([np.asarray(s, np.float64).reshape(-1) for s in scales], axis=0)
-            _decode(result, bias_at, constants, lambda q: dequantize(q, product, None, 0))
+        found = [np.asarray(s, np.float64).reshape(-1) for s in scales if s is not None]
+        if len(found) == len(scales):
+            _decode(result, bias_at, constants, Coding(np.prod(found, axis=0), None, 0))
     return result
 
 
-def _decode(
-    inputs: list[str],
-    position: int,
-    constants: Constants,
-    decode: Callable[[NDArray[np.generic]], NDArray[np.float32]],
-) -> None:
+def _decode(inputs: list[str], position: int, constants: Constants, coding: Coding) -> None:
     """Replace inputs[position] by its decoded constant, when it is an integer constant."""
     name = inputs[position] if position < len(inputs) else ""
     stored = constants.array(name) if name else None
     if stored is None or stored.dtype.kind == "f":
         return
     decoded_name = name + DECODED
-    constants.add(decoded_name, decode(stored), constants.stored_size(name))
+    constants.add(decoded_name, coding.decode(stored), constants.stored_size(name))
     inputs[position] = decoded_name
 
 
