@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import onnx
@@ -18,8 +19,8 @@ from engine.network.nodes import as_ints, node_attributes
 from engine.network.ops import Layout, op_info
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
 
 CHANNEL_COUNTS = (1, 3)
 MIN_SIDE, MAX_SIDE = 8, 256  # image sizes the lab can show (its maps, every layer)
@@ -222,6 +223,31 @@ def checked_labels(labels: Sequence[str], count: int, source: str) -> tuple[str,
     if any(not label.strip() for label in found):
         raise ValueError(f"{source} has an empty label; expected one label per class")
     return found
+
+
+MAX_LABELS_FILE = 1_000_000  # bytes: a labels file is a short text
+
+
+def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """Class labels from a text file (UTF-8), one per line; blank lines at the end are ignored.
+
+    OSError when the file cannot be read, ValueError when it is not a short text of labels.
+    """
+    file = Path(path)
+    if file.stat().st_size > MAX_LABELS_FILE:
+        raise ValueError(f"{file} is too large for a labels file (one label per line)")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{file} is not a text file (UTF-8); expected one label per line"
+        ) from None
+    lines = [line.strip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        raise ValueError(f"{file} holds no labels; expected one label per line")
+    return tuple(lines)
 
 
 def class_labels(metadata: Mapping[str, str], count: int, path: Path) -> tuple[str, ...]:

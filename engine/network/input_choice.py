@@ -115,9 +115,10 @@ class InputChoice:
         best = detection.best
         return (
             f"Warning: this model got at most {best.correct} of {best.total} MNIST samples "
-            f"right, whatever input it was given (under {DOUBTFUL:.0%} with every range and "
-            "ink tried). It may not be an MNIST digit model, or it needs another "
-            "preprocessing: choose it below. Its answers cannot be trusted as they are."
+            f"right, whatever input it was given (under {round(DOUBTFUL * 100)} % with every "
+            "range and ink tried). It may not be an MNIST digit model, or it needs another "
+            "preprocessing (choose it in the lab, or with --input-range or --mean and --std). "
+            "Its answers cannot be trusted as they are."
         )
 
     def with_preprocessing(self, preprocessing: Preprocessing) -> InputChoice:

@@ -8,6 +8,7 @@ app shows is handed out in the engine's channels-last layout, whatever the model
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -319,6 +320,15 @@ class OnnxModel:
     def quantized(self) -> bool:
         """True for an 8-bit model: it quantizes values or stores 8-bit weights."""
         return self._quantized
+
+    def with_labels(self, labels: Sequence[str]) -> OnnxModel:
+        """The same model (sharing its sessions) with other class labels, one per class.
+
+        ValueError when there is not one non-empty label per class.
+        """
+        relabelled = copy.copy(self)
+        relabelled._labels = checked_labels(labels, self._num_classes, "the labels given")
+        return relabelled
 
     def __repr__(self) -> str:
         return (
