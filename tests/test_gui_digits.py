@@ -265,8 +265,8 @@ def test_moves_are_coalesced_into_one_update(lab, monkeypatch) -> None:
     model = lab.model
     assert model is not None
     runs, preparations = [], []
-    original = model.activations
-    monkeypatch.setattr(model, "activations", lambda image: runs.append(1) or original(image))
+    original = model.forward
+    monkeypatch.setattr(model, "forward", lambda image: runs.append(1) or original(image))
     prepare = lab_state.to_mnist
     monkeypatch.setattr(
         lab_state, "to_mnist", lambda canvas: preparations.append(1) or prepare(canvas)
@@ -408,11 +408,13 @@ def test_bad_model_gives_a_dialog_and_keeps_the_previous(lab, qtbot, tmp_path, w
     assert lab.model is previous
 
 
-def test_model_with_another_input_size_is_refused(lab, tmp_path, warnings_shown) -> None:
-    path = tiny_nchw_model(tmp_path / "small.onnx", size=8)
+def test_model_with_an_input_too_small_to_show_is_refused(lab, tmp_path, warnings_shown) -> None:
+    path = tiny_nchw_model(tmp_path / "small.onnx", size=4)
+    previous = lab.model
     assert not lab.load_model(str(path))
-    assert "8×8" in warnings_shown[0]
-    assert "28×28" in warnings_shown[0]
+    assert "4×4" in warnings_shown[0]
+    assert "from 8×8 to 256×256" in warnings_shown[0]
+    assert lab.model is previous
 
 
 def test_custom_nchw_model_shows_its_own_layers(lab, qtbot, tmp_path) -> None:
@@ -427,7 +429,9 @@ def test_custom_nchw_model_shows_its_own_layers(lab, qtbot, tmp_path) -> None:
     assert list(lab.network.rows) == names
     assert "conv1" not in names  # nothing of the shipped model's names is assumed
     assert lab.prediction is not None  # the drawing stays and is classified by the new model
-    records = model.activations(lab.prepared_image)
+    run = lab.state.run
+    assert run is not None
+    records = model.forward(run.model_input).activations  # as preprocessed for this model
     for record in records:
         picture = lab.network.picture(record.name)
         if record.array.ndim == 3:
@@ -452,7 +456,10 @@ def test_model_ending_in_scores_still_shows_probabilities(lab, tmp_path) -> None
     assert model is not None
     assert model.layers()[-1].op != "Softmax"
     shown = lab.prediction_panel.chart.values
-    np.testing.assert_allclose(shown, model.predict(lab.prepared_image), rtol=1e-5, atol=1e-7)
+    run = lab.state.run
+    assert run is not None and run.kind == "logits"
+    np.testing.assert_allclose(shown, model.predict(run.model_input), rtol=1e-5, atol=1e-7)
+    assert "softmax of the model's scores" in lab.prediction_panel.detail.text()
     assert lab.prediction is not None
     assert lab.prediction[1] == pytest.approx(float(shown.max()))
 

@@ -107,6 +107,14 @@ class InputChoice:
         return f"input {self.preprocessing.text(self.digits)} ({how})"
 
     @property
+    def source_text(self) -> str:
+        """Where the choice came from, short: "found: 98 of 100 samples right"."""
+        if self.source == "detected" and self.detection is not None:
+            best = self.detection.best
+            return f"found on the MNIST samples: {best.correct} of {best.total} right"
+        return SOURCE_TEXT[self.source]
+
+    @property
     def warning(self) -> str | None:
         """A warning when no candidate made sense of the samples (under 50 %), else None."""
         detection = self.detection

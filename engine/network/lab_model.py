@@ -120,15 +120,15 @@ class LabModel:
 
         ``range_images`` are pictures in 0..1 of the model's input size (e.g. one sample digit
         per class for a digit model); the model is run on them (preprocessed as ``choice``
-        says) to fix each layer's value range. Without them (or for a model of another size)
-        smooth random pictures are used. ``choice`` None: 0..1, assumed. ModelError when the
-        model fails on those pictures.
+        says) to fix each layer's value range (without them, 0..1). A model that is not a
+        digit model is measured on smooth random pictures instead. ``choice`` None: 0..1,
+        assumed. ModelError when the model fails on those pictures.
         """
         digits = is_digit_model(model)
         if choice is None:
             choice = InputChoice(ZERO_ONE, "assumed", digits)
         pictures = [np.asarray(image, dtype=np.float32) for image in range_images]
-        if not digits or not pictures:
+        if not digits:  # no samples of its classes: smooth random pictures
             pictures = probe_pictures(model.input_shape)
         try:
             inputs = [choice.preprocessing.apply(model.model_input(p)) for p in pictures]
