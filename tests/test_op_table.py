@@ -82,7 +82,7 @@ def test_every_entry_is_complete() -> None:
             assert entry.kind is Kind.ARITHMETIC, op
     assert op_info("Transpose").layout is Layout.PERMUTATION
     assert {op for op, e in OPS.items() if e.kind is Kind.DENSE} == {
-        "Gemm", "MatMul", "MatMul+Add", "QLinearMatMul", "MatMulInteger",
+        "Gemm", "MatMul", "MatMul+Add", "QLinearMatMul", "QGemm", "MatMulInteger",
     }  # fmt: skip
     assert op_info("Conv+Add") is OPS["Conv"]  # a layer read from two nodes: its first op
     assert op_info("MatMul+Add") is OPS["MatMul+Add"]

@@ -7,6 +7,13 @@ them, and the one that classifies most of them correctly is kept. A correct mode
 or more under the right one; under a wrong one it typically collapses to one answer (10 %).
 A model that scores under 50 % with every candidate is probably not an MNIST digit model, or
 needs a preprocessing the app does not try, and the app says so instead of trusting it.
+
+Many CNNs keep their answers when their input is scaled (a ReLU network with small biases
+mostly scales its scores), so several candidates may classify the samples equally well. Then
+the samples cannot tell them apart, and the app says so: among the candidates within
+``TIE`` samples of the best, those clearly less confident than the others (their input
+shrunk towards a blur) are dropped, and the first in the order 0..1, −1..1, MNIST mean/std,
+0..255 is used.
 """
 
 from __future__ import annotations
@@ -27,15 +34,17 @@ if TYPE_CHECKING:
 
 SURE = 0.9  # a correct model scores at least this on the samples under the right preprocessing
 DOUBTFUL = 0.5  # below this with every candidate: a warning, not silence
+TIE = 2  # samples: candidates this close to the best are as good (the samples' noise)
+LESS_SURE = 0.05  # mean confidence this far below the tied best: a shrunk, blurred input
 DIGITS = tuple(str(d) for d in range(10))
 DIGIT_SHAPE = (28, 28, 1)
 
 CANDIDATES: tuple[Preprocessing, ...] = tuple(
     r.with_inverted(inverted)
     for inverted in (False, True)
-    for r in (ZERO_ONE, ZERO_255, PLUS_MINUS_ONE, MNIST_STANDARD)
+    for r in (ZERO_ONE, PLUS_MINUS_ONE, MNIST_STANDARD, ZERO_255)
 )
-"""What is tried on a digit model, in order (the first of equally good ones wins)."""
+"""What is tried on a digit model, in order (the first of equally good ones is used)."""
 
 
 def is_digit_model(model: OnnxModel) -> bool:
@@ -75,9 +84,14 @@ class CandidateResult:
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """Every candidate's result on the samples, best first."""
+    """Every candidate's result on the samples, best first.
+
+    ``ties`` are the other candidates the samples cannot tell from the best (as many right,
+    within ``TIE``, and as sure).
+    """
 
     results: tuple[CandidateResult, ...]
+    ties: tuple[CandidateResult, ...] = ()
 
     @property
     def best(self) -> CandidateResult:
@@ -104,7 +118,14 @@ class Detection:
     def text(self) -> str:
         """E.g. "−1..1, white ink on black: 98 of 100 samples right; next best 0..1, ...: 12"."""
         head = self.best.text()
-        second = self.runner_up()
+        if self.ties:
+            names = ", ".join(r.preprocessing.text(True) for r in self.ties)
+            head += f" (as good on these samples: {names}; they cannot tell them apart)"
+        tied = {r.preprocessing for r in self.ties}
+        second = next(
+            (r for r in self.results[1:] if r.preprocessing not in tied),
+            None,
+        )
         if second is None:
             return head
         other = second.preprocessing.text(True)
@@ -131,11 +152,21 @@ def detect_preprocessing(model: OnnxModel, images: ArrayLike, labels: ArrayLike)
     results = []
     for candidate in CANDIDATES:
         rows = model.class_scores(candidate.apply(pictures))
-        shown = np.stack([as_shown(row, model.output_kind) for row in rows])
+        shown = np.nan_to_num(np.stack([as_shown(row, model.output_kind) for row in rows]))
         correct = int(np.sum(np.argmax(shown, axis=1) == truth))
-        confidence = float(np.nanmean(shown[np.arange(len(truth)), truth]))
+        confidence = float(np.mean(shown[np.arange(len(truth)), truth]))
         results.append(CandidateResult(candidate, correct, len(truth), confidence))
-    order = sorted(
-        range(len(results)), key=lambda i: (-results[i].correct, -results[i].confidence, i)
+    return ranked(results)
+
+
+def ranked(results: list[CandidateResult]) -> Detection:
+    """The candidates best first: the tied best (see the module) in the candidates' order."""
+    top = max(r.correct for r in results)
+    tied = [r for r in results if r.correct >= top - TIE]
+    surest = max(r.confidence for r in tied)
+    tied = [r for r in tied if r.confidence >= surest - LESS_SURE]
+    rest = sorted(
+        (r for r in results if r not in tied),
+        key=lambda r: (-r.correct, -r.confidence, results.index(r)),
     )
-    return Detection(tuple(results[i] for i in order))
+    return Detection((*tied, *rest), tuple(tied[1:]))
