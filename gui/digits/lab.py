@@ -242,9 +242,10 @@ class DigitLab(QWidget):
 
     def show_summary(self) -> None:
         """Show the model's summary (layers, shapes, parameters, input) in a dialog."""
-        text = self.summary_text()
-        if text:
-            SummaryDialog(f"Summary of {self._state.model.model.name}", text, self).open()  # type: ignore[union-attr]
+        model = self._state.model
+        if model is not None:
+            title = f"Summary of {model.model.name}"
+            SummaryDialog(title, summary_text(model.model, model.choice), self).open()
 
     def load_model(self, path: str) -> bool:
         """Use the model at ``path``; a bad one is refused with a dialog, the old one stays.
