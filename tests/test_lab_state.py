@@ -14,6 +14,7 @@ from engine.network import lab_state
 from engine.network.lab_state import LabModel, LabState
 from engine.network.model_run import run_model
 from engine.network.number_text import percent_text, value_text
+from engine.network.preprocessing import IMAGENET_STANDARD, ZERO_255
 from tests import onnx_builders as build
 
 if TYPE_CHECKING:
@@ -322,3 +323,51 @@ def test_without_a_model_the_lab_still_prepares_drawings() -> None:
     state = LabState.start().with_canvas(one())
     assert state.model is None and state.prediction is None and state.problem is None
     assert state.image.any()
+
+
+# ----- any image classifier, and its input preprocessing ------------------------------------
+def test_an_image_model_takes_pictures_fitted_to_its_input(ready: LabState, tmp_path) -> None:
+    colour = OnnxModel(build.save(build.image_classifier(size=16), tmp_path / "colour.onnx"))
+    drawn = ready.with_canvas(one())
+    state = drawn.with_model(colour)
+    assert not state.digits and state.empty and state.run is None  # a drawing does not fit
+    assert state.image.shape == (16, 16, 3)
+    with pytest.raises(ValueError, match="takes pictures, not drawings"):
+        state.with_canvas(one())
+    picture = np.zeros((40, 80, 3), np.float32)
+    picture[:, :, 1] = 1.0
+    shown = state.with_picture(picture)
+    assert shown.run is not None and shown.picture is not None
+    np.testing.assert_allclose(shown.image[..., 1], 1.0)
+    boxed = shown.with_fit("letterbox")
+    assert boxed.model is not None and boxed.model.choice.fit == "letterbox"
+    assert boxed.image[:4].max() == 0.0 and boxed.image[4:12, :, 1].min() > 0.99
+    bigger = OnnxModel(build.save(build.image_classifier(size=32), tmp_path / "big.onnx"))
+    moved = boxed.with_model(bigger)  # the picture goes with the lab to the new model
+    assert moved.image.shape == (32, 32, 3) and moved.run is not None
+    hover = moved.with_pixel_hover(0, 0).hover
+    assert hover is not None and hover.text.plain.startswith("Input pixel row 1, column 1: R ")
+    with pytest.raises(ValueError, match="like MNIST"):
+        ready.with_picture(picture)
+    back = moved.with_model(ready.model.model)  # type: ignore[union-attr]
+    assert back.digits and back.image.shape == (28, 28) and back.empty
+
+
+def test_another_preprocessing_runs_again_with_new_ranges(ready: LabState) -> None:
+    drawn = ready.with_canvas(one())
+    scaled = drawn.with_preprocessing(ZERO_255)
+    assert scaled.model is not None and scaled.model.choice.source == "chosen"
+    assert scaled.run is not None and drawn.run is not None
+    np.testing.assert_allclose(scaled.run.model_input[..., 0], drawn.image * 255, rtol=1e-6)
+    conv1 = scaled.run.value("conv1")
+    assert not np.allclose(conv1, drawn.run.value("conv1"))
+    old_range = drawn.model.layers["conv1"].value_range  # type: ignore[union-attr]
+    new_range = scaled.model.layers["conv1"].value_range
+    assert new_range.high > 10 * old_range.high  # measured again on the scaled samples
+    row, col = (int(i) for i in np.argwhere(drawn.image > 0.5)[0])
+    pixel = scaled.with_pixel_hover(row, col).hover
+    assert pixel is not None
+    given = value_text(float(scaled.run.model_input[row, col, 0]))
+    assert pixel.text.plain.endswith(f"The model is given {given} (its preprocessing).")
+    with pytest.raises(ValueError, match="3 values per channel"):
+        drawn.with_preprocessing(IMAGENET_STANDARD)
