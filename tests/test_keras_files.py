@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 import main
 from engine import OnnxModel
@@ -178,3 +178,30 @@ def test_the_lab_says_how_to_install_tensorflow(tmp_path, no_tensorflow, qtbot, 
     finally:
         lab.close()
         lab.deleteLater()
+
+
+def test_closing_the_window_ends_a_conversion(tmp_path, qtbot, monkeypatch) -> None:
+    from gui.digits.mode import DigitLabMode
+
+    def slow(source: str | os.PathLike[str]) -> list[str]:
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+    monkeypatch.setattr(keras_conversion, "conversion_command", slow)
+    fake = tmp_path / "slow.keras"
+    fake.write_bytes(b"PK")
+    mode = DigitLabMode()
+    qtbot.addWidget(mode.lab)
+    try:
+        assert not mode.open_model(str(fake))
+        assert mode.lab.converting
+        process = mode.lab.conversion.process
+        assert process is not None
+        qtbot.waitUntil(lambda: process.processId() > 0, timeout=5000)
+        dialogs = mode.lab.findChildren(QProgressDialog)
+        assert len(dialogs) == 1 and dialogs[0].isVisible()
+        mode.closing()
+        assert not mode.lab.converting
+        assert not dialogs[0].isVisible()
+    finally:
+        mode.lab.close()
+        mode.lab.deleteLater()

@@ -425,19 +425,27 @@ class DigitLab(QWidget):
         progress = QProgressDialog(f"Converting {Path(path).name} to ONNX…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Opening a Keras model")
         progress.setMinimumDuration(0)
-        progress.canceled.connect(self._cancel_conversion)
+        progress.canceled.connect(self.cancel_conversion)
         self._progress = progress
         progress.show()
         self.statusMessage.emit(f"Converting {Path(path).name} to ONNX (TensorFlow starts slowly)…")
 
-    def _cancel_conversion(self) -> None:
+    def cancel_conversion(self) -> None:
+        """End a Keras conversion in progress (its progress dialog closes; nothing is loaded)."""
+        if not self.conversion.running:
+            return
         self.conversion.cancel()
         self._close_progress()
         self.statusMessage.emit("Conversion cancelled")
 
+    @property
+    def converting(self) -> bool:
+        """True while a Keras file is being converted in a child process."""
+        return self.conversion.running
+
     def _close_progress(self) -> None:
         if self._progress is not None:
-            self._progress.canceled.disconnect(self._cancel_conversion)
+            self._progress.canceled.disconnect(self.cancel_conversion)
             self._progress.close()
             self._progress.deleteLater()
             self._progress = None

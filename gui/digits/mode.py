@@ -113,6 +113,10 @@ class DigitLabMode(Mode):
         """The lab's panel sizes."""
         save_splitters(settings, self._splitters())
 
+    def closing(self) -> None:
+        """The window is closing: end a Keras conversion still running in its child process."""
+        self.lab.cancel_conversion()
+
     def open_model(self, path: str | None = None) -> bool:
         """Another classifier for the lab (a bad one is refused, the current one stays).
 
