@@ -689,7 +689,7 @@ def test_rounded_percentages_are_marked(lab) -> None:
     texts = [t.toPlainText() for t in lab.prediction_panel.chart._texts]
     for probability, text in zip(run.probabilities.tolist(), texts, strict=True):
         if text:
-            assert text == percent_text(probability)
+            assert text == percent_text(probability, compact=True)
     top = float(run.probabilities.max())
     assert lab.prediction_panel.detail.text().startswith(f"probability {percent_text(top)}")
     if top < 1.0:

@@ -81,7 +81,7 @@ def test_the_answer_panel_uses_the_rule() -> None:
     prediction = prediction_of(probabilities, ("7", "1"))
     text = answer_text(prediction, probabilities)
     assert text.detail == "probability ≈ 99.999 %"  # not "100 %": the model is not sure
-    assert text.bar_labels == ("≈ 99.999 %", "")
+    assert text.bar_labels == ("≈99.999%", "")  # the same rule, without spaces over a bar
     logits = answer_text(prediction, probabilities, "logits")
     assert logits.detail.endswith("a softmax of the model's scores (logits)")
     sigmoid = answer_text(prediction_of(np.array([0.9, 0.8], np.float32), ("a", "b")),

@@ -34,7 +34,7 @@ class AnswerText:
 
     ``answer`` is the predicted label; ``detail`` its probability (or score), the runner-up
     when the network is unsure (below ``SURE``) and how the output was read; ``bar_labels``
-    one percentage per class, "" for bars under ``MIN_LABELLED``.
+    one percentage per class, compact ("≈17%"), "" for bars under ``MIN_LABELLED``.
     """
 
     answer: str
@@ -59,5 +59,7 @@ def answer_text(
         detail += f"\nor {second.label}? ({percent_text(second.probability)})"
     if HOW_READ[kind]:
         detail += f"\n{HOW_READ[kind]}"
-    labels = tuple([percent_text(p) if p >= MIN_LABELLED else "" for p in probabilities.tolist()])
+    labels = tuple(
+        [percent_text(p, compact=True) if p >= MIN_LABELLED else "" for p in probabilities.tolist()]
+    )
     return AnswerText(prediction.label, detail, labels)

@@ -36,8 +36,16 @@ def _is_exact(shown: float, value: float, slack: float) -> bool:
     return abs(shown - value) <= slack
 
 
-def percent_text(probability: float) -> str:
-    """A probability (0..1) in percent, exact or marked "≈" (see the module's rule)."""
+def percent_text(probability: float, *, compact: bool = False) -> str:
+    """A probability (0..1) in percent, exact or marked "≈" (see the module's rule).
+
+    ``compact`` drops the spaces ("≈17%"), for labels above narrow bars.
+    """
+    text = _percent(probability)
+    return text.replace(" ", "") if compact else text
+
+
+def _percent(probability: float) -> str:
     if not math.isfinite(probability):
         return f"{format_number(probability)} %"
     percent = probability * 100.0

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 GRID = QColor(120, 130, 145, 45)
 FIELD_FILL = QColor(255, 170, 0, 40)
 MAX_HEIGHT = 280
-MAX_GRID = 64  # pixels per side up to which the lines between pixels are drawn
+MAX_GRID = 32  # pixels per side up to which the lines between pixels are drawn
 
 
 class PreparedView(LayerView):
