@@ -93,15 +93,32 @@ def view_point(view: LayerView, x: float, y: float) -> QPoint:
 def hover_cell(lab: DigitLab, layer: str, k: int, row: int, col: int) -> None:
     mosaic = lab.network.rows[layer].picture
     assert isinstance(mosaic, FeatureMosaic)
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(mosaic)
     QApplication.processEvents()
     centre = mosaic.cell_centre(k, row, col)
     QTest.mouseMove(mosaic.viewport(), view_point(mosaic, centre.x(), centre.y()))
 
 
+def move_to(view: LayerView, x: float, y: float) -> None:
+    """The mouse moved over data point (x, y) of a view: the move sent to the view itself.
+
+    (QTest.mouseMove routes through the window's cursor position, which in a scroll area
+    that has just scrolled may still point at the row above.)
+    """
+    pixel = QPointF(view_point(view, x, y))
+    viewport = view.viewport()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove, pixel, viewport.mapToGlobal(pixel),
+        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, NO_MODIFIER,
+    )  # fmt: skip
+    QApplication.sendEvent(viewport, event)
+
+
 def click_map(lab: DigitLab, layer: str, k: int) -> None:
     mosaic = lab.network.rows[layer].picture
     assert isinstance(mosaic, FeatureMosaic)
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(mosaic)
     QApplication.processEvents()
     centre = mosaic.cell_centre(k, mosaic.map_shape[0] // 2, mosaic.map_shape[1] // 2)
@@ -596,18 +613,20 @@ def test_hovering_a_dense_unit_covers_the_whole_input(lab) -> None:
     stroke(lab, seven())
     bars = lab.network.rows["dense1"].picture
     assert isinstance(bars, VectorBars)
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(bars)
     QApplication.processEvents()
-    QTest.mouseMove(bars.viewport(), view_point(bars, 5.0, 0.0))
+    move_to(bars, 5.0, 0.0)
     field = lab.input.view.field_rect
     assert field is not None
     assert (field.x(), field.y(), field.width(), field.height()) == (0, 0, 28, 28)
     assert "unit 6 of 128" in lab.input.info.text()
     assert "every input pixel" in lab.input.info.text()
     scores = lab.network.rows["probabilities"].picture
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(scores)
     QApplication.processEvents()
-    QTest.mouseMove(scores.viewport(), view_point(scores, 7.0, 0.0))
+    move_to(scores, 7.0, 0.0)
     assert "class 7" in lab.input.info.text()
     QTest.mouseMove(lab.input.view.viewport(), view_point(lab.input.view, 3.5, 2.5))
     assert lab.input.view.field_rect is None
@@ -786,6 +805,7 @@ def test_an_image_model_classifies_opened_pictures(lab, tmp_path, qtbot) -> None
     assert lab.prediction == (run.prediction.label, run.prediction.probability)
     assert lab.prediction_panel.answer.text() in labels
     assert lab.input.view.image_item.image.shape == (32, 32, 3)
+    QApplication.processEvents()  # the input view is laid out for 32×32 pictures
     QTest.mouseMove(lab.input.view.viewport(), view_point(lab.input.view, 4.5, 2.5))
     assert "Input pixel row 3, column 5: <b>R " in lab.input.info.text()  # and G, B
     lab.input.setup.fit_box.setCurrentIndex(1)
@@ -814,3 +834,13 @@ def test_models_and_pictures_can_be_dropped_on_the_lab(lab, tmp_path, qtbot) -> 
     drop(colour_photo(tmp_path / "dropped.png"))
     assert lab.prediction is not None
     assert lab.state.image.shape == (16, 16, 3)
+
+
+def test_every_layer_view_shows_its_whole_picture(lab, tmp_path) -> None:
+    assert lab.load_model(str(tiny_nchw_model(tmp_path / "tiny.onnx")))
+    lab.load_sample(4)
+    QApplication.processEvents()
+    views = [row.picture for row in lab.network.rows.values()]
+    views.append(lab.input.view)
+    for view in views:  # no view paints into a stale, shorter viewport after a re-layout
+        assert view.viewport().size() == view.size(), view

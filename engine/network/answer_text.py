@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["AnswerText", "answer_text", "percent_text"]
 
 SURE = 0.5  # below this probability the runner-up is named too
-MIN_LABELLED = 0.005  # bars below half a percent get no label
+MIN_LABELLED = 0.01  # bars below one percent get no label (their height says enough)
 
 HOW_READ: dict[OutputKind, str] = {
     "probabilities": "",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from engine.network.preprocessing import Preprocessing
 
 CUSTOM_ENTRY = "mean/std…"
+CHOSEN_MIN_WIDTH = 120
 
 
 class InputSetup(QWidget):
@@ -65,7 +66,7 @@ class InputSetup(QWidget):
         self.fit_label = QLabel("fitted by")
         self.chosen = caption_label(size=9)
         self.chosen.setTextFormat(Qt.TextFormat.PlainText)
-        self.chosen.setWordWrap(False)
+        self.chosen.setMinimumWidth(CHOSEN_MIN_WIDTH)  # wraps rather than widen the column
         boxes = QHBoxLayout(self)
         boxes.setContentsMargins(0, 0, 0, 0)
         boxes.addWidget(QLabel("Input"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
     QProgressDialog,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -109,6 +110,8 @@ class DigitLab(QWidget):
         self.warning = caption_label(size=10)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)  # the text names the model's file
         self.warning.setStyleSheet(WARNING_STYLE)
+        # Its long line must not widen the right column: it wraps to the column's width.
+        self.warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.warning.hide()
         self._build_layout()
         self._connect()
