@@ -24,7 +24,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
-    QProgressDialog,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -98,7 +97,6 @@ class DigitLab(QWidget):
             _one_per_class(self._samples), samples=self._samples, inputs=self.inputs
         )
         self.conversion = KerasConversion(self)
-        self._progress: QProgressDialog | None = None
 
         self.draw = DrawPanel(self._samples, self.undo_stack)
         self.canvas = self.draw.canvas
@@ -191,8 +189,8 @@ class DigitLab(QWidget):
         self.input.setup.preprocessingChosen.connect(self.set_preprocessing)
         self.input.setup.fitChosen.connect(self.set_fit)
         self.problem.open_button.clicked.connect(self._choose_model)
-        self.conversion.progress.connect(self._conversion_progress)
-        self.conversion.finished.connect(self._conversion_finished)
+        self.conversion.progress.connect(self.statusMessage)
+        self.conversion.finished.connect(self.load_model)
         self.conversion.failed.connect(self._conversion_failed)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -419,51 +417,26 @@ class DigitLab(QWidget):
             self.load_model(path)
 
     # ----- Keras files ---------------------------------------------------------------------
-    def _convert(self, path: str) -> None:
-        """Start converting a Keras file in a child process, with a progress dialog."""
-        if self.conversion.running:
-            self.statusMessage.emit("A Keras model is being converted already")
-            return
-        self.conversion.start(path)
-        progress = QProgressDialog(f"Converting {Path(path).name} to ONNX…", "Cancel", 0, 0, self)
-        progress.setWindowTitle("Opening a Keras model")
-        progress.setMinimumDuration(0)
-        progress.canceled.connect(self.cancel_conversion)
-        self._progress = progress
-        progress.show()
-        self.statusMessage.emit(f"Converting {Path(path).name} to ONNX (TensorFlow starts slowly)…")
-
     def cancel_conversion(self) -> None:
         """End a Keras conversion in progress (its progress dialog closes; nothing is loaded)."""
-        if not self.conversion.running:
-            return
-        self.conversion.cancel()
-        self._close_progress()
-        self.statusMessage.emit("Conversion cancelled")
+        if self.conversion.running:
+            self.conversion.cancel()
+            self.statusMessage.emit("Conversion cancelled")
 
     @property
     def converting(self) -> bool:
         """True while a Keras file is being converted in a child process."""
         return self.conversion.running
 
-    def _close_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.canceled.disconnect(self.cancel_conversion)
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
-
-    def _conversion_progress(self, text: str) -> None:
-        if self._progress is not None:
-            self._progress.setLabelText(text)
-        self.statusMessage.emit(text)
-
-    def _conversion_finished(self, path: str) -> None:
-        self._close_progress()
-        self.load_model(path)
+    def _convert(self, path: str) -> None:
+        """Start converting a Keras file in a child process (it shows its progress)."""
+        if self.conversion.running:
+            self.statusMessage.emit("A Keras model is being converted already")
+            return
+        self.conversion.start(path, self)
+        self.statusMessage.emit(f"Converting {Path(path).name} to ONNX (TensorFlow starts slowly)…")
 
     def _conversion_failed(self, problem: str) -> None:
-        self._close_progress()
         if self._state.model is None:
             self._show_problem(problem)
         self._refuse_model(problem)
