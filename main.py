@@ -1,16 +1,21 @@
 """CNN Visualizer: the command line → a headless mode that prints or writes, or the window.
 
-The headless modes are --list-lessons, --classify and --export-solution.
+The headless modes are --list-lessons, --classify, --summary and --export-solution.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from engine.network.input_choice import InputChoice
+    from engine.network.model import OnnxModel
+    from engine.network.preprocessing import Preprocessing
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -66,14 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--tab", choices=ModeNames(), metavar="MODE",
         help="the mode to open: %(choices)s (default: the one shown last)",
     )  # fmt: skip
-    parser.add_argument(
-        "--model", metavar="PATH", help="an ONNX image classifier for the digit lab"
-    )
     parser.add_argument("--image", metavar="FILE", help="load an image into the digit lab")
-    parser.add_argument(
-        "--classify", nargs="+", metavar="IMAGE",
-        help="print path, predicted digit and probability for each image (tab-separated), exit",
-    )  # fmt: skip
+    add_model_options(parser)
     parser.add_argument(
         "--export-solution", metavar="OUT.md",
         help="write --lesson's worked solution (every step's arithmetic) as Markdown, exit",
@@ -86,6 +85,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """--model and how it is used: --classify, --summary, labels, preprocessing, fit."""
+    parser.add_argument(
+        "--model", metavar="PATH",
+        help="an image classifier for the lab: ONNX, or Keras (.keras, .h5) with the train extra",
+    )  # fmt: skip
+    parser.add_argument(
+        "--classify", nargs="+", metavar="IMAGE",
+        help="print path, predicted class and probability for each image (tab-separated), exit",
+    )  # fmt: skip
+    parser.add_argument(
+        "--summary", action="store_true",
+        help="print the model's layers, shapes and parameters (like Keras's summary), exit",
+    )  # fmt: skip
+    parser.add_argument("--labels", metavar="FILE", help="class labels, one per line")
+    parser.add_argument(
+        "--input-range", metavar="RANGE", choices=("0..1", "0..255", "-1..1"),
+        help="the input range the model expects: 0..1, 0..255 or -1..1",
+    )  # fmt: skip
+    parser.add_argument(
+        "--mean", metavar="M", help="the mean the model subtracts: one value or one per channel"
+    )
+    parser.add_argument(
+        "--std", metavar="S", help="the std the model divides by: one value or one per channel"
+    )
+    parser.add_argument(
+        "--ink", choices=("white-on-black", "black-on-white"),
+        help="the ink a digit model expects (MNIST: white-on-black)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--fit", choices=("crop", "letterbox"),
+        help="how pictures are fitted to an image model's input (default: centre crop)",
+    )  # fmt: skip
+
+
 def list_lessons() -> int:
     """Print each lesson's id and title, tab-separated, one per line."""
     from engine.lessons.registry import all_lessons
@@ -95,20 +129,106 @@ def list_lessons() -> int:
     return 0
 
 
-def classify(paths: list[str], model_path: str | None) -> int:
-    """One tab-separated line per image; problems go to stderr and make the exit status 2."""
-    from engine.network.classify import classification_line, classify_file
-    from engine.network.model import ModelError, OnnxModel
+class CommandLineError(Exception):
+    """A problem with the command line's model options, said on stderr (exit status 2)."""
+
+
+def preprocessing_option(args: argparse.Namespace) -> Preprocessing | None:
+    """The preprocessing --input-range, --mean/--std and --ink give (None: none given).
+
+    Raises:
+        CommandLineError: conflicting or malformed values.
+    """
+    from engine.network.preprocessing import ZERO_ONE, custom, named_range, parse_values
+
+    inverted = args.ink == "black-on-white"
+    if args.mean is None and args.std is None:
+        if args.input_range is None:
+            return None if args.ink is None else ZERO_ONE.with_inverted(inverted)
+        return named_range(args.input_range).with_inverted(inverted)
+    if args.input_range is not None:
+        raise CommandLineError("give either --input-range or --mean and --std, not both")
+    if args.mean is None or args.std is None:
+        raise CommandLineError("--mean and --std go together: give both")
+    try:
+        return custom(parse_values(args.mean, "--mean"), parse_values(args.std, "--std"), inverted)
+    except ValueError as exc:
+        raise CommandLineError(str(exc)) from None
+
+
+def labels_option(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The labels of --labels FILE (one per line), None when not given.
+
+    Raises:
+        CommandLineError: the file cannot be read or holds no labels.
+    """
+    if args.labels is None:
+        return None
+    from engine.network.contract import read_labels
 
     try:
-        model = OnnxModel(model_path)
-    except (FileNotFoundError, ModelError) as exc:
+        return read_labels(args.labels)
+    except (OSError, ValueError) as exc:
+        raise CommandLineError(str(exc)) from None
+
+
+def load_model(args: argparse.Namespace) -> tuple[OnnxModel, InputChoice]:
+    """The --model (a Keras file converted first), its labels and its input choice.
+
+    The choice is made as the lab makes it (``choose_input``: the remembered choice, the
+    file's metadata, or found on the samples), unless the command line gives one.
+
+    Raises:
+        CommandLineError: the model or an option cannot be used.
+    """
+    from engine.drawings.samples import load_samples
+    from engine.network.input_choice import choose_input
+    from engine.network.keras_files import convert_keras_file, is_keras_file
+    from engine.network.model import ModelError, OnnxModel
+    from engine.network.remembered_inputs import RememberedInputs
+
+    preprocessing = preprocessing_option(args)
+    labels = labels_option(args)
+    try:
+        path = args.model
+        if path is not None and is_keras_file(path):
+            path = convert_keras_file(path, lambda text: print(text, file=sys.stderr))
+        model = OnnxModel(path)
+        store = RememberedInputs()
+        remembered = store.get(model.sha256).labels
+        if labels is not None or remembered is not None:
+            model = model.with_labels(labels if labels is not None else remembered or ())
+        try:
+            samples = load_samples()
+        except ValueError:
+            samples = None
+        choice = choose_input(
+            model, override=preprocessing, store=store, samples=samples, fit=args.fit
+        )
+    except (FileNotFoundError, ModelError, ValueError) as exc:
+        raise CommandLineError(str(exc)) from None
+    return model, choice
+
+
+def classify(args: argparse.Namespace) -> int:
+    """One tab-separated line per image; problems go to stderr and make the exit status 2.
+
+    The model's input preprocessing (what was chosen, how sure) is said on stderr.
+    """
+    from engine.network.classify import classification_line, classify_file
+
+    try:
+        model, choice = load_model(args)
+    except CommandLineError as exc:
         print(f"cnn-visualizer: {exc}", file=sys.stderr)
         return 2
+    print(f"cnn-visualizer: {model.name}: {choice.text}", file=sys.stderr)
+    if choice.warning:
+        print(f"cnn-visualizer: {choice.warning}", file=sys.stderr)
     status = 0
-    for path in paths:
+    for path in args.classify:
         try:
-            result = classify_file(model, path)
+            result = classify_file(model, path, choice)
         except ValueError as exc:
             print(f"cnn-visualizer: {exc}", file=sys.stderr)
             status = 2
@@ -142,13 +262,57 @@ def export_solution(lesson_ref: str | None, path: str) -> int:
     return 0
 
 
+def summary(args: argparse.Namespace) -> int:
+    """Print the model's summary (layers, shapes, parameters, input and preprocessing)."""
+    from engine.network.summary import summary_text
+
+    try:
+        model, choice = load_model(args)
+    except CommandLineError as exc:
+        print(f"cnn-visualizer: {exc}", file=sys.stderr)
+        return 2
+    print(summary_text(model, choice))
+    return 0
+
+
+def remember_model_options(args: argparse.Namespace) -> str:
+    """For the window: remember the --model file's labels, preprocessing and fit options.
+
+    --labels, --input-range, --mean/--std, --ink and --fit are kept for the model file (by its
+    content), so the lab uses them and keeps them. Returns what is wrong ("" when fine).
+    """
+    given = (args.labels, args.input_range, args.mean, args.std, args.ink, args.fit)
+    if all(option is None for option in given):
+        return ""
+    if args.model is None:
+        return "--labels, --input-range, --mean, --std, --ink and --fit need --model"
+    from engine.network.remembered_inputs import RememberedInputs
+
+    try:
+        model, choice = load_model(args)
+        RememberedInputs().remember(
+            model.sha256,
+            preprocessing=choice.preprocessing if choice.source == "command line" else None,
+            fit=args.fit,
+            labels=model.class_labels if args.labels is not None else None,
+        )
+    except (CommandLineError, OSError) as exc:
+        return str(exc)
+    return ""
+
+
 def check_files(model: str | None, image: str | None) -> str:
     """What is wrong with --model or --image, in words ("" when both are usable)."""
     if model is not None:
+        from engine.network.keras_files import is_keras_file
         from engine.network.model import ModelError, OnnxModel
 
         try:
-            OnnxModel(model)
+            if is_keras_file(model):  # converted by the lab (with a progress message)
+                if not Path(model).is_file():
+                    return f"model file not found: {model}"
+            else:
+                OnnxModel(model)
         except (FileNotFoundError, ModelError) as exc:
             return str(exc)
     if image is not None:
@@ -161,13 +325,35 @@ def check_files(model: str | None, image: str | None) -> str:
     return ""
 
 
+VALUE_OPTIONS = ("--input-range", "--mean", "--std")  # their values may start with "-"
+
+
+def joined_values(argv: list[str]) -> list[str]:
+    """``--input-range -1..1`` written as ``--input-range=-1..1``.
+
+    Otherwise argparse takes a value that starts with "-" for an option (it only accepts plain
+    negative numbers that way).
+    """
+    joined: list[str] = []
+    values = iter(argv)
+    for arg in values:
+        if arg in VALUE_OPTIONS:
+            value = next(values, None)
+            joined.append(arg if value is None else f"{arg}={value}")
+        else:
+            joined.append(arg)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; the exit status is 0, or 2 for a problem told on stderr."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(joined_values(sys.argv[1:] if argv is None else argv))
     if args.list_lessons:
         return list_lessons()
     if args.classify:
-        return classify(args.classify, args.model)
+        return classify(args)
+    if args.summary:
+        return summary(args)
     if args.export_solution is not None:
         return export_solution(args.lesson, args.export_solution)
     if args.step is not None and args.step < 1:
@@ -181,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:  # LessonFileError is a ValueError
             print(f"cnn-visualizer: {exc}", file=sys.stderr)
             return 2
-    problem = check_files(args.model, args.image)
+    problem = check_files(args.model, args.image) or remember_model_options(args)
     if problem:
         print(f"cnn-visualizer: {problem}", file=sys.stderr)
         return 2

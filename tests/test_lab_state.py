@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from engine import ModelError, OnnxModel, PixelRect, softmax, to_mnist
-from engine.animation.arithmetic import format_number
 from engine.drawings.samples import load_samples
 from engine.network import lab_state
 from engine.network.lab_state import LabModel, LabState
 from engine.network.model_run import run_model
+from engine.network.number_text import percent_text, value_text
+from engine.network.preprocessing import IMAGENET_STANDARD, ZERO_255
 from tests import onnx_builders as build
 
 if TYPE_CHECKING:
@@ -101,8 +102,8 @@ def test_probabilities_are_the_last_activation_of_the_same_run(ready: LabState) 
 def test_one_update_is_one_preparation_and_one_run(ready: LabState, monkeypatch) -> None:
     model = ready.model.model  # type: ignore[union-attr]
     runs, preparations = [], []
-    activations, to_mnist = model.activations, lab_state.to_mnist
-    monkeypatch.setattr(model, "activations", lambda image: runs.append(1) or activations(image))
+    forward, to_mnist = model.forward, lab_state.to_mnist
+    monkeypatch.setattr(model, "forward", lambda image: runs.append(1) or forward(image))
     monkeypatch.setattr(
         lab_state, "to_mnist", lambda canvas: preparations.append(1) or to_mnist(canvas)
     )
@@ -150,12 +151,12 @@ def test_hovering_a_first_layer_cell(ready: LabState) -> None:
     assert hover.field == PixelRect(9, 12, 11, 14)  # 3×3 kernel, stride 1, padding 1
     value = state.run.value("conv1")[10, 12, 0]  # type: ignore[union-attr]
     assert hover.text.plain == (
-        f"conv1, map 1 of 32, row 11, column 13: {format_number(float(value), 2)}\n"
+        f"conv1, map 1 of 32, row 11, column 13: {value_text(float(value))}\n"
         "It depends only on input rows 10–12, columns 12–14 (3×3 pixels, outlined)."
     )
     assert [run.text for run in hover.text.lines[0] if run.strong] == [
         "conv1",
-        format_number(float(value), 2),
+        value_text(float(value)),
     ]
 
 
@@ -176,18 +177,19 @@ def test_hovering_units_and_classes(ready: LabState) -> None:
     assert unit.field == PixelRect(0, 28, 0, 28)
     value = float(state.run.value("dense1")[5])  # type: ignore[union-attr]
     assert unit.text.plain == (
-        f"dense1, unit 6 of 128: {format_number(value, 2)}\nIt depends on every input pixel."
+        f"dense1, unit 6 of 128: {value_text(value)}\nIt depends on every input pixel."
     )
     score = float(state.run.value("probabilities")[7])  # type: ignore[union-attr]
     scores = state.with_hover("probabilities", 7).hover  # logits, never shown as percentages
     assert scores is not None
-    assert scores.text.plain.startswith(
-        f"probabilities, score of class 7: {format_number(score, 2)}\n"
-    )
+    assert scores.text.plain.startswith(f"probabilities, score of class 7: {value_text(score)}\n")
     probability = state.with_hover("probabilities · softmax", 1).hover
     assert probability is not None
     assert probability.text.plain.startswith("probabilities · softmax, class 1: ")
-    assert probability.text.plain.split(": ")[1].startswith("100 %")
+    shown = float(state.run.probabilities[1])  # type: ignore[union-attr]
+    assert shown < 1.0  # nearly sure, not sure: never written as a plain "100 %"
+    assert probability.text.plain.split(": ")[1].startswith(percent_text(shown) + "\n")
+    assert percent_text(shown).startswith("≈ 99.9")
 
 
 def test_the_hover_follows_the_drawing(ready: LabState, samples) -> None:
@@ -198,7 +200,7 @@ def test_the_hover_follows_the_drawing(ready: LabState, samples) -> None:
     assert drawn.hover is not None
     assert drawn.hover.field == hovered.hover.field
     value = drawn.run.value("conv2")[6, 6, 3]  # type: ignore[union-attr]
-    assert f": {format_number(float(value), 2)}\n" in drawn.hover.text.plain
+    assert f": {value_text(float(value))}\n" in drawn.hover.text.plain
     assert drawn.without_hover().hover is None
 
 
@@ -208,7 +210,7 @@ def test_hovering_an_input_pixel(ready: LabState) -> None:
     hover = state.with_pixel_hover(int(row), int(col)).hover
     assert hover is not None
     assert hover.layer is None and hover.field is None
-    value = format_number(float(state.image[row, col]), 2)
+    value = value_text(float(state.image[row, col]))
     assert hover.text.plain == (
         f"Input pixel row {row + 1}, column {col + 1}: {value} (0 = paper, 1 = ink)"
     )
@@ -281,9 +283,8 @@ def test_bad_model_files_leave_the_state_as_it_was(ready: LabState, tmp_path: Pa
         drawn.with_model_file(garbage)
     with pytest.raises(FileNotFoundError):
         drawn.with_model_file(tmp_path / "missing.onnx")
-    small = OnnxModel(build.save(build.classifier(size=8), tmp_path / "small.onnx"))
-    with pytest.raises(ModelError, match=r"8×8×1 images.*28×28"):
-        drawn.with_model(small)
+    with pytest.raises(ModelError, match=r"4×4×1 images.*from 8×8 to 256×256"):
+        drawn.with_model_file(build.save(build.classifier(size=4), tmp_path / "tiny4.onnx"))
     assert drawn.model is ready.model
     assert drawn.prediction is not None and drawn.prediction.label == "1"
 
@@ -295,7 +296,7 @@ def test_a_model_that_fails_on_the_drawing_is_refused(tmp_path: Path, monkeypatc
     def fail(image: object) -> None:
         raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION")
 
-    monkeypatch.setattr(broken, "activations", fail)
+    monkeypatch.setattr(broken, "forward", fail)
     with pytest.raises(ModelError, match=r"broken\.onnx: the model failed on the drawing"):
         good.with_model(broken)
     with pytest.raises(ModelError, match=r"broken\.onnx: the model failed on the sample digits"):
@@ -311,7 +312,7 @@ def test_a_run_time_failure_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch
     def fail(image: object) -> None:
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(model, "activations", fail)
+    monkeypatch.setattr(model, "forward", fail)
     failed = state.with_canvas(one())
     assert failed.prediction is None and failed.run is None
     assert failed.problem == "The model failed on this input: out of memory"
@@ -322,3 +323,51 @@ def test_without_a_model_the_lab_still_prepares_drawings() -> None:
     state = LabState.start().with_canvas(one())
     assert state.model is None and state.prediction is None and state.problem is None
     assert state.image.any()
+
+
+# ----- any image classifier, and its input preprocessing ------------------------------------
+def test_an_image_model_takes_pictures_fitted_to_its_input(ready: LabState, tmp_path) -> None:
+    colour = OnnxModel(build.save(build.image_classifier(size=16), tmp_path / "colour.onnx"))
+    drawn = ready.with_canvas(one())
+    state = drawn.with_model(colour)
+    assert not state.digits and state.empty and state.run is None  # a drawing does not fit
+    assert state.image.shape == (16, 16, 3)
+    with pytest.raises(ValueError, match="takes pictures, not drawings"):
+        state.with_canvas(one())
+    picture = np.zeros((40, 80, 3), np.float32)
+    picture[:, :, 1] = 1.0
+    shown = state.with_picture(picture)
+    assert shown.run is not None and shown.picture is not None
+    np.testing.assert_allclose(shown.image[..., 1], 1.0)
+    boxed = shown.with_fit("letterbox")
+    assert boxed.model is not None and boxed.model.choice.fit == "letterbox"
+    assert boxed.image[:4].max() == 0.0 and boxed.image[4:12, :, 1].min() > 0.99
+    bigger = OnnxModel(build.save(build.image_classifier(size=32), tmp_path / "big.onnx"))
+    moved = boxed.with_model(bigger)  # the picture goes with the lab to the new model
+    assert moved.image.shape == (32, 32, 3) and moved.run is not None
+    hover = moved.with_pixel_hover(0, 0).hover
+    assert hover is not None and hover.text.plain.startswith("Input pixel row 1, column 1: R ")
+    with pytest.raises(ValueError, match="like MNIST"):
+        ready.with_picture(picture)
+    back = moved.with_model(ready.model.model)  # type: ignore[union-attr]
+    assert back.digits and back.image.shape == (28, 28) and back.empty
+
+
+def test_another_preprocessing_runs_again_with_new_ranges(ready: LabState) -> None:
+    drawn = ready.with_canvas(one())
+    scaled = drawn.with_preprocessing(ZERO_255)
+    assert scaled.model is not None and scaled.model.choice.source == "chosen"
+    assert scaled.run is not None and drawn.run is not None
+    np.testing.assert_allclose(scaled.run.model_input[..., 0], drawn.image * 255, rtol=1e-6)
+    conv1 = scaled.run.value("conv1")
+    assert not np.allclose(conv1, drawn.run.value("conv1"))
+    old_range = drawn.model.layers["conv1"].value_range  # type: ignore[union-attr]
+    new_range = scaled.model.layers["conv1"].value_range
+    assert new_range.high > 10 * old_range.high  # measured again on the scaled samples
+    row, col = (int(i) for i in np.argwhere(drawn.image > 0.5)[0])
+    pixel = scaled.with_pixel_hover(row, col).hover
+    assert pixel is not None
+    given = value_text(float(scaled.run.model_input[row, col, 0]))
+    assert pixel.text.plain.endswith(f"The model is given {given} (its preprocessing).")
+    with pytest.raises(ValueError, match="3 values per channel"):
+        drawn.with_preprocessing(IMAGENET_STANDARD)

@@ -17,6 +17,7 @@ from engine.drawings.samples import load_samples
 from engine.network.classify import classification_line, classify_file
 from engine.network.lab_state import LabState
 from engine.network.model_run import run_model
+from engine.network.number_text import probability_column
 from gui.digits.lab import DigitLab
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def test_classify_and_the_lab_print_the_same_answer(qtbot, files, tmp_path: Path
             prediction = lab.prediction
             assert prediction is not None
             label, probability = prediction
-            assert line == f"{path}\t{label}\t{probability:.4f}"  # the same label and string
+            assert line == f"{path}\t{label}\t{probability_column(probability)}"  # same text
             assert lab.prediction_panel.answer.text() == label
             state = lab.state
             assert state.run is not None
@@ -81,14 +82,14 @@ def test_classify_file_and_the_lab_state_are_one_engine_call(files, monkeypatch)
     model = OnnxModel()
     state = LabState.start().with_model(model)
     runs: list[int] = []
-    activations = model.activations
-    monkeypatch.setattr(model, "activations", lambda image: runs.append(1) or activations(image))
+    forward = model.forward
+    monkeypatch.setattr(model, "forward", lambda image: runs.append(1) or forward(image))
     for path in files:
         from_file = classify_file(model, path)
         from_lab = state.with_canvas(load_canvas(path)).prediction
         assert from_lab == from_file  # label, index and probability, bit for bit
         assert classification_line(path, from_file) == f"{path}\t{from_lab.label}\t" + (
-            f"{from_lab.probability:.4f}"
+            probability_column(from_lab.probability)
         )
     assert len(runs) == 2 * len(files)  # one run each
 

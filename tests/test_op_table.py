@@ -64,13 +64,28 @@ def test_every_entry_is_complete() -> None:
             assert entry.kind is Kind.POOL, op
         if entry.window is not None:
             assert entry.channels_first, op
-        if entry.scores is not None:
+        if entry.scores in ("probabilities", "log-probabilities"):
             assert entry.kind is Kind.OUTPUT, op
+        if entry.scores == "independent":  # a sigmoid: an activation, and scores at the end
+            assert entry.kind is Kind.ACTIVATION, op
         assert entry.shown_as_layer == (
-            entry.kind not in (Kind.PLUMBING, Kind.SHAPE, Kind.CONSTANT)
+            entry.kind not in (Kind.PLUMBING, Kind.QUANTIZE, Kind.SHAPE, Kind.CONSTANT)
         )
+        if entry.kernel is not None:
+            assert entry.kernel_input in entry.weight_inputs, op
+            fused = op_info(f"{op}+Add")  # where a separately added bias is counted
+            assert entry.bias_input in (*entry.weight_inputs, *fused.weight_inputs), op
+        if entry.quantized is not None:
+            positions = [*entry.quantized.weights, *entry.quantized.weight_zero_points]
+            assert set(positions) <= set(entry.weight_inputs), op
+        if entry.combines is not None:
+            assert entry.kind is Kind.ARITHMETIC, op
     assert op_info("Transpose").layout is Layout.PERMUTATION
-    assert {op for op, e in OPS.items() if e.kind is Kind.DENSE} == {"Gemm", "MatMul", "MatMul+Add"}
+    assert {op for op, e in OPS.items() if e.kind is Kind.DENSE} == {
+        "Gemm", "MatMul", "MatMul+Add", "QLinearMatMul", "QGemm", "MatMulInteger",
+    }  # fmt: skip
+    assert op_info("Conv+Add") is OPS["Conv"]  # a layer read from two nodes: its first op
+    assert op_info("MatMul+Add") is OPS["MatMul+Add"]
 
 
 def test_an_op_the_table_does_not_know() -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 EXPECTED_IMAGE = "expected a PNG or JPEG picture of a digit"
+EXPECTED_PICTURE = "expected a PNG or JPEG picture"
 MIN_CONTRAST = 0.08  # less ink-to-paper difference than this: a blank picture
 # Paper noise: 2.5 x (95th percentile − median) of the border, about 4 standard deviations of
 # Gaussian grain, so that hardly a grain pixel passes for ink; at most a quarter of the range.
@@ -51,6 +52,41 @@ def load_canvas(path: str | os.PathLike[str]) -> NDArray[np.float32]:
     if gray.size == 0:
         raise ValueError(f"{file} has no pixels; {EXPECTED_IMAGE}")
     return canvas_from_gray(gray, alpha)
+
+
+def load_picture(path: str | os.PathLike[str]) -> NDArray[np.float32]:
+    """Read an image file as it looks: (H, W, 3) float32 RGB in 0..1.
+
+    Transparent areas are laid on white (as a viewer shows them); EXIF rotation is applied.
+    ValueError, naming the file and what is wrong, when it is missing, not a file, or not an
+    image Pillow can read.
+    """
+    file = Path(path)
+    if not file.exists():
+        raise ValueError(f"image file not found: {file}")
+    if not file.is_file():
+        raise ValueError(f"{file} is not a file; {EXPECTED_PICTURE}")
+    try:
+        with Image.open(file) as image:
+            image.load()
+            rgb = _rgb_on_white(ImageOps.exif_transpose(image))
+    except Exception as exc:  # Pillow raises many types for damaged files
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{file} is not a readable image ({reason}); {EXPECTED_PICTURE}") from None
+    if rgb.size == 0:
+        raise ValueError(f"{file} has no pixels; {EXPECTED_PICTURE}")
+    return rgb
+
+
+def _rgb_on_white(image: Image.Image) -> NDArray[np.float32]:
+    """The picture's colours 0..1, transparency laid on white; 16-bit gray kept exact."""
+    if image.mode in _SIXTEEN_BIT_MODES or image.mode == "F":
+        gray, _ = _gray_and_alpha(image)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / np.float32(255)
+    alpha = rgba[:, :, 3:]
+    rgb: NDArray[np.float32] = rgba[:, :, :3] * alpha + (np.float32(1.0) - alpha)
+    return np.ascontiguousarray(rgb, dtype=np.float32)
 
 
 def _gray_and_alpha(image: Image.Image) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:

@@ -1,6 +1,7 @@
 """The contract an image classifier must meet, and the labels and accuracy in its metadata.
 
-One float32 image input (NHWC or NCHW, 1 or 3 channels) and one class-vector output.
+One float32 image input (NHWC or NCHW, 1 or 3 channels, a fixed size from 8×8 to 256×256, a
+batch of 1 or a dynamic batch) and one class-vector output.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import onnx
@@ -17,10 +19,11 @@ from engine.network.nodes import as_ints, node_attributes
 from engine.network.ops import Layout, op_info
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
 
 CHANNEL_COUNTS = (1, 3)
+MIN_SIDE, MAX_SIDE = 8, 256  # image sizes the lab can show (its maps, every layer)
 EXPECTED_INPUT = (
     "expected one float32 image input, (N, H, W, C) channels-last like Keras or (N, C, H, W) "
     "channels-first like PyTorch, with C = 1 (grayscale) or 3 (RGB)"
@@ -30,13 +33,18 @@ EXPECTED_OUTPUT = "expected one output: a float32 class vector (N, K), one score
 
 @dataclass(frozen=True, slots=True)
 class ImageInput:
-    """The model's image input: its name, layout and (H, W, C)."""
+    """The model's image input: its name, layout, (H, W, C) and batch size.
+
+    ``batch`` is 1 for a fixed batch of one, or the dimension's name ("N", "batch", "?")
+    when the batch is dynamic.
+    """
 
     name: str
     layout: str
     height: int
     width: int
     channels: int
+    batch: int | str = "N"
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -118,9 +126,21 @@ def image_input(model: onnx.ModelProto, path: Path) -> ImageInput:
             f"{path}: its input {value.name!r} has shape {_shape_text(dims)}, with neither 1 nor 3 "
             f"channels first or last; {EXPECTED_INPUT}"
         )
-    if layout == "NHWC":
-        return ImageInput(value.name, layout, int(a), int(b), int(c))
-    return ImageInput(value.name, layout, int(b), int(c), int(a))
+    size = (int(a), int(b), int(c)) if layout == "NHWC" else (int(b), int(c), int(a))
+    batch_size: int | str = 1 if isinstance(batch, int) else batch
+    found = ImageInput(value.name, layout, *size, batch=batch_size)
+    _check_size(found, path)
+    return found
+
+
+def _check_size(image: ImageInput, path: Path) -> None:
+    """ModelError for an image size the lab cannot show (below 8×8 or above 256×256)."""
+    h, w, c = image.shape
+    if min(h, w) < MIN_SIDE or max(h, w) > MAX_SIDE:
+        raise ModelError(
+            f"{path}: this model takes {h}×{w}×{c} images; the app shows image classifiers with "
+            f"inputs from {MIN_SIDE}×{MIN_SIDE} to {MAX_SIDE}×{MAX_SIDE} pixels"
+        )
 
 
 def _input_layout(dims: tuple[int, int, int], graph: onnx.GraphProto, name: str) -> str | None:
@@ -170,6 +190,64 @@ def check_class_vector(dims: Sequence[int | str], name: str, path: Path) -> None
             f"{path}: its output {name!r} has shape {_shape_text(dims)}, not a class vector; "
             f"{EXPECTED_OUTPUT}"
         )
+
+
+def opset_of(model: onnx.ModelProto) -> int:
+    """The opset of the default ONNX domain the model imports (0 when it imports none)."""
+    return next((int(o.version) for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
+def output_step(model: onnx.ModelProto, output: str) -> float:
+    """The quantization step of an output computed by a DequantizeLinear (its scale), else 0.
+
+    An 8-bit softmax decoded this way adds up to 1 only within K steps.
+    """
+    constants = {t.name: t for t in model.graph.initializer}
+    for node in model.graph.node:
+        if output in node.output and op_info(node.op_type).folds == "dequantize":
+            scale = constants.get(node.input[1]) if len(node.input) > 1 else None
+            if scale is not None:
+                values = onnx.numpy_helper.to_array(scale)
+                return float(abs(values).max()) if values.size else 0.0
+    return 0.0
+
+
+def checked_labels(labels: Sequence[str], count: int, source: str) -> tuple[str, ...]:
+    """``labels`` as a tuple, ValueError unless there is one (non-empty) label per class."""
+    found = tuple(str(label) for label in labels)
+    if len(found) != count:
+        raise ValueError(
+            f"{source} has {len(found)} labels but the model outputs {count} classes; "
+            "expected one label per class"
+        )
+    if any(not label.strip() for label in found):
+        raise ValueError(f"{source} has an empty label; expected one label per class")
+    return found
+
+
+MAX_LABELS_FILE = 1_000_000  # bytes: a labels file is a short text
+
+
+def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """Class labels from a text file (UTF-8), one per line; blank lines at the end are ignored.
+
+    OSError when the file cannot be read, ValueError when it is not a short text of labels.
+    """
+    file = Path(path)
+    if file.stat().st_size > MAX_LABELS_FILE:
+        raise ValueError(f"{file} is too large for a labels file (one label per line)")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{file} is not a text file (UTF-8); expected one label per line"
+        ) from None
+    lines = [line.strip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        raise ValueError(f"{file} holds no labels; expected one label per line")
+    return tuple(lines)
 
 
 def class_labels(metadata: Mapping[str, str], count: int, path: Path) -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hashlib
+from typing import TYPE_CHECKING, NamedTuple
 
 import onnx
 from google.protobuf.descriptor import FieldDescriptor
@@ -28,8 +29,24 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+class ModelFile(NamedTuple):
+    """A parsed ONNX file: the model, the file's bytes and their SHA-256 (hex)."""
+
+    proto: onnx.ModelProto
+    data: bytes
+    sha256: str
+
+
 def read_model(path: Path) -> onnx.ModelProto:
     """Parse an ONNX file. FileNotFoundError when it is missing, ModelError when unusable."""
+    return read_model_file(path).proto
+
+
+def read_model_file(path: Path) -> ModelFile:
+    """Parse an ONNX file, keeping its bytes and their hash.
+
+    FileNotFoundError when it is missing, ModelError when it is not a usable ONNX model.
+    """
     if not path.exists():
         raise FileNotFoundError(f"model file not found: {path}")
     if path.is_dir():
@@ -66,7 +83,8 @@ def read_model(path: Path) -> onnx.ModelProto:
                 f"{path} keeps its weights in a separate file that could not be read "
                 f"({describe_error(exc)}); keep the weights file beside the model"
             ) from None
-    return model
+        data = model.SerializeToString()
+    return ModelFile(model, data, hashlib.sha256(data).hexdigest())
 
 
 def _text_is_valid(message: ProtoMessage) -> bool:

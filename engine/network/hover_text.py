@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.animation.arithmetic import format_number
-from engine.network.answer_text import percent_text
+from engine.network.number_text import percent_text, value_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from engine.network.receptive_field import PixelRect
+
+__all__ = ["HoverText", "TextRun", "map_cell_text", "pixel_text", "unit_text", "value_text"]
+CHANNEL_NAMES = ("R", "G", "B")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +38,6 @@ class HoverText:
     def plain(self) -> str:
         """The text without emphasis, one line per line."""
         return "\n".join("".join(run.text for run in line) for line in self.lines)
-
-
-def value_text(value: float | None) -> str:
-    """A value as shown on hover (2 decimals at most), "—" when there is none."""
-    return "—" if value is None else format_number(value, 2)
 
 
 def map_cell_text(
@@ -104,14 +103,34 @@ def unit_text(
     return HoverText((head, (TextRun("It depends on every input pixel."),)))
 
 
-def pixel_text(row: int, col: int, value: float) -> HoverText:
-    """Input pixel (row, col), 0-based, and its value (0 = paper, 1 = ink)."""
-    return HoverText(
-        (
-            (
-                TextRun(f"Input pixel row {row + 1}, column {col + 1}: "),
-                TextRun(format_number(value, 2), strong=True),
-                TextRun(" (0 = paper, 1 = ink)"),
-            ),
+def pixel_text(
+    row: int,
+    col: int,
+    values: Sequence[float],
+    *,
+    digits: bool = True,
+    given: Sequence[float] | None = None,
+) -> HoverText:
+    """Input pixel (row, col), 0-based, and its value(s) in 0..1.
+
+    ``values`` has one value (gray) or three (R, G, B). A digit's pixel says 0 = paper and
+    1 = ink. ``given`` is what the model is given for it after preprocessing, when that
+    differs from the picture's values.
+    """
+    if len(values) == 1:
+        shown = value_text(values[0])
+    else:
+        shown = ", ".join(
+            f"{n} {value_text(v)}" for n, v in zip(CHANNEL_NAMES, values, strict=False)
         )
-    )
+    runs = [
+        TextRun(f"Input pixel row {row + 1}, column {col + 1}: "),
+        TextRun(shown, strong=True),
+    ]
+    if digits:
+        runs.append(TextRun(" (0 = paper, 1 = ink)"))
+    lines = [tuple(runs)]
+    if given is not None and list(given) != list(values):
+        model_values = ", ".join(value_text(v) for v in given)
+        lines.append((TextRun(f"The model is given {model_values} (its preprocessing)."),))
+    return HoverText(tuple(lines))

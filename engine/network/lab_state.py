@@ -1,9 +1,10 @@
 """The digit lab's model state: the one source of truth its widgets paint, in plain Python.
 
 A ``LabState`` is an immutable snapshot: the model and how the lab shows each of its layers
-(``LabModel``), the drawing prepared like MNIST (28×28), one run of the model on it (every
-activation, the probabilities, the answer), and what the mouse points at (``Hover``: a map
-cell, a unit or an input pixel, with its receptive field and its sentence). Every change makes
+and feeds its input (``LabModel``), the input (a drawing prepared like MNIST for a digit model,
+an opened picture fitted to any other image classifier's input), one run of the model on it
+(every activation, the probabilities, the answer), and what the mouse points at (``Hover``: a
+map cell, a unit or an input pixel, with its receptive field and its sentence). Every change makes
 a new snapshot with a pure function (``with_canvas``, ``with_model``, ``with_hover``...); the
 old one is never changed, so a failure (a model that cannot be used) simply keeps it.
 
@@ -15,152 +16,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.drawings.digit_prep import MNIST_SIZE, to_mnist
+from engine.drawings.digit_prep import to_mnist
+from engine.drawings.picture_fit import fit_picture
 from engine.network.answer_text import AnswerText, answer_text
-from engine.network.display_ranges import display_ranges, range_for
 from engine.network.file import ModelError, describe_error
 from engine.network.hover_text import HoverText, map_cell_text, pixel_text, unit_text
-from engine.network.layer_roles import (
-    Picture,
-    class_layers,
-    filter_layers,
-    input_shapes,
-    picture_kind,
-)
-from engine.network.layer_text import LayerTitle, layer_explanation, layer_title
+from engine.network.input_choice import InputChoice, choose_input
+from engine.network.lab_model import LabLayer, LabModel, blank_input
 from engine.network.model import OnnxModel
-from engine.network.model_line import model_line
 from engine.network.model_run import ModelRun, Prediction, run_model
-from engine.network.ops import op_info
 from engine.network.receptive_field import PixelRect
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Sequence
 
     from numpy.typing import ArrayLike, NDArray
 
-    from engine.network.display_ranges import DisplayRange
-    from engine.network.geometry import LayerGeometry
-    from engine.network.model import LayerInfo
+    from engine.drawings.samples import Samples
+    from engine.network.preprocessing import Preprocessing
+    from engine.network.remembered_inputs import Fit, RememberedInputs
 
-MNIST_SHAPE = (MNIST_SIZE, MNIST_SIZE)
-
-
-@dataclass(frozen=True, slots=True)
-class LabLayer:
-    """One layer as the lab shows it.
-
-    Attributes:
-        info: The layer (name, op, output shape, parameters, the layers feeding it).
-        picture: "maps" for (H, W, C), "bars" for a short vector, "strip" for a long one.
-        units: How many values it has (H·W·C for maps).
-        input_shape: The shape it takes in (the image's (H, W, C) for the first layer).
-        value_range: The fixed range its colours or bars span.
-        title: Its title line, in parts.
-        explanation: A sentence or two for students, with its numbers.
-        class_labels: One label per value when the layer is the answer (shown under its
-            bars), else ().
-        filter_of: The first convolution whose filters its maps are, else None.
-        probabilities: True when its values are probabilities (its op's output, e.g. a
-            softmax), not scores.
-    """
-
-    info: LayerInfo
-    picture: Picture
-    units: int
-    input_shape: tuple[int, ...]
-    value_range: DisplayRange
-    title: LayerTitle
-    explanation: str
-    class_labels: tuple[str, ...]
-    filter_of: str | None
-    probabilities: bool = False
-
-    @property
-    def name(self) -> str:
-        """The layer's name."""
-        return self.info.name
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class LabModel:
-    """A model the lab can use, and how the lab shows each of its layers (in graph order)."""
-
-    model: OnnxModel
-    layers: Mapping[str, LabLayer]
-    summary: str
-
-    @classmethod
-    def of(cls, model: OnnxModel, range_images: Iterable[ArrayLike] = ()) -> LabModel:
-        """Check that the lab can use ``model`` and work out how to show its layers.
-
-        The model is run on ``range_images`` (e.g. one sample digit per class) to fix each
-        layer's value range. ModelError when the model does not take 28×28 images or fails
-        on those images.
-        """
-        h, w, c = model.input_shape
-        if (h, w) != MNIST_SHAPE:
-            raise ModelError(
-                f"{model.path}: this model takes {h}×{w}×{c} images, but the digit lab draws "
-                "28×28 digits (MNIST's size); expected a model with a 28×28 input"
-            )
-        try:
-            ranges = display_ranges(model, [np.asarray(image) for image in range_images])
-        except Exception as exc:  # ORT raises its own types; a user's model may fail anyhow
-            raise ModelError(
-                f"{model.path}: the model failed on the sample digits ({describe_error(exc)}); "
-                "expected a model that classifies 28×28 digits"
-            ) from None
-        infos = model.layers()
-        answer = class_layers(infos, model.num_classes)
-        filters = filter_layers(infos)
-        sources = input_shapes(infos, model.input_shape)
-        layers = {}
-        for info in infos:
-            units = int(np.prod(info.output_shape))
-            labels = model.class_labels
-            is_class = info.name in answer and len(labels) == units
-            layers[info.name] = LabLayer(
-                info=info,
-                picture=picture_kind(info.output_shape),
-                units=units,
-                input_shape=sources[info.name],
-                value_range=range_for(ranges, info.name),
-                title=layer_title(info),
-                explanation=layer_explanation(
-                    info, sources[info.name], _geometry(model, info.name)
-                ),
-                class_labels=labels if is_class else (),
-                filter_of=filters.get(info.name),
-                probabilities=op_info(info.op).scores == "probabilities",
-            )
-        return cls(model, MappingProxyType(layers), model_line(model))
-
-    @property
-    def first_conv(self) -> str | None:
-        """The first convolution, whose filters can be animated; None if there is none."""
-        return next((layer.filter_of for layer in self.layers.values() if layer.filter_of), None)
-
-    def layer(self, name: str) -> LabLayer:
-        """One layer; ValueError naming the layers when there is no such layer."""
-        try:
-            return self.layers[name]
-        except KeyError:
-            names = ", ".join(self.layers)
-            raise ValueError(f"no layer named {name!r}; the layers are: {names}") from None
-
-
-def _geometry(model: OnnxModel, layer: str) -> LayerGeometry | None:
-    try:
-        return model.geometry(layer)
-    except ValueError:  # not a conv or pooling layer
-        return None
+__all__ = ["Hover", "LabLayer", "LabModel", "LabState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,26 +61,27 @@ class Hover:
     text: HoverText
 
 
-def _blank() -> NDArray[np.float32]:
-    blank = np.zeros(MNIST_SHAPE, dtype=np.float32)
-    blank.flags.writeable = False
-    return blank
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class LabState:
-    """One snapshot of the digit lab; every ``with_...`` returns a new one.
+    """One snapshot of the lab; every ``with_...`` returns a new one.
 
     Attributes:
-        image: The network's input, the drawing prepared like MNIST: (28, 28) float32 in 0..1,
-            read-only; all zeros when nothing is drawn.
+        image: The network's input picture in 0..1, read-only: for a digit model (and with no
+            model) the drawing prepared like MNIST, (28, 28), ink 1.0 on paper 0.0; for any
+            other model the opened picture fitted to its input, (H, W, C). All zeros when
+            there is nothing.
         model: The model in use, None when none could be loaded.
-        run: The model's one run on ``image``; None with no model, no drawing, or a failure.
+        run: The model's one run on ``image``; None with no model, no input, or a failure.
         answer: The answer in words (from ``run``), None when there is no run.
         problem: Why the model gave no answer for this input, None when it did (or had none
             to give).
         hover: What the mouse points at, None when nothing.
-        range_images: The images a new model's value ranges are measured on.
+        picture: The opened picture (h, w, 3) in 0..1 an image model's input is fitted from,
+            None when there is none.
+        range_images: The digits a digit model's value ranges are measured on.
+        samples: The MNIST samples a digit model's preprocessing is found with (None: no
+            detection).
+        inputs: The remembered choices per model file (None: nothing is remembered).
     """
 
     image: NDArray[np.float32] = dataclass_field(repr=False)
@@ -208,47 +90,95 @@ class LabState:
     answer: AnswerText | None = None
     problem: str | None = None
     hover: Hover | None = None
+    picture: NDArray[np.float32] | None = dataclass_field(default=None, repr=False)
     range_images: tuple[NDArray[np.float32], ...] = dataclass_field(default=(), repr=False)
+    samples: Samples | None = dataclass_field(default=None, repr=False)
+    inputs: RememberedInputs | None = dataclass_field(default=None, repr=False)
 
     @classmethod
-    def start(cls, range_images: Iterable[ArrayLike] = ()) -> LabState:
+    def start(
+        cls,
+        range_images: Iterable[ArrayLike] = (),
+        *,
+        samples: Samples | None = None,
+        inputs: RememberedInputs | None = None,
+    ) -> LabState:
         """An empty lab: nothing drawn, no model yet."""
         images = []
         for image in range_images:
             a = np.array(image, dtype=np.float32)
             a.flags.writeable = False
             images.append(a)
-        return cls(_blank(), range_images=tuple(images))
+        return cls(blank_input(None), range_images=tuple(images), samples=samples, inputs=inputs)
 
     # ----- what it shows -------------------------------------------------------------------
     @property
     def prediction(self) -> Prediction | None:
-        """The network's answer for the drawing; None with nothing drawn or no model."""
+        """The network's answer for the input; None with no input or no model."""
         return None if self.run is None else self.run.prediction
 
     @property
     def empty(self) -> bool:
-        """True when nothing is drawn (the input is all paper)."""
+        """True when there is no input (nothing drawn, no picture opened)."""
         return not self.image.any()
 
-    # ----- new drawings --------------------------------------------------------------------
+    @property
+    def digits(self) -> bool:
+        """True while the lab draws digits (a digit model, or no model at all)."""
+        return self.model is None or self.model.digits
+
+    @property
+    def choice(self) -> InputChoice | None:
+        """The model's preprocessing and picture fit, None with no model."""
+        return None if self.model is None else self.model.choice
+
+    # ----- new inputs ----------------------------------------------------------------------
     def with_canvas(self, canvas: ArrayLike) -> LabState:
         """The lab for a new drawing: a 2-D canvas (ink 1.0 on paper 0.0, any size).
 
         Prepared with ``to_mnist`` and run once through the model (``run_model``). ValueError
-        when the canvas is not a 2-D array of finite numbers.
+        when the canvas is not a 2-D array of finite numbers, or when the model is not a digit
+        model (it takes pictures: ``with_picture``).
         """
+        if not self.digits:
+            raise ValueError("this model takes pictures, not drawings: open a picture instead")
         return self._with_prepared(to_mnist(canvas))
 
     def with_image(self, image: ArrayLike) -> LabState:
-        """The lab for an input already prepared like MNIST: (28, 28) in 0..1.
+        """The lab for an input already prepared, in 0..1.
 
-        ValueError for another shape.
+        (28, 28) for a digit model (or no model), the model's (H, W, C) (or (H, W) for one
+        channel) for another. ValueError for another shape.
         """
         a = np.array(image, dtype=np.float32)
-        if a.shape != MNIST_SHAPE:
-            raise ValueError(f"the lab's input must be (28, 28), got shape {a.shape}")
+        expected = self.image.shape
+        if a.ndim == 2 and len(expected) == 3 and expected[2] == 1:
+            a = a[:, :, None]
+        if a.shape != expected:
+            size = "(28, 28)" if self.digits else str(expected)
+            raise ValueError(f"the lab's input must be {size}, got shape {a.shape}")
         return self._with_prepared(a)
+
+    def with_picture(self, picture: ArrayLike) -> LabState:
+        """The lab for an opened picture (h, w) or (h, w, 3) in 0..1, for an image model.
+
+        Fitted to the model's input as its choice says (centre crop or letterbox). ValueError
+        for a bad picture, or with a digit model (its pictures are prepared like MNIST:
+        ``with_canvas``).
+        """
+        if self.model is None or self.digits:
+            raise ValueError("the digit lab prepares pictures of digits like MNIST: use a canvas")
+        source = np.array(picture, dtype=np.float32)
+        fitted = fit_picture(source, self.model.model.input_shape, self.model.choice.fit)
+        source.flags.writeable = False
+        return replace(self, picture=source)._with_prepared(fitted)
+
+    def without_input(self) -> LabState:
+        """Nothing drawn or opened."""
+        return replace(self, picture=None)._with_prepared(blank_input(self._model()))
+
+    def _model(self) -> OnnxModel | None:
+        return None if self.model is None else self.model.model
 
     def _with_prepared(self, prepared: NDArray[np.float32]) -> LabState:
         prepared.flags.writeable = False
@@ -257,41 +187,100 @@ class LabState:
         problem: str | None = None
         if self.model is not None and prepared.any():
             try:
-                run = run_model(self.model.model, prepared)
+                run = run_model(self.model.model, prepared, self.model.choice.preprocessing)
             except Exception as exc:  # a user's model may fail at run time; say so
                 problem = f"The model failed on this input: {exc}"
             else:
-                answer = answer_text(run.prediction, run.probabilities)
+                answer = answer_text(run.prediction, run.probabilities, run.kind)
         state = replace(self, image=prepared, run=run, answer=answer, problem=problem)
         return state._rehovered()
 
     # ----- models --------------------------------------------------------------------------
-    def with_model(self, model: OnnxModel) -> LabState:
-        """The lab with ``model`` instead, run on the drawing before it replaces anything.
+    def with_model(self, model: OnnxModel, choice: InputChoice | None = None) -> LabState:
+        """The lab with ``model`` instead, run on the input before it replaces anything.
 
-        ModelError when the lab cannot use the model (another input size, a failure on the
-        sample digits or on the drawing); this state stays as it was.
+        ``choice`` None: the model's preprocessing is chosen as ``choose_input`` says (the
+        remembered choice, the file's metadata, or found on the samples). A digit model keeps
+        the drawing; an image model is given the opened picture, fitted. ModelError when the
+        lab cannot use the model (a failure on the sample pictures or on the input); this
+        state stays as it was.
         """
-        lab_model = LabModel.of(model, self.range_images)
+        if choice is None:
+            try:
+                choice = choose_input(model, store=self.inputs, samples=self.samples)
+            except Exception as exc:  # the samples may make a user's model fail
+                raise ModelError(
+                    f"{model.path}: the model failed on the MNIST samples while its input "
+                    f"preprocessing was being found ({describe_error(exc)})"
+                ) from None
+        lab_model = LabModel.of(model, self.range_images, choice)
+        return self._with_lab_model(lab_model)
+
+    def _with_lab_model(self, lab_model: LabModel) -> LabState:
+        model = lab_model.model
+        image = self.image
+        if lab_model.digits != self.digits or image.shape != blank_input(model).shape:
+            image = blank_input(model)
+            if self.picture is not None and not lab_model.digits:
+                image = fit_picture(self.picture, model.input_shape, lab_model.choice.fit)
+                image.flags.writeable = False
         run: ModelRun | None = None
         answer: AnswerText | None = None
-        if not self.empty:
+        if image.any():
             try:
-                run = run_model(model, self.image)
+                run = run_model(model, image, lab_model.choice.preprocessing)
             except Exception as exc:  # ORT raises its own types
                 raise ModelError(
                     f"{model.path}: the model failed on the drawing ({describe_error(exc)}); "
-                    "expected a model that classifies 28×28 digits"
+                    "expected a model that classifies images of its input size"
                 ) from None
-            answer = answer_text(run.prediction, run.probabilities)
-        return replace(self, model=lab_model, run=run, answer=answer, problem=None, hover=None)
+            answer = answer_text(run.prediction, run.probabilities, run.kind)
+        return replace(
+            self, image=image, model=lab_model, run=run, answer=answer, problem=None, hover=None
+        )
 
-    def with_model_file(self, path: str | os.PathLike[str] | None) -> LabState:
+    def with_model_file(
+        self, path: str | os.PathLike[str] | None, labels: Sequence[str] | None = None
+    ) -> LabState:
         """The lab with the model at ``path`` (None: the shipped model), as ``with_model``.
 
-        FileNotFoundError when there is no such file, ModelError when it is not a usable model.
+        ``labels`` replace the file's class labels (else the labels remembered for the file,
+        else the file's own). FileNotFoundError when there is no such file, ModelError when it
+        is not a usable model, ValueError for labels that do not fit it.
         """
-        return self.with_model(OnnxModel(path))
+        model = OnnxModel(path)
+        if labels is None and self.inputs is not None:
+            labels = self.inputs.get(model.sha256).labels
+        if labels is not None:
+            model = model.with_labels(labels)
+        return self.with_model(model)
+
+    def with_preprocessing(self, preprocessing: Preprocessing) -> LabState:
+        """The same model fed another way (the user's choice), its ranges measured again.
+
+        ValueError with no model, or for a preprocessing with another number of channels.
+        """
+        if self.model is None:
+            raise ValueError("the lab has no model to preprocess the input for")
+        if not preprocessing.fits(self.model.model.input_shape[2]):
+            raise ValueError(
+                f"{preprocessing.range_text} has {len(preprocessing.mean)} values per channel "
+                f"but the model takes {self.model.model.input_shape[2]} channels"
+            )
+        choice = self.model.choice.with_preprocessing(preprocessing)
+        return self._with_lab_model(self.model.with_choice(choice, self.range_images))._again()
+
+    def with_fit(self, fit: Fit) -> LabState:
+        """Pictures fitted to an image model's input another way (centre crop or letterbox)."""
+        if self.model is None:
+            raise ValueError("the lab has no model to fit pictures to")
+        lab_model = replace(self.model, choice=self.model.choice.with_fit(fit))
+        state = replace(self, model=lab_model)
+        return state if self.picture is None or self.digits else state.with_picture(self.picture)
+
+    def _again(self) -> LabState:
+        """The same input run again (after the model's preprocessing changed)."""
+        return self._with_prepared(np.array(self.image)) if self.image.any() else self
 
     # ----- hovering ------------------------------------------------------------------------
     def with_hover(
@@ -310,10 +299,16 @@ class LabState:
         return replace(self, hover=hover)
 
     def with_pixel_hover(self, row: int, col: int) -> LabState:
-        """The mouse over input pixel (row, col). ValueError outside the 28×28 input."""
-        if not (0 <= row < MNIST_SIZE and 0 <= col < MNIST_SIZE):
-            raise ValueError(f"pixel ({row}, {col}) is outside the 28×28 input")
-        text = pixel_text(row, col, float(self.image[row, col]))
+        """The mouse over input pixel (row, col). ValueError outside the input."""
+        height, width = self.image.shape[:2]
+        if not (0 <= row < height and 0 <= col < width):
+            raise ValueError(f"pixel ({row}, {col}) is outside the {height}×{width} input")
+        values = np.atleast_1d(self.image[row, col]).tolist()
+        given = None
+        if self.run is not None:
+            given = self.run.model_input[row, col].tolist()
+            given = given[: len(values)] if len(values) == 1 else given
+        text = pixel_text(row, col, values, digits=self.digits, given=given)
         return replace(self, hover=Hover(None, 0, row, col, None, text))
 
     def without_hover(self) -> LabState:

@@ -44,8 +44,8 @@ def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
     scopes: list[str | None] = []
     for draft in drafts:
         scope = _scope(draft.node.name)
-        if scope is None and draft.matmul is not None:
-            scope = _scope(draft.matmul.name)
+        for fused in draft.fused if scope is None else ():
+            scope = scope or _scope(fused.name)
         scopes.append(scope)
     suffix = _common_suffix([s for s in scopes if s])
     if suffix:
@@ -62,7 +62,7 @@ def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
             counts[kind] = counts.get(kind, 0) + 1
         if entry.follows_a_layer and draft.sources:
             base = bases[draft.sources[0]]
-            name = f"{base} · {draft.op.lower()}"
+            name = f"{base} · {entry.layer_name or draft.op.lower()}"
         else:
             if scope:
                 base = scope

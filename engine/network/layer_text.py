@@ -40,27 +40,47 @@ class LayerTitle:
     """A layer's title line, in parts: "conv1 — convolution (ONNX Conv) → 28×28×32".
 
     ``onnx_op`` is None when the op's name for students is the ONNX op itself (an op the
-    table does not know), so it is not said twice.
+    table does not know), so it is not said twice. ``values`` says what the values of a
+    class-score layer are ("logits", "probabilities"), whatever the layer is called in the
+    file: "probabilities — dense (ONNX MatMul+Add) → 10 logits".
     """
 
     name: str
     op_title: str
     onnx_op: str | None
     shape: str
+    values: str | None = None
 
     @property
     def plain(self) -> str:
         """The whole title as plain text."""
         op = f" (ONNX {self.onnx_op})" if self.onnx_op else ""
-        return f"{self.name} — {self.op_title}{op} → {self.shape}"
+        values = f" {self.values}" if self.values else ""
+        return f"{self.name} — {self.op_title}{op} → {self.shape}{values}"
 
 
-def layer_title(info: LayerInfo) -> LayerTitle:
-    """The title of a layer: its name, its op's name for students, the ONNX op, its shape."""
+def layer_title(info: LayerInfo, values: str | None = None) -> LayerTitle:
+    """The title of a layer: its name, its op's name for students, the ONNX op, its shape.
+
+    ``values`` names what a class-score layer's values are ("logits"), None for others.
+    """
     title = op_info(info.op).title
     return LayerTitle(
-        info.name, title, info.op if title != info.op else None, shape_text(info.output_shape)
+        info.name,
+        title,
+        info.op if title != info.op else None,
+        shape_text(info.output_shape),
+        values,
     )
+
+
+VALUES_SENTENCE = {
+    "logits": " Its values are logits (scores), not probabilities.",
+    "log-probabilities": " Its values are the logarithms of probabilities.",
+    "independent scores": " Each value is one class's own score in 0..1 (they need not add "
+    "up to 1).",
+}
+"""What a class-score layer's title word means, added to its explanation."""
 
 
 def layer_explanation(
@@ -89,7 +109,7 @@ def layer_explanation(
         inputs = source[0] if len(source) == 1 else 0
         each = f" weighs all {inputs:,} inputs and adds a bias" if inputs else ""
         return f"Each of the {count_text(shape[0], 'unit')}{each}.{params}"
-    if entry.kind is Kind.OUTPUT and len(shape) == 1:
+    if entry.kind is Kind.OUTPUT and len(shape) == 1 and entry.scores == "probabilities":
         return (
             f"Turns the {shape[0]} scores into probabilities that add up to 1: the network's "
             "answer."

@@ -1,10 +1,10 @@
 """One run of a model on one image: every activation, the probabilities and the answer.
 
 ``run_model`` is the one engine call behind every answer the app gives: the digit lab's and
-the command line's ``--classify``. It runs the model once (``OnnxModel.activations``: one
-``session.run`` of the model with its intermediate tensors added as outputs) and reads the
-probabilities from the same run's last activation, so the answer and the layers shown beside
-it can never disagree.
+the command line's ``--classify``. It applies the model's input preprocessing, runs the model
+once (``OnnxModel.forward``: one ``session.run`` of the model with its intermediate tensors
+added as outputs) and reads the probabilities from the same run's output, so the answer and
+the layers shown beside it can never disagree.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from engine.network.model import Activation, OnnxModel
+    from engine.network.output_scores import OutputKind
+    from engine.network.preprocessing import Preprocessing
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,32 +80,47 @@ class ModelRun:
     """Everything one run of the model gave for one image.
 
     ``activations`` are every layer's output in graph order (channels-last, read-only);
-    ``probabilities`` (K,) are read from the last of them (as ``OnnxModel.probabilities``);
-    ``prediction`` is their best class; ``values`` maps each layer's name to its output.
+    ``scores`` (K,) the model's output as it gives it; ``probabilities`` (K,) that output as
+    shown (``kind`` says what it was: a softmax is applied to logits); ``prediction`` is their
+    best class; ``values`` maps each layer's name to its output; ``model_input`` is the input
+    the model was given (after preprocessing), (H, W, C).
     """
 
     activations: tuple[Activation, ...]
     probabilities: NDArray[np.float32]
     prediction: Prediction
     values: Mapping[str, NDArray[np.float32]]
+    scores: NDArray[np.float32]
+    kind: OutputKind
+    model_input: NDArray[np.float32]
 
     def value(self, layer: str) -> NDArray[np.float32]:
         """One layer's output: (H, W, C) for a map, (n,) for a vector. KeyError if unknown."""
         return self.values[layer]
 
 
-def run_model(model: OnnxModel, image: ArrayLike) -> ModelRun:
-    """Run ``model`` once on ``image`` ((H, W) or (H, W, C) in 0..1): activations and answer.
+def run_model(
+    model: OnnxModel, image: ArrayLike, preprocessing: Preprocessing | None = None
+) -> ModelRun:
+    """Run ``model`` once on a picture ((H, W) or (H, W, C) in 0..1): activations and answer.
 
-    One ``session.run`` (``OnnxModel.activations``); the probabilities come from its last
-    activation. ValueError for an image of the wrong size or with NaN; whatever ONNX Runtime
-    raises when the model fails on this input.
+    The picture is turned into the model's input by ``preprocessing`` (None: as it is, 0..1),
+    then one ``session.run`` (``OnnxModel.forward``) gives every layer and the output.
+    ValueError for a picture of the wrong size or with NaN; whatever ONNX Runtime raises
+    when the model fails on this input.
     """
-    activations = tuple(model.activations(image))
-    probabilities = model.probabilities(activations)
+    picture = model.model_input(image)
+    given = picture if preprocessing is None else preprocessing.apply(picture)
+    if np.shares_memory(given, np.asarray(image)):  # never freeze the caller's own array
+        given = given.copy()
+    given.flags.writeable = False
+    forward = model.forward(given)
+    probabilities = model.as_probabilities(forward.scores)
     if probabilities.flags.writeable:
         probabilities.flags.writeable = False
-    values = MappingProxyType({record.name: record.array for record in activations})
+    values = MappingProxyType({record.name: record.array for record in forward.activations})
+    prediction = prediction_of(probabilities, model.class_labels)
     return ModelRun(
-        activations, probabilities, prediction_of(probabilities, model.class_labels), values
-    )
+        forward.activations, probabilities, prediction, values, forward.scores,
+        model.output_kind, given,
+    )  # fmt: skip

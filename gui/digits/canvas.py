@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PEN_WIDTH = 22  # logical pixels: a digit drawn 200 px tall gets MNIST-like 2-px strokes
 MIN_PEN_WIDTH, MAX_PEN_WIDTH = 4, 60
-ERASER_FACTOR = 2.0  # the eraser is this much wider than the pen
 BACKGROUND = QColor(238, 241, 246)
 BORDER = QColor(190, 197, 208)
 HINT = QColor(160, 167, 178)
@@ -134,10 +133,9 @@ class DrawingCanvas(QWidget):
         self.cancel_stroke()
         self._before = self._image.copy()
         self._stroke_origin = self._origin
-        width = self.pen_width * (ERASER_FACTOR if erase else 1.0)
-        self._pen = QPen(
+        self._pen = QPen(  # the eraser is as wide as the pen: a stroke erases what one drew
             PAPER if erase else INK,
-            width,
+            self.pen_width,
             Qt.PenStyle.SolidLine,
             Qt.PenCapStyle.RoundCap,
             Qt.PenJoinStyle.RoundJoin,

@@ -34,11 +34,15 @@ def picture_for(layer: LabLayer) -> LayerPicture:
 
 
 def title_html(title: LayerTitle) -> str:
-    """Rich text: conv1 — convolution (ONNX Conv, in gray) → 28×28×32; names escaped."""
+    """Rich text: conv1 — convolution (ONNX Conv, in gray) → 28×28×32; names escaped.
+
+    A class-score layer's title ends in what its values are: "→ 10 logits".
+    """
     text = f"{escape(title.name)} — {escape(title.op_title)}"
     if title.onnx_op:
         text += f' <span style="{OP_STYLE}">(ONNX {escape(title.onnx_op)})</span>'
-    return f"{text} → {escape(title.shape)}"
+    values = f" {escape(title.values)}" if title.values else ""
+    return f"{text} → {escape(title.shape)}{values}"
 
 
 class LayerRow(QWidget):

@@ -92,7 +92,10 @@ class LayerView(pg.GraphicsView):  # type: ignore[misc]  # pyqtgraph has no type
         height = self.preferred_height(self.width())
         if height != self.height():
             self.setFixedHeight(height)
-            super().resizeEvent(None)  # Qt sends no nested resize event: catch up here
+            # Qt sends no nested resize event: catch up here, the scroll area's viewport
+            # (re-laid by setViewportMargins) and pyqtgraph's view (its resizeEvent).
+            self.setViewportMargins(0, 0, 0, 0)
+            super().resizeEvent(None)
 
     def set_max_height(self, height: int) -> None:
         """Cap the height the view asks for, and take the height that suits it."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter, QToolBar
 
 from engine.network.filter_replay import replay_filter
-from gui.digits.lab import DigitLab
+from gui.digits.lab import MODEL_FILTER, DigitLab
 from gui.modes import KeyNote, Mode, ModeContributions, ModeDescription, make_action
 from gui.settings import restore_splitters, save_splitters
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from engine.network.filter_replay import FilterReplay
     from gui.app import LaunchOptions
 
-MODEL_FILTER = "ONNX models (*.onnx);;All files (*)"
 MESSAGE_MS = 8000
 
 
@@ -55,7 +54,7 @@ class DigitLabMode(Mode):
         self.animator: FilterAnimator | None = None
         self.open_model_action = make_action(
             self, "Open &Model…", self.open_model, "Ctrl+M",
-            "Use another ONNX image classifier in the digit lab",
+            "Use another image classifier in the lab (ONNX, or Keras .keras/.h5)",
         )  # fmt: skip
         self.toolbar = QToolBar("Digit Lab")
         self.toolbar.setObjectName("digitLabToolbar")
@@ -77,11 +76,14 @@ class DigitLabMode(Mode):
         return self.lab.model_summary()
 
     def opens_images(self) -> bool:
-        """A picture of a digit goes on the canvas."""
+        """A picture goes in front of the model (a digit on the canvas)."""
         return True
 
     def open_image(self, path: str | None = None) -> bool:
-        """Put a PNG or JPEG of a digit (light or dark background) on the canvas (undoable)."""
+        """Put a picture in front of the model.
+
+        A digit goes on the canvas (undoable); another model gets the picture fitted to it.
+        """
         return bool(self.lab.open_image(path))
 
     def apply(self, options: LaunchOptions) -> None:
@@ -111,8 +113,16 @@ class DigitLabMode(Mode):
         """The lab's panel sizes."""
         save_splitters(settings, self._splitters())
 
+    def closing(self) -> None:
+        """The window is closing: end a Keras conversion still running in its child process."""
+        self.lab.cancel_conversion()
+
     def open_model(self, path: str | None = None) -> bool:
-        """Another ONNX classifier for the lab (a bad one is refused, the current one stays)."""
+        """Another classifier for the lab (a bad one is refused, the current one stays).
+
+        A Keras file is converted first, in a child process: False now, and the model changes
+        when the conversion is done.
+        """
         if not path:
             path, _ = QFileDialog.getOpenFileName(self.lab, "Open Model", "", MODEL_FILTER)
             if not path:
@@ -128,8 +138,10 @@ class DigitLabMode(Mode):
         if self.animator is None:
             self.statusMessage.emit("No mode of this window can animate a filter", MESSAGE_MS)
             return False
+        state = self.lab.state
+        preprocessing = None if state.choice is None else state.choice.preprocessing
         try:
-            replay = replay_filter(model, layer, filter_index, self.lab.prepared_image)
+            replay = replay_filter(model, layer, filter_index, state.image, preprocessing)
         except ValueError as exc:
             QMessageBox.warning(self.lab, "Cannot animate this filter", str(exc))
             return False

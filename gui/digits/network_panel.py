@@ -61,9 +61,15 @@ class NetworkPanel(Panel):
         self.animate_button = QPushButton("▶  Animate this filter")
         self.animate_button.setEnabled(False)
         self.animate_button.clicked.connect(self._animate_chosen)
+        self.summary_button = QPushButton("Summary…")
+        self.summary_button.setToolTip(
+            "The model's layers, output shapes and parameters, its input and preprocessing "
+            "(as python main.py --summary prints them)"
+        )
         self.choice = caption_label(size=10, colour="#222831")
         header = QHBoxLayout()
         header.addWidget(self.choice, 1)
+        header.addWidget(self.summary_button)
         header.addWidget(self.animate_button)
         self.body.addLayout(header)
         self._container = QWidget()

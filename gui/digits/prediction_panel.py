@@ -33,6 +33,7 @@ class PredictionPanel(Panel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The network's answer", parent)
+        self._empty_text = EMPTY_TEXT
         self.answer = QLabel()
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
         self._answer_style: tuple[int, str] | None = None
@@ -64,10 +65,18 @@ class PredictionPanel(Panel):
         """One bar per class label (for a new model)."""
         self.chart.set_labels(labels)
 
+    def set_empty_text(self, text: str) -> None:
+        """What to invite the user to do when there is no input ("draw a digit")."""
+        self._empty_text = text
+
     def show_empty(self) -> None:
-        """Nothing drawn: an invitation, not a guess."""
-        self._set_answer(EMPTY_TEXT, 20, EMPTY_COLOUR)
-        self.detail.setText("The network answers as you draw.")
+        """No input: an invitation, not a guess."""
+        self._set_answer(self._empty_text, 20, EMPTY_COLOUR)
+        self.detail.setText(
+            "The network answers as you draw."
+            if self._empty_text == EMPTY_TEXT
+            else "The network answers when a picture is open."
+        )
         self.chart.show_probabilities(None)
 
     def show_problem(self, text: str) -> None:

@@ -23,6 +23,7 @@ TOP = QColor(0, 150, 136)
 TEXT = QColor(40, 46, 56)
 AXIS = QColor(110, 118, 130)
 MAX_LABELLED = 20  # more classes than this: no percentage above every bar
+LABEL_POINTS = 10  # the percentages above the bars: small enough for ten of them side by side
 
 
 class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -45,7 +46,8 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
         plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50 %"), (1.0, "100 %")]])
         plot.getAxis("left").setWidth(70)
         plot.showGrid(x=False, y=True, alpha=0.15)
-        self._font = font
+        self._font = QFont(font)
+        self._font.setPointSize(LABEL_POINTS)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=BAR, pen=pg.mkPen(None))
         self._top = pg.BarGraphItem(x=[0.0], height=[0.0], width=0.7, brush=TOP, pen=pg.mkPen(None))
         plot.addItem(self._bars)

@@ -23,6 +23,7 @@ class ProblemPanel(Panel):
     def show_text(self, problem: str) -> None:
         """Say why there is no model (the problem is shown as plain text)."""
         self.text.setText(
-            f"The digit lab could not load its model:\n\n{problem}\n\nDrawing still works; "
-            "open an ONNX digit classifier (28×28 input) to see its answer and its layers."
+            f"The lab could not load its model:\n\n{problem}\n\nDrawing still works; "
+            "open an image classifier (ONNX, or Keras .keras/.h5) to see its answer and its "
+            "layers."
         )
