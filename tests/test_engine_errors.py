@@ -107,7 +107,7 @@ def test_huge_but_finite_values_are_allowed() -> None:
 def test_non_numeric_inputs() -> None:
     with pytest.raises(ValueError, match="real numbers"):
         conv2d(np.array([["a", "b"], ["c", "d"]]), np.ones((1, 1)))
-    with pytest.raises(ValueError, match="numeric array"):
+    with pytest.raises(ValueError, match="real numbers with rows of equal length"):
         conv2d([[1, 2], [3]], np.ones((1, 1)))
     with pytest.raises(ValueError, match="complex"):
         conv2d(np.ones((2, 2)) * 1j, np.ones((1, 1)))
@@ -143,7 +143,7 @@ def test_shape_helpers_reject_impossible_settings() -> None:
         output_shape(28, 3, stride=0)
     with pytest.raises(ValueError, match="input shape must be"):
         output_shape((28,), 3)
-    with pytest.raises(ValueError, match="channels must be a positive int"):
+    with pytest.raises(ValueError, match="channels must be at least 1, got 0"):
         param_count(3, 0, 32)
 
 
