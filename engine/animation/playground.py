@@ -31,7 +31,7 @@ from engine.operations.limits import (
 from engine.operations.params import Padding, describe, describe_typed, pair, whole
 from engine.operations.pool import plan_pool
 from engine.operations.shapes import OutputShape, ParamCount, output_shape, param_count
-from engine.operations.values import as_float_array
+from engine.operations.values import as_float_array, real_number
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -358,15 +358,11 @@ def _check_values(array: NDArray[np.float64], what: str) -> None:
 
 
 def _check_divisor(divisor: object) -> None:
-    if isinstance(divisor, (bool, np.bool_)) or not isinstance(
-        divisor, (int, float, np.integer, np.floating)
-    ):
-        raise ValueError(f"the divisor must be a number, got {describe_typed(divisor)}")
-    size = abs(float(divisor))
-    if not MIN_ABS_DIVISOR <= size <= MAX_ABS_DIVISOR:  # NaN fails too
+    number = real_number(divisor, "the divisor")
+    if not MIN_ABS_DIVISOR <= abs(number) <= MAX_ABS_DIVISOR:
         raise ValueError(
             f"the divisor must be a non-zero number between {MIN_ABS_DIVISOR:g} and "
-            f"{MAX_ABS_DIVISOR:g} in size (positive or negative), got {float(divisor):g}"
+            f"{MAX_ABS_DIVISOR:g} in size (positive or negative), got {number:g}"
         )
 
 
@@ -398,12 +394,8 @@ def _index(value: object, count: int, what: str) -> int:
 
 
 def _number(value: object, what: str) -> float:
-    """A real number given for one cell; ValueError for text, bools, None, complex."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        raise ValueError(f"{what} must be a number, got {describe_typed(value)}")
-    return float(value)
+    """A real number given for one cell; ValueError for text, bools, None, complex, NaN."""
+    return real_number(value, what)
 
 
 def _square_kernel(kernel: ArrayLike) -> NDArray[np.float64]:

@@ -17,8 +17,7 @@ import numpy as np
 
 from engine.operations.conv import conv2d
 from engine.operations.limits import MAX_BACKPROP_TERMS
-from engine.operations.params import describe_typed
-from engine.operations.values import as_float_array
+from engine.operations.values import as_float_array, real_number
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -84,14 +83,7 @@ def _loss(h: NDArray[np.float64], target: NDArray[np.float64], what: str) -> flo
 
 
 def _learning_rate(value: object) -> float:
-    real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-        value, (bool, np.bool_)
-    )
-    if not real:
-        raise ValueError(f"the learning rate must be a finite number, got {describe_typed(value)}")
-    rate = float(value)  # type: ignore[arg-type]
-    if not np.isfinite(rate):
-        raise ValueError(f"the learning rate must be a finite number, got {rate}")
+    rate = real_number(value, "the learning rate")
     if rate < 0:
         raise ValueError(f"the learning rate must not be negative, got {rate}")
     return rate

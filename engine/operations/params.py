@@ -278,7 +278,8 @@ def window_geometry(
     h, w = input_hw
     if h > MAX_SIDE or w > MAX_SIDE:
         raise ValueError(
-            f"the input is {h}x{w} cells; at most {MAX_SIDE:,} cells a side are allowed"
+            f"the input is {describe(h)}x{describe(w)} cells; at most {MAX_SIDE:,} cells a side "
+            "are allowed"
         )
     size = pair(window, "pool size" if pooling else "kernel size")
     strides = pair(stride, "stride")

@@ -110,9 +110,32 @@ def require_sums_fit(
         fits = bool(np.all(totals < largest * _MARGIN))
     if not fits:
         raise ValueError(
-            f"the values are too large: {what} would add up products beyond the largest "
+            f"the values are too large: {what} would make sums beyond the largest "
             f"{np.dtype(dtype).name} number ({largest:.3g}); use smaller values"
         )
+
+
+def real_number(value: object, name: str) -> float:
+    """A finite real number given as one value (an int or float, Python's or NumPy's).
+
+    Raises:
+        ValueError: bools, text, None, complex numbers, NaN, ±inf, and ints too large for a
+            float; the message names ``name``.
+    """
+    real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+    if not real:
+        shown = repr(value) if isinstance(value, (str, bytes)) else type(value).__name__
+        raise ValueError(f"{name} must be a finite number, got {shown[:40]}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = f"{number}" if isinstance(value, (float, np.floating)) else "an int beyond ±1.8e308"
+        raise ValueError(f"{name} must be a finite number, got {shown}")
+    return number
 
 
 def norm(square: float) -> float:
