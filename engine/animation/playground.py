@@ -183,12 +183,13 @@ class PlaygroundSpec:
 
     def with_picture(self, picture: ArrayLike) -> PlaygroundSpec:
         """A new input of any size (e.g. a 28x28 digit); a 2-D picture fills every channel."""
-        x = as_float_array(picture, "picture").astype(np.float64)
-        if x.ndim in (2, 3) and max(x.shape[:2]) > MAX_INPUT_SIZE:  # before copying it
-            raise ValueError(
+        shape = np.shape(picture) if isinstance(picture, np.ndarray) else None
+        if shape is not None and len(shape) in (2, 3) and max(shape[:2]) > MAX_INPUT_SIZE:
+            raise ValueError(  # before reading or copying a picture that large
                 f"the input must be between 1x1 and {MAX_INPUT_SIZE}x{MAX_INPUT_SIZE} cells, "
-                f"got a picture of {x.shape[0]}x{x.shape[1]}"
+                f"got a picture of {shape[0]}x{shape[1]}"
             )
+        x = as_float_array(picture, "picture").astype(np.float64)
         if x.ndim == 2:
             x = np.repeat(x[:, :, None], self.channels, axis=2)
         if x.ndim != 3 or x.shape[2] != self.channels:
