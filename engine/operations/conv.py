@@ -60,20 +60,6 @@ class ConvPlan(NamedTuple):
         return padded
 
 
-def _typed_key(value: object) -> object:
-    """A cache key that tells 1 from 1.0 and True and turns lists into tuples.
-
-    1, 1.0 and True compare and hash equal, so as plain keys they would share a cache entry.
-    """
-    if isinstance(value, (list, tuple)):
-        return (type(value), *(_typed_key(v) for v in value))
-    return (type(value), value)
-
-
-_GEOMETRIES: dict[tuple[object, ...], Geometry] = {}
-_GEOMETRIES_KEPT = 512
-
-
 def conv_geometry(
     input_hw: tuple[int, int],
     kernel_hw: tuple[int, int],
@@ -84,48 +70,7 @@ def conv_geometry(
     channels: int = 1,
     filters: int = 1,
 ) -> Geometry:
-    """The checked geometry of a convolution (``window_geometry``), or ValueError.
-
-    Checked once per combination and remembered: animation and the digit lab repeat the same
-    geometry thousands of times, and the checks cost more than a small convolution.
-    """
-    if type(stride) is int and type(dilation) is int and type(padding) in (str, int):
-        key: tuple[object, ...] = (
-            input_hw,
-            kernel_hw,
-            stride,
-            padding,
-            dilation,
-            channels,
-            filters,
-        )
-    else:
-        key = (
-            input_hw, kernel_hw, _typed_key(stride), _typed_key(padding), _typed_key(dilation),
-            channels, filters,
-        )  # fmt: skip
-    try:
-        return _GEOMETRIES[key]
-    except KeyError:
-        pass
-    except TypeError:  # something unhashable: let the checks say what is wrong with it
-        return _checked(input_hw, kernel_hw, stride, padding, dilation, channels, filters)
-    geometry = _checked(input_hw, kernel_hw, stride, padding, dilation, channels, filters)
-    if len(_GEOMETRIES) >= _GEOMETRIES_KEPT:
-        _GEOMETRIES.clear()
-    _GEOMETRIES[key] = geometry
-    return geometry
-
-
-def _checked(
-    input_hw: tuple[int, int],
-    kernel_hw: tuple[int, int],
-    stride: object,
-    padding: object,
-    dilation: object,
-    channels: int,
-    filters: int,
-) -> Geometry:
+    """The checked (and remembered) geometry of a convolution: ``window_geometry``."""
     return window_geometry(
         input_hw, kernel_hw, stride, padding, dilation,
         channels=channels, maps=filters, pooling=False,

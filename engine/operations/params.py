@@ -1,11 +1,12 @@
 """Checking the parameters of convolution and pooling: one path for every operation.
 
-``window_geometry`` is the only place where an input size, a kernel or pool size, a stride, a
-padding and a dilation are judged; ``conv2d``, ``conv_steps``, ``pool2d``, ``pool_steps`` and
-``output_shape`` all call it, so the same parameters get the same answer and the same message
-everywhere. Bad input always becomes a ``ValueError`` that names the argument, says what it
-was and what is allowed, and is raised before anything is allocated. The limits are those of
-``engine.operations.limits``. The arrays' own checks are in ``engine.operations.values``.
+``judge_geometry`` (remembered by ``window_geometry``) is the only place where an input size,
+a kernel or pool size, a stride, a padding and a dilation are judged; ``conv2d``,
+``conv_steps``, ``pool2d``, ``pool_steps`` and ``output_shape`` all call it, so the same
+parameters get the same answer and the same message everywhere. Bad input always becomes a
+``ValueError`` that names the argument, says what it was and what is allowed, and is raised
+before anything is allocated. The limits are those of ``engine.operations.limits``; the
+arrays' own checks are in ``engine.operations.values``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "describe",
     "describe_typed",
     "effective_size",
+    "judge_geometry",
     "output_size",
     "pair",
     "require_finite",
@@ -243,6 +245,20 @@ class Geometry(NamedTuple):
     out_hw: tuple[int, int]
 
 
+def _typed_key(value: object) -> object:
+    """A cache key that tells 1 from 1.0 and True and turns lists into tuples.
+
+    1, 1.0 and True compare and hash equal, so as plain keys they would share a cache entry.
+    """
+    if isinstance(value, (list, tuple)):
+        return (type(value), *(_typed_key(v) for v in value))
+    return (type(value), value)
+
+
+_GEOMETRIES: dict[tuple[object, ...], Geometry] = {}
+_GEOMETRIES_KEPT = 512
+
+
 def window_geometry(
     input_hw: tuple[int, int],
     window: object,
@@ -255,6 +271,57 @@ def window_geometry(
     pooling: bool,
 ) -> Geometry:
     """Check every parameter of a convolution or pooling, in one order, and size its output.
+
+    Checked once per combination and remembered: animation and the digit lab repeat the same
+    geometry thousands of times, and the checks cost more than a small convolution. The key
+    tells 1 from 1.0 and True, so a remembered answer is never given to another type.
+    """
+    simple = type(stride) is int and type(dilation) is int and type(padding) in (str, int)
+    if simple and type(window) is tuple:  # a kernel's shape: ints, from the array
+        simple = all(type(v) is int for v in window)
+    elif simple:
+        simple = type(window) is int
+    if simple:
+        key: tuple[object, ...] = (
+            input_hw, window, stride, padding, dilation, channels, maps, pooling,
+        )  # fmt: skip
+    else:
+        key = (
+            input_hw, _typed_key(window), _typed_key(stride), _typed_key(padding),
+            _typed_key(dilation), channels, maps, pooling,
+        )  # fmt: skip
+    try:
+        return _GEOMETRIES[key]
+    except KeyError:
+        pass
+    except TypeError:  # something unhashable: let the checks say what is wrong with it
+        return judge_geometry(
+            input_hw, window, stride, padding, dilation,
+            channels=channels, maps=maps, pooling=pooling,
+        )  # fmt: skip
+    geometry = judge_geometry(
+        input_hw, window, stride, padding, dilation, channels=channels, maps=maps, pooling=pooling
+    )  # or ValueError: refusals are not remembered
+    if len(_GEOMETRIES) >= _GEOMETRIES_KEPT:
+        _GEOMETRIES.clear()
+    _GEOMETRIES[key] = geometry
+    return geometry
+
+
+def judge_geometry(
+    input_hw: tuple[int, int],
+    window: object,
+    stride: object,
+    padding: object,
+    dilation: object,
+    *,
+    channels: int,
+    maps: int,
+    pooling: bool,
+) -> Geometry:
+    """Check every parameter of a convolution or pooling, in one order, and size its output.
+
+    ``window_geometry`` remembers the answers of this function.
 
     Args:
         input_hw: The input's (H, W), each at least 1.
