@@ -90,6 +90,9 @@ class PlaygroundSpec:
         A 2-D input becomes (H, W, 1), a single 2-D filter (kh, kw, 1, 1), a list of 2-D
         filters (kh, kw, 1, D). Raises ValueError (a sentence) for an impossible set-up.
         """
+        unknown = sorted(set(settings) - _FIELDS)
+        if unknown:
+            raise ValueError(f"the playground has no setting {unknown[0]!r}")
         x = as_float_array(input, "input").astype(np.float64)
         if x.ndim == 2:
             x = x[:, :, None]

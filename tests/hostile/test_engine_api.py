@@ -464,11 +464,11 @@ def test_param_count_returns_the_count_or_refuses(call: tuple[Any, Any, Any, Any
     expected = None
     if valid and isinstance(bias, (bool, np.bool_)) and size and c and d:
         expected = (size[0] * size[1] * c + int(bias)) * d
-    call = {"kernel_size": kernel_size, "channels": channels, "filters": filters, "bias": bias}
+    arguments = {"kernel_size": kernel_size, "channels": channels, "filters": filters}
     result, message = outcome(
         "param_count", lambda: param_count(kernel_size, channels, filters, bias=bias)
     )
-    settle("param_count", expected, message, call)
+    settle("param_count", expected, message, {**arguments, "bias": bias})
     if expected is not None:
         assert result.value == expected and result.formula.endswith(f"= {expected}")
 
@@ -569,7 +569,8 @@ def test_conv_backprop_returns_the_gradients_or_refuses(call: dict[str, Any]) ->
     settle("conv_backprop", expected, message, call)
     if expected is None:
         return
-    assert close(result.h, *expected["h"], np.dtype(np.float64))
-    assert close(result.dE_dw, *expected["dE_dw"], np.dtype(np.float64))
+    (h, h_sums), (gradient, gradient_sums) = expected["h"], expected["dE_dw"]
+    assert close(result.h, h, h_sums, np.dtype(np.float64))
+    assert close(result.dE_dw, gradient, gradient_sums, np.dtype(np.float64))
     assert result.loss == pytest.approx(expected["loss"], rel=1e-9, abs=1e-12)
     assert len(result.terms) == result.w.size

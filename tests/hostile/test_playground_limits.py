@@ -306,7 +306,7 @@ def test_a_refused_first_frame_changes_nothing(
     def no_frame(self: object, index: int) -> None:
         raise ValueError("no frame")
 
-    monkeypatch.setattr(state_module.Animation, "__getitem__", no_frame)
+    monkeypatch.setattr(Animation, "__getitem__", no_frame)
     assert state.load_lesson(lesson("six-by-six")) is False
     assert state.edit("bias", lambda s: s.with_bias(0, 2.0)) is False
     monkeypatch.undo()
@@ -320,7 +320,7 @@ def test_a_refused_learning_rate_keeps_the_exercise(qapp: Any) -> None:
     problems: list[str] = []
     state.problem.connect(problems.append)
     for rate in (float("nan"), -1.0, 10**400):
-        assert state.set_learning_rate(rate) is False  # type: ignore[arg-type]
+        assert state.set_learning_rate(rate) is False
     assert snapshot(state) == before
     assert "learning rate must be a finite number, got nan" in problems[0]
     assert "learning rate must not be negative" in problems[1]
@@ -369,7 +369,7 @@ def lesson_file(path: Path, **changes: Any) -> Path:
     return path
 
 
-FILE_CHANGES = {
+FILE_CHANGES: dict[str, tuple[dict[str, Any], str]] = {
     "values of 1e308": (
         {"input": {"channels": [[[1e308, 2, 3, 4]] * 4]}},
         "input.channels[0][0][0]: expected at most 1,000,000, got 1e+308",

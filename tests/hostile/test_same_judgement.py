@@ -101,7 +101,7 @@ def _pool_rules_apply(p: dict[str, Any]) -> bool:
     if pads is None:
         return True  # malformed: both refuse it, with the same message
     top, bottom, left, right = pads
-    return max(top, bottom) < p["window"][0] and max(left, right) < p["window"][1]
+    return bool(max(top, bottom) < p["window"][0] and max(left, right) < p["window"][1])
 
 
 @SETTINGS
