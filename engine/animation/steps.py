@@ -7,6 +7,7 @@ convolution up front, not 25,000 small arrays.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
@@ -140,7 +141,7 @@ class _StepSequence(Sequence[StepT], Generic[StepT]):
     def __getitem__(self, index: int | slice) -> StepT | list[StepT]:
         if isinstance(index, slice):
             return [self._step(i) for i in range(*index.indices(len(self)))]
-        m, r, c = self.position(int(index))
+        m, r, c = self.position(operator.index(index))
         return self._build(self.index_of(m, r, c), m, r, c)
 
     def __iter__(self) -> Iterator[StepT]:
@@ -262,7 +263,12 @@ def conv_steps(
     padding: PaddingSpec = "valid",
     dilation: IntPair = 1,
 ) -> ConvSteps:
-    """The convolution ``conv2d`` computes, as a lazy sequence of ``ConvStep`` records."""
+    """The convolution ``conv2d`` computes, as a lazy sequence of ``ConvStep`` records.
+
+    Raises:
+        ValueError: exactly as ``conv2d`` for the same arguments, with the same message (both
+            check them with ``engine.operations.conv.plan_conv``).
+    """
     return ConvSteps(plan_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation))
 
 
@@ -274,5 +280,10 @@ def pool_steps(
     mode: str = "max",
     padding: PaddingSpec = "valid",
 ) -> PoolSteps:
-    """The pooling ``pool2d`` computes, as a lazy sequence of ``PoolStep`` records."""
+    """The pooling ``pool2d`` computes, as a lazy sequence of ``PoolStep`` records.
+
+    Raises:
+        ValueError: exactly as ``pool2d`` for the same arguments, with the same message (both
+            check them with ``engine.operations.pool.plan_pool``).
+    """
     return PoolSteps(plan_pool(x, size, stride=stride, mode=mode, padding=padding))

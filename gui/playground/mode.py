@@ -262,7 +262,8 @@ class PlaygroundMode(Mode):
         # A file's lesson is its own, even when it was saved from a built-in one: its id must
         # not select the built-in lesson in the picker.
         title = item.title or Path(path).stem
-        self.view.state.load_lesson(replace(item, id=FILE_LESSON_ID, title=title))
+        if not self.view.state.load_lesson(replace(item, id=FILE_LESSON_ID, title=title)):
+            return False  # refused: ``problem`` said why, and the playground kept its lesson
         self._present()
         self.statusMessage.emit(f"Opened {path}", MESSAGE_MS)
         return True
@@ -351,7 +352,8 @@ class PlaygroundMode(Mode):
         if not self.confirm_discard():
             return False
         self.view.player.pause()
-        self.view.state.load_replay(replay)
+        if not self.view.state.load_replay(replay):
+            return False  # refused: ``problem`` said why, and the playground kept its lesson
         self._present()
         self.statusMessage.emit(self.view.state.replay_comparison(), REPLAY_MESSAGE_MS)
         return True

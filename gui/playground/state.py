@@ -7,12 +7,18 @@ with ``frameChanged``; the panels only paint that frame (and refresh their set-u
 frame belongs to another ``Animation``). Every change of the set-up goes through the
 QUndoStack. Impossible changes are refused with a sentence (``problem``) and the previous
 set-up stays.
+
+Every change is built completely before it replaces anything: the set-up is checked, the
+pipeline, the backprop exercise, the timeline, the animation and the frame to show are
+computed into a ``_Built`` bundle, and only when all of that worked is it swapped in (and, for
+an edit, pushed onto the undo stack). A lesson, a file or an edit that fails anywhere on the
+way leaves the spec, the position, the undo stack and the title exactly as they were.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -55,6 +61,39 @@ class LessonContext:
         return NumberStyle(self.decimals, self.truncate, self.slide_spec, self.slide_learning_rate)
 
 
+class _Built(NamedTuple):
+    """Everything shown for one set-up, computed before any of it replaces the current one."""
+
+    spec: PlaygroundSpec
+    result: PipelineResult
+    backprop: BackpropResult | None
+    timeline: Timeline
+    animation: Animation
+    position: int
+    frame: Frame
+
+
+def _build(
+    spec: PlaygroundSpec,
+    lesson: Lesson | None,
+    learning_rate: float,
+    context: LessonContext,
+    position: int,
+) -> _Built:
+    """Check ``spec`` and compute all it shows, the frame at ``position`` (clamped) included.
+
+    Raises:
+        ValueError: the set-up is refused or something on the way cannot be computed.
+    """
+    result = run_pipeline(spec)  # checks the spec first
+    exercise = lesson.backprop if lesson is not None else None
+    backprop = exercise_result(spec, exercise, learning_rate)
+    timeline = Timeline(result, backprop)
+    animation = Animation(result, timeline, context.style)
+    position = max(0, min(position, len(timeline) - 1))
+    return _Built(spec, result, backprop, timeline, animation, position, animation[position])
+
+
 class SpecCommand(QUndoCommand):
     """Replace the set-up.
 
@@ -63,13 +102,14 @@ class SpecCommand(QUndoCommand):
 
     def __init__(
         self, state: PlaygroundState, old: PlaygroundSpec, new: PlaygroundSpec, text: str,
-        merge_key: int | None = None,
+        merge_key: int | None = None, built: _Built | None = None,
     ) -> None:  # fmt: skip
         super().__init__(text)
         self._state = state
         self._old = old
         self._new = new
         self._merge_key = merge_key
+        self._built = built  # the new set-up, already computed: the push's redo shows it
 
     def id(self) -> int:
         """Stroke commands share an id, so Qt offers them to ``mergeWith``."""
@@ -84,7 +124,8 @@ class SpecCommand(QUndoCommand):
 
     def redo(self) -> None:
         """Show the new set-up."""
-        self._state._apply(self._new)
+        built, self._built = self._built, None
+        self._state._apply(self._new, built)
 
     def undo(self) -> None:
         """Show the set-up from before the command."""
@@ -115,9 +156,8 @@ class PlaygroundState(QObject):
         self._stroke = 0
         self._position = 0
         self._replay: FilterReplay | None = None
-        self._spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
-        self._recompute()
-        self._frame = self._animation[0]
+        spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
+        self._take(_build(spec, None, self._learning_rate, self._context, 0))
 
     # ----- reading ---------------------------------------------------------------------------
     @property
@@ -176,22 +216,28 @@ class PlaygroundState(QObject):
         return self._learning_rate
 
     # ----- loading ---------------------------------------------------------------------------
-    def load_lesson(self, lesson: Lesson) -> None:
-        """Start a lesson from its first step. Clears the undo history."""
-        self._lesson = lesson
-        self._context = LessonContext(
+    def load_lesson(self, lesson: Lesson) -> bool:
+        """Start a lesson from its first step and clear the undo history.
+
+        Returns:
+            True when the lesson is shown; False when it was refused (``problem`` says why)
+            and everything stayed as it was.
+        """
+        context = LessonContext(
             lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes,
             lesson.decimals, lesson.truncate_decimals, lesson.spec,
             None if lesson.backprop is None else lesson.backprop.learning_rate,
         )  # fmt: skip
-        if lesson.backprop is not None:
-            self._learning_rate = lesson.backprop.learning_rate
-        self._load(lesson.spec)
+        rate = self._learning_rate if lesson.backprop is None else lesson.backprop.learning_rate
+        return self._load(lesson.spec, context, lesson, rate, None)
 
-    def load_replay(self, replay: FilterReplay) -> None:
-        """Step through one learned filter of the trained network on the drawn digit."""
-        self._lesson = None
-        self._context = LessonContext(
+    def load_replay(self, replay: FilterReplay) -> bool:
+        """Step through one learned filter of the trained network on the drawn digit.
+
+        Returns:
+            As ``load_lesson``.
+        """
+        context = LessonContext(
             "replay",
             f"The trained CNN's {replay.title}",
             "The digit the network saw (28x28, prepared like MNIST) and one filter the network "
@@ -200,7 +246,7 @@ class PlaygroundState(QObject):
             source=f"{replay.model_name}, layer {replay.layer}",
             decimals=2,
         )
-        self._load(replay.spec, replay)
+        return self._load(replay.spec, context, None, self._learning_rate, replay)
 
     @property
     def replay(self) -> FilterReplay | None:
@@ -222,21 +268,39 @@ class PlaygroundState(QObject):
             f"filter: largest difference {diff:.1e} over {cells} cells."
         )
 
-    def load_spec(self, spec: PlaygroundSpec, title: str, explanation: str) -> None:
-        """Show a set-up from a lesson file (already validated by the engine)."""
-        self._lesson = None
-        decimals = 2 if np.any(spec.input % 1) or np.any(spec.filters % 1) else 0
-        self._context = LessonContext(
-            "file", title or "Lesson file", explanation, decimals=decimals
-        )
-        self._load(spec)
+    def load_spec(self, spec: PlaygroundSpec, title: str, explanation: str) -> bool:
+        """Show a set-up from a lesson file (checked again here).
 
-    def _load(self, spec: PlaygroundSpec, replay: FilterReplay | None = None) -> None:
+        Returns:
+            As ``load_lesson``.
+        """
+        decimals = 2 if np.any(spec.input % 1) or np.any(spec.filters % 1) else 0
+        context = LessonContext("file", title or "Lesson file", explanation, decimals=decimals)
+        return self._load(spec, context, None, self._learning_rate, None)
+
+    def _load(
+        self,
+        spec: PlaygroundSpec,
+        context: LessonContext,
+        lesson: Lesson | None,
+        learning_rate: float,
+        replay: FilterReplay | None,
+    ) -> bool:
+        """Build the new lesson completely, then swap it in; on failure change nothing."""
+        try:
+            built = _build(spec, lesson, learning_rate, context, 0)
+        except ValueError as exc:
+            self.problem.emit(_sentence(f"the lesson cannot be shown: {exc}"))
+            return False
+        self._lesson = lesson
+        self._context = context
+        self._learning_rate = learning_rate
         self._replay = replay
         self.undo_stack.clear()
-        self._spec = spec
-        self._recompute()
-        self._publish(0, lesson=True)
+        moved = built.position != self._position
+        self._take(built)
+        self._publish(lesson=True, moved=moved)
+        return True
 
     # ----- changing the set-up ---------------------------------------------------------------
     def try_change(self, text: str, *, merge_stroke: bool = False, **changes: object) -> bool:
@@ -270,57 +334,82 @@ class PlaygroundState(QObject):
         return self.push(new, text, merge_stroke=merge_stroke)
 
     def push(self, new: PlaygroundSpec, text: str, *, merge_stroke: bool = False) -> bool:
-        """Push a complete new (valid) set-up."""
+        """Push a complete new set-up, once all it shows has been computed.
+
+        Returns:
+            True when it is shown and on the undo stack; False when it was refused
+            (``problem`` says why): then nothing changed and nothing was pushed.
+        """
         try:
-            new.checked()
+            built = _build(new, self._lesson, self._learning_rate, self._context, self._position)
         except ValueError as exc:
             self.problem.emit(_sentence(str(exc)))
             return False
         key = self._stroke if merge_stroke else None
-        self.undo_stack.push(SpecCommand(self, self._spec, new, text, key))
+        self.undo_stack.push(SpecCommand(self, self._spec, new, text, key, built))
         return True
 
     def begin_stroke(self) -> None:
         """Paint edits until the next stroke merge into one undo step."""
         self._stroke += 1
 
-    def set_learning_rate(self, value: float) -> None:
-        """Change η of the backprop exercise (not an undoable edit of the set-up)."""
-        if value != self._learning_rate:
-            self._learning_rate = value
-            self._recompute()
-            self._publish(self._position)
+    def set_learning_rate(self, value: float) -> bool:
+        """Change η of the backprop exercise (not an undoable edit of the set-up).
 
-    def _apply(self, spec: PlaygroundSpec) -> None:
-        self._spec = spec
-        self._recompute()
-        self._publish(min(self._position, len(self._timeline) - 1))
+        Returns:
+            True when η is in use; False when it was refused (``problem`` says why).
+        """
+        if value == self._learning_rate:
+            return True
+        try:
+            built = _build(self._spec, self._lesson, value, self._context, self._position)
+        except ValueError as exc:
+            self.problem.emit(_sentence(str(exc)))
+            return False
+        self._learning_rate = value
+        self._take(built)
+        self._publish()
+        return True
 
-    def _recompute(self) -> None:
-        self._result = run_pipeline(self._spec)
-        self._backprop = self._compute_backprop()
-        self._timeline = Timeline(self._result, self._backprop)
-        self._animation = Animation(self._result, self._timeline, self._context.style)
+    def _apply(self, spec: PlaygroundSpec, built: _Built | None = None) -> None:
+        """Show ``spec`` (undo, redo): ``built`` when the push computed it, else computed now.
 
-    def _publish(self, position: int, *, lesson: bool = False) -> None:
-        """After a new set-up: build the frame at ``position`` and emit it once.
+        A set-up on the undo stack was shown before, so computing it again succeeds; should it
+        not, the state keeps what it shows and says why.
+        """
+        if built is None or built.spec is not spec:
+            try:
+                built = _build(
+                    spec, self._lesson, self._learning_rate, self._context, self._position
+                )
+            except ValueError as exc:
+                self.problem.emit(_sentence(str(exc)))
+                return
+        moved = built.position != self._position
+        self._take(built)
+        self._publish(moved=moved)
+
+    def _take(self, built: _Built) -> None:
+        """Swap in a completely built set-up (nothing here can fail)."""
+        self._spec = built.spec
+        self._result = built.result
+        self._backprop = built.backprop
+        self._timeline = built.timeline
+        self._animation = built.animation
+        self._position = built.position
+        self._frame = built.frame
+
+    def _publish(self, *, lesson: bool = False, moved: bool = False) -> None:
+        """After a new set-up: emit its frame once.
 
         Then tell the listeners that are not panels (menus, playback) what else changed.
         """
-        moved = position != self._position
-        self._position = position
-        self._frame = self._animation[position]
         self.frameChanged.emit(self._frame)
         if lesson:
             self.lessonChanged.emit()
         self.specChanged.emit()
         if moved:
-            self.positionChanged.emit(position)
-
-    def _compute_backprop(self) -> BackpropResult | None:
-        """The lesson's exercise, or None once the set-up no longer fits it (plain convolution)."""
-        exercise = self._lesson.backprop if self._lesson is not None else None
-        return exercise_result(self._spec, exercise, self._learning_rate)
+            self.positionChanged.emit(self._position)
 
     # ----- the animation position ------------------------------------------------------------
     def set_position(self, position: int) -> None:
