@@ -52,6 +52,9 @@ def blas_libraries() -> tuple[LibController, ...]:
     if not _LIBRARIES:
         with _FOUND:
             if not _LIBRARIES:
+                # NumPy loads its BLAS when imported: find the libraries only after that, or
+                # an early caller (the app, before it imports NumPy) would cache none.
+                import numpy  # noqa: F401
                 from threadpoolctl import ThreadpoolController  # on the first product only
 
                 found = ThreadpoolController().select(user_api="blas").lib_controllers
