@@ -206,6 +206,7 @@ def test_shipped_window_keeps_every_shortcut_and_menu(qtbot) -> None:
     assert keys >= {
         "Space", "Left", "Right", "Home", "End", "Ctrl+O", "Ctrl+S", "Ctrl+E", "Ctrl+Shift+E",
         "Ctrl+I", "Ctrl+M", "Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+1", "Ctrl+2", "F1", "Ctrl+Q",
+        "Ctrl+=", "Ctrl+-", "Ctrl+0", "F11",
     }  # fmt: skip
     menus = {a.text().replace("&", ""): a.menu() for a in win.menuBar().actions()}
     assert list(menus) == ["File", "Edit", "View", "Lessons", "Help"]
@@ -214,7 +215,8 @@ def test_shipped_window_keeps_every_shortcut_and_menu(qtbot) -> None:
         "Export View as &PNG…", "Export Animation as &GIF…", "", "&Quit",
     ]  # fmt: skip
     assert [a.text() for a in menus["View"].actions()] == [
-        "&Playground", "&Digit Lab", "", "&Play / Pause", "Step &Forward", "Step &Back",
+        "&Playground", "&Digit Lab", "", "Zoom &In", "Zoom &Out", "&Actual Size",
+        "&Presentation Mode", "", "&Play / Pause", "Step &Forward", "Step &Back",
         "To &Start", "To &End",
     ]  # fmt: skip
     close(win)
