@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -26,12 +25,21 @@ from engine.animation.playground import MAX_FILTERS
 from engine.animation.presets import PRESETS, preset
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
+from gui.flow_layout import FlowLayout, tool_group
+from gui.follow import follow_widget
 from gui.widgets import Panel, caption_label
+from gui.zoom import scaled
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
     from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
+KERNEL_CELLS = ((3, 44), (5, 32), (7, 24), (1_000_000, 18))
+"""(largest kernel side, largest cell in pixels at zoom 1): smaller kernels get larger cells."""
+MIN_KERNEL_CELL = 14
+CARD_MARGINS = 12  # a card's frame and margins, each side, at zoom 1
 CARD_STYLE = "QFrame#FilterCard {{ border: 2px solid {}; border-radius: 5px; background: {}; }}"
 
 
@@ -66,10 +74,12 @@ class CellEditor(QLineEdit):
             self._commit(value)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        """Escape cancels the edit."""
+        """Escape cancels the edit; Escape and Enter then go on to the parents (the playground
+        gives the keyboard back to the animation)."""
         if event.key() == Qt.Key.Key_Escape:
             self._done = True
             self.deleteLater()
+            event.ignore()
             return
         super().keyPressEvent(event)
 
@@ -126,16 +136,16 @@ class FilterCard(QFrame):
         grids.addStretch(1)
         grids.addLayout(self._grid_row)
         grids.addStretch(1)
-        foot = QHBoxLayout()
-        foot.addWidget(QLabel("Bias"))
-        foot.addWidget(self.bias, 1)
+        self.foot = QWidget()  # the preset box and the bias, side by side when there is room
+        foot = FlowLayout(self.foot)
+        foot.addWidget(self.preset)
+        foot.addWidget(tool_group(QLabel("Bias"), self.bias))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setContentsMargins(8, 6, 8, 6)  # with the 2-pixel frame: CARD_MARGINS
         layout.setSpacing(4)
         layout.addLayout(head)
-        layout.addWidget(self.preset)
         layout.addLayout(grids)
-        layout.addLayout(foot)
+        layout.addWidget(self.foot)
         self._active: bool | None = None
         self.set_active(False)
 
@@ -151,14 +161,14 @@ class FilterCard(QFrame):
         """One grid per channel (made when first needed), the others hidden."""
         while len(self.grids) < channels:
             c = len(self.grids)
-            grid = CellGrid(max_cell=40)
+            grid = CellGrid(max_cell=KERNEL_CELLS[0][1])
             grid.cellPressed.connect(lambda r, col, b, c=c: self._edit_cell(c, r, col))
             label = caption_label(size=9)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.grids.append(grid)
             self.channel_labels.append(label)
-            self._grid_row.addWidget(label, c, 0)
-            self._grid_row.addWidget(grid, c, 1)
+            self._grid_row.addWidget(label, 0, c)  # channels side by side, names above
+            self._grid_row.addWidget(grid, 1, c)
         for c, (grid, label) in enumerate(zip(self.grids, self.channel_labels, strict=True)):
             grid.setVisible(c < channels)
             label.setVisible(c < channels and channels > 1)
@@ -188,29 +198,90 @@ class FilterPanel(Panel):
         self._list.setContentsMargins(0, 0, 4, 0)
         self._list.setSpacing(8)
         self._list.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        scroll.setWidget(container)
-        self.add = QPushButton("+ Add filter")
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.setWidget(container)
+        self.add = QToolButton()
+        self.add.setText("+ Add")
+        self.add.setToolTip("Add a filter (an identity kernel)")
         self.add.clicked.connect(self.add_filter)
-        self.body.addWidget(scroll, 1)
-        self.body.addWidget(caption_label("Click a weight to type a new value.", size=9))
-        self.body.addWidget(self.add)
+        self.add_title_widget(self.add)
+        self.hint = caption_label("Click a weight to change it.", size=9)
+        self.body.addWidget(self.scroll, 1)
+        self.body.addWidget(self.hint)
+        self._show_added = False  # the next set-up has a filter the user just added
+        self._grid_spacing = 4
         self._animation: Animation | None = None
         state.frameChanged.connect(self.show_frame)
         self.show_frame(state.frame)
 
     def show_frame(self, frame: Frame) -> None:
-        """Paint a frame: the set-up if it is new, then the filter being applied."""
-        if frame.animation is not self._animation:
+        """Paint a frame: the set-up if it is new, then the filter being applied.
+
+        The list scrolls to the filter being applied, or to a filter the user just added.
+        """
+        new_set_up = frame.animation is not self._animation
+        if new_set_up:
             self._show_animation(frame.animation)
         for card in self._cards:
             card.set_active(card.index == frame.filter)
             marks = frame.marks.get(card.key, ())
             for grid in card.grids:
                 grid.set_marks(marks)
+        if new_set_up and self._show_added:
+            self._show_added = False
+            self._follow(self._cards[frame.animation.result.spec.num_filters - 1], settle=True)
+        elif frame.filter is not None and frame.filter < len(self._cards):
+            self._follow(self._cards[frame.filter], settle=new_set_up)
+
+    def _follow(self, card: FilterCard, *, settle: bool) -> None:
+        """Scroll the list to ``card``; after a new set-up, again once the layout settled."""
+        follow_widget(self.scroll, card)
+        if settle:
+            QTimer.singleShot(0, self, lambda: follow_widget(self.scroll, card))
+
+    def _size_grids(self) -> None:
+        """Kernel cells as large as the list allows: a whole card fits its width and height
+        (at most ``KERNEL_CELLS``' size for the kernel's size, at the current zoom), all
+        filters alike."""
+        if self._animation is None or not self._cards:
+            return
+        spec = self._animation.result.spec
+        kh, kw = spec.kernel_size
+        largest = next(cell for size, cell in KERNEL_CELLS if max(kh, kw) <= size)
+        viewport = self.scroll.viewport()
+        room = viewport.width() - scaled(CARD_MARGINS) * 2
+        room -= self._grid_spacing * (spec.channels - 1)
+        first = self._cards[0]
+        grid = first.grids[0]
+        width = min(first.width(), viewport.width()) if first.width() > 0 else viewport.width()
+        card_height = first.heightForWidth(width)
+        chrome = (card_height if card_height > 0 else first.sizeHint().height()) - grid.height()
+        high = (viewport.height() - chrome) // kh
+        cell = max(
+            min(scaled(largest), room // (kw * spec.channels), high), scaled(MIN_KERNEL_CELL)
+        )
+        for card in self._cards[: spec.num_filters]:
+            for grid in card.grids[: spec.channels]:
+                grid.setFixedSize(kw * cell + 1, kh * cell + 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width: kernel cells as large as it allows."""
+        super().resizeEvent(event)
+        self._size_grids()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font is a new zoom: size the kernel cells again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_grids()
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode shows the filters only: no hint, no "Add filter"."""
+        self.hint.setVisible(not on)
+        self.add.setVisible(not on)
 
     def refresh(self) -> None:
         """Show the state's set-up and frame again."""
@@ -236,15 +307,13 @@ class FilterPanel(Panel):
             card.bias.blockSignals(False)
             card.ensure_channels(spec.channels)
             scale = ColourScale.for_values(spec.filters[:, :, :, d])
-            kh, kw = spec.kernel_size
-            cell = 34 if max(kh, kw) <= 3 else (26 if max(kh, kw) <= 5 else 18)
             for c in range(spec.channels):
-                card.grids[c].setFixedSize(kw * cell + 1, kh * cell + 1)
                 card.grids[c].set_values(
                     spec.filters[:, :, c, d], scale=scale,
                     decimals=animation.kernel_decimals, truncate=False,
                 )  # fmt: skip
                 card.channel_labels[c].setText(animation.channel_names[c])
+        self._size_grids()
         self.add.setEnabled(spec.num_filters < MAX_FILTERS)
         shape = "×".join(str(v) for v in spec.filters.shape[:3])
         self.title.setText(f"Filters  {spec.num_filters} × {shape}")
@@ -266,8 +335,10 @@ class FilterPanel(Panel):
         self._state.edit(f"Preset {chosen.name}", lambda s: s.with_kernel(d, kernel))
 
     def add_filter(self) -> None:
-        """Add an identity filter (an undoable edit)."""
-        self._state.edit("Add filter", lambda s: s.with_filter_added())
+        """Add an identity filter (an undoable edit) and scroll it into view."""
+        self._show_added = True
+        if not self._state.edit("Add filter", lambda s: s.with_filter_added()):
+            self._show_added = False
 
     def remove_filter(self, d: int) -> None:
         """Remove filter ``d`` (refused for the last one)."""

@@ -11,10 +11,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSpinBox,
     QToolButton,
     QWidget,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from engine.animation.frames import INPUT
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
+from gui.flow_layout import FlowLayout, tool_group
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -30,6 +29,14 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 MAX_GRID_SIZE = 32
+
+
+def _tool_button(text: str) -> QToolButton:
+    """A compact text button (tools share narrow rows)."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
 
 
 class InputPanel(Panel):
@@ -74,35 +81,27 @@ class InputPanel(Panel):
         for digit in range(10):
             menu.addAction(str(digit), partial(self.sampleRequested.emit, digit))
         sample.setMenu(menu)
-        image = QPushButton("Image…")
+        image = _tool_button("Image…")
         image.setToolTip("Load a PNG or JPEG as the input (File → Open Image… in the digit lab)")
         image.clicked.connect(self.openImageRequested)
-        random = QPushButton("Random")
+        random = _tool_button("Random")
         random.clicked.connect(self._randomise)
-        clear = QPushButton("Clear")
+        clear = _tool_button("Clear")
         clear.clicked.connect(self._clear)
 
-        row1 = QHBoxLayout()
-        row1.addWidget(QLabel("Size"))
-        row1.addWidget(self.rows)
-        row1.addWidget(QLabel("×"))
-        row1.addWidget(self.cols)
-        row1.addWidget(self.channels)
-        row1.addStretch(1)
-        row1.addWidget(QLabel("Brush"))
-        row1.addWidget(self.brush)
-        row2 = QHBoxLayout()
+        self.tools = QWidget()
+        flow = FlowLayout(self.tools)
+        flow.addWidget(tool_group(QLabel("Size"), self.rows, QLabel("×"), self.cols))
+        flow.addWidget(self.channels)
+        flow.addWidget(tool_group(QLabel("Brush"), self.brush))
         for button in (sample, image, random, clear):
-            row2.addWidget(button)
-        row2.addStretch(1)
-        self.body.addLayout(row1)
-        self.body.addLayout(row2)
+            flow.addWidget(button)
+        self.body.addWidget(self.tools)
         self._grid_area = QGridLayout()
         self._grid_area.setSpacing(4)
         self.body.addLayout(self._grid_area, 1)
         self.hint = caption_label(
-            "Left-click or drag to paint, right-click to erase. Grey cells are zero padding.",
-            size=9,
+            "Drag to paint, right-click to erase; grey cells are zero padding.", size=9
         )
         self.body.addWidget(self.hint)
 
@@ -117,6 +116,11 @@ class InputPanel(Panel):
             self._show_animation(frame.animation)
         for key, grid in zip(self._keys, self._grids, strict=True):
             grid.set_marks(frame.marks.get(key, ()))
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode shows the input alone: no tools, no gallery, no hint."""
+        self.tools.setVisible(not on)
+        self.hint.setVisible(not on)
 
     def refresh(self) -> None:
         """Show the state's set-up and frame again (e.g. after a refused edit)."""

@@ -25,6 +25,7 @@ from gui.export import export_gif
 from gui.modes import Mode, ModeContributions, ModeDescription, make_action
 from gui.playground.view import PlaygroundView
 from gui.settings import read_int, read_text, restore_splitters, save_splitters
+from gui.zoom import scaled
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
@@ -74,6 +75,8 @@ class PlaygroundMode(Mode):
             self, "&Save Lesson As…", self.save_lesson_file, QKeySequence.StandardKey.Save,
             "Save the playground (input, filters, parameters) as a lesson file",
         )  # fmt: skip
+        self.open_lesson_action.setIconText("Open Lesson")  # the toolbar's short names
+        self.save_lesson_action.setIconText("Save Lesson")
         self.export_gif_action = make_action(
             self, "Export Animation as &GIF…", self.export_animation_gif, "Ctrl+Shift+E",
             "Save the playground's animation as an animated GIF",
@@ -105,7 +108,7 @@ class PlaygroundMode(Mode):
         toolbar = QToolBar("Playground")
         toolbar.setObjectName("playgroundToolbar")
         self.lesson_picker = QComboBox()
-        self.lesson_picker.setMinimumWidth(320)
+        self.lesson_picker.setMinimumWidth(scaled(260))
         for item in all_lessons():
             self.lesson_picker.addItem(item.title, item.id)
         self.lesson_picker.activated.connect(self._picked)
@@ -175,6 +178,11 @@ class PlaygroundMode(Mode):
         lesson_id = self.view.state.context.id
         if any(item.id == lesson_id for item in all_lessons()):  # not a file or a replay
             settings.setValue("playground/lesson", lesson_id)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the input, the filters, the maps and the step; the lesson text,
+        the input's tools and gallery and the layer settings come back when it ends."""
+        self.view.set_presentation(on)
 
     def shown(self) -> None:
         """Give the keyboard focus to the scrubber.

@@ -109,6 +109,7 @@ class PlaygroundState(QObject):
         self._position = 0
         self._replay: FilterReplay | None = None
         self._spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
+        self._loaded_spec = self._spec
         self._recompute()
         self._frame = self._animation[0]
 
@@ -117,6 +118,11 @@ class PlaygroundState(QObject):
     def spec(self) -> PlaygroundSpec:
         """What the user set up."""
         return self._spec
+
+    @property
+    def loaded_spec(self) -> PlaygroundSpec:
+        """The set-up as the lesson (file, learned filter) was loaded, before any edit."""
+        return self._loaded_spec
 
     @property
     def result(self) -> PipelineResult:
@@ -226,7 +232,7 @@ class PlaygroundState(QObject):
     def _load(self, spec: PlaygroundSpec, replay: FilterReplay | None = None) -> None:
         self._replay = replay
         self.undo_stack.clear()
-        self._spec = spec
+        self._spec = self._loaded_spec = spec
         self._recompute()
         self._publish(0, lesson=True)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from engine.drawings.digit_prep import to_mnist
 from engine.drawings.image_files import load_canvas
 from engine.drawings.samples import load_samples
+from gui.follow import follow_marks
 from gui.playground.backprop_panel import BackpropPanel
 from gui.playground.feature_map_panel import FeatureMapPanel
 from gui.playground.filter_panel import FilterPanel
@@ -28,11 +30,22 @@ from gui.playground.state import PlaygroundState
 from gui.playground.step_panel import StepPanel
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
     from engine.animation.frames import Frame
+
+RETURN_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+"""Keys that end typing in a field and give the keyboard back to the animation."""
 
 
 class PlaygroundView(QWidget):
-    """Input | filters | feature maps | parameters, above the step panel. Splitters resize."""
+    """Input | filters | feature maps, above the step panel and the layer settings.
+
+    Splitters resize the panels. The maps and filters scroll to follow the animation (the
+    cells the step reads and computes stay in view); Escape or Enter in a field gives the
+    keyboard back to the animation; presentation mode leaves the input, the filters, the maps
+    and the step.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,13 +86,19 @@ class PlaygroundView(QWidget):
         self.rows.setStretchFactor(1, 1)
         self.rows.setChildrenCollapsible(False)
 
+        self._presenting = False
+        self._sizes_before: tuple[list[int], list[int]] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
         layout.addWidget(self.header)
         layout.addWidget(self.rows, 1)
+        layout.addWidget(self.steps.transport)
         self._animation = self.state.animation
         self.state.frameChanged.connect(self._show_frame)
+        scrubber = self.steps.scrubber  # dragging holds playback; it goes on from the release
+        scrubber.sliderPressed.connect(lambda: self.player.hold(True))
+        scrubber.sliderReleased.connect(lambda: self.player.hold(False))
         self.input_panel.sampleRequested.connect(self.load_sample)
         self.input_panel.openImageRequested.connect(self.open_image)
         self._choose_results()
@@ -109,21 +128,81 @@ class PlaygroundView(QWidget):
         return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
     def _show_frame(self, frame: Frame) -> None:
-        """A frame of a new set-up may belong to the backprop lesson, or no longer."""
-        if frame.animation is not self._animation:
+        """Follow the frame's cells; a new set-up may belong to the backprop lesson, or no
+        longer, and its texts need their own room."""
+        new_set_up = frame.animation is not self._animation
+        if new_set_up:
             self._animation = frame.animation
             self._choose_results()
+            self.steps.position_label.reset_room()
+            self.steps.arithmetic.reset_room()
+            QTimer.singleShot(0, self, self.follow)  # again once the new layout has settled
+        self.follow()
+
+    def follow(self) -> None:
+        """Scroll the feature maps to the cells the current frame reads and computes."""
+        panel = self.feature_maps
+        follow_marks(panel.scroll_area, panel.grids(), self.state.frame.marks)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: only the input, the filters, the maps and the step are shown.
+
+        The lesson's text, the input's tools and gallery, the hints and the layer settings
+        are hidden until ``on`` is False again.
+        """
+        if on == self._presenting:
+            return
+        self._presenting = on
+        self.header.set_presentation(on)
+        self.input_panel.set_presentation(on)
+        self.filter_panel.set_presentation(on)
+        self._choose_results()
+        if on:  # the maps get the room the settings and tools leave
+            self._sizes_before = (self.columns.sizes(), self.rows.sizes())
+            rest = sum(self._sizes_before[0])
+            self.columns.setSizes([int(rest * 0.25), int(rest * 0.17), int(rest * 0.58)])
+        elif self._sizes_before is not None:
+            columns, rows = self._sizes_before
+            self.columns.setSizes(columns)
+            self.rows.setSizes(rows)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape or Enter after typing in a field: the keyboard goes back to the animation
+        (Space, the arrows, Home and End step again). Fields pass these keys on."""
+        if event.key() in RETURN_KEYS:
+            self.steps.scrubber.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _choose_results(self) -> None:
         """The backprop panel for the backprop lesson, else the feature maps and settings."""
         backprop = self._animation.backprop is not None
-        self.results.setCurrentWidget(self.backprop_panel if backprop else self.feature_maps)
-        self.parameters.setVisible(not backprop)
+        shown, hidden = (
+            (self.backprop_panel, self.feature_maps)
+            if backprop
+            else (self.feature_maps, self.backprop_panel)
+        )
+        # The page not shown must not ask for room (a stack asks for its largest page's).
+        ignored = QSizePolicy.Policy.Ignored
+        hidden.setSizePolicy(ignored, ignored)
+        preferred = QSizePolicy.Policy.Preferred
+        shown.setSizePolicy(preferred, preferred)
+        self.results.setCurrentWidget(shown)
+        self.parameters.setVisible(not backprop and not self._presenting)
 
     def default_sizes(self, width: int, height: int) -> None:
-        """Splitter sizes that suit a window of this size (before any saved layout)."""
-        rest = max(width - 40, 600)
-        self.columns.setSizes([int(rest * 0.30), int(rest * 0.20), int(rest * 0.50)])
-        self.bottom.setSizes([int(rest * 0.56), int(rest * 0.44)])
-        body = max(height - 200, 400)
-        self.rows.setSizes([int(body * 0.64), int(body * 0.36)])
+        """Splitter sizes that suit a window of this size (before any saved layout).
+
+        The step and settings get the height they need (at most 30 %), the maps the rest; the
+        settings take what they need of the width (at most 40 %).
+        """
+        rest = max(width - 24, 600)
+        self.columns.setSizes([int(rest * 0.28), int(rest * 0.21), int(rest * 0.51)])
+        settings = min(
+            max(self.parameters.minimumSizeHint().width(), int(rest * 0.30)), int(rest * 0.40)
+        )
+        self.bottom.setSizes([rest - settings, settings])
+        body = max(height - 190, 400)
+        bottom = max(self.bottom.minimumSizeHint().height(), min(int(body * 0.30), 320))
+        self.rows.setSizes([body - bottom, bottom])
