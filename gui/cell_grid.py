@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
     from engine.animation.frames import Mark
 
-MIN_CELL_FOR_TEXT = 20  # pixels at zoom 1: smaller cells show colours only
-MIN_TEXT_PIXELS = 6.5  # at zoom 1: a number that would be smaller is not written
+MIN_CELL_FOR_TEXT = 20  # pixels: smaller cells show colours only (at any zoom)
+MIN_TEXT_PIXELS = 6.5  # a number that would be written smaller is not written
 MAX_CELL = 56  # pixels at zoom 1
 WINDOW_WIDTH = 3.0  # pen width of a window's or a cell's outline
 WHOLE_WIDTH = 2.0  # a whole grid's outline is thinner
@@ -270,7 +270,7 @@ class CellGrid(QWidget):
         colours = self._scale.rgb(self._values)
         pad = self._padding if self._padding is not None else np.zeros((rows, cols), bool)
         zoom = zoom_factor()
-        texts = self._cell_texts() if cell >= MIN_CELL_FOR_TEXT * zoom else None
+        texts = self._cell_texts() if cell >= MIN_CELL_FOR_TEXT else None
         if texts is not None:
             font = QFont(self.font())
             size = max(9 * zoom, cell * 0.36)
@@ -279,7 +279,7 @@ class CellGrid(QWidget):
             if widest > cell * 0.9:  # long numbers: a smaller font, or none if unreadable
                 size = round(size) * cell * 0.9 / widest
                 font.setPixelSize(max(int(size), 1))
-            if size < MIN_TEXT_PIXELS * zoom:
+            if size < MIN_TEXT_PIXELS:
                 texts = None
             painter.setFont(font)
             luminance = colours @ np.array([0.299, 0.587, 0.114])

@@ -33,9 +33,12 @@ def widget_rect(area: QScrollArea, widget: QWidget, rect: QRect | None = None) -
     return QRect(top_left, rect.size())
 
 
-def show_rect(area: QScrollArea, rect: QRect, margin: int = MARGIN) -> None:
-    """Scroll the least that makes ``rect`` (content coordinates) visible; its top left
-    corner wins when it is larger than the viewport."""
+def show_rect(
+    area: QScrollArea, rect: QRect, margin: int = MARGIN, *, centre: bool = False
+) -> None:
+    """Scroll so that ``rect`` (content coordinates) is visible, the least possible, or with
+    ``rect`` in the middle (``centre``: what was computed before stays in view around it);
+    its top left corner wins when it is larger than the viewport."""
     if rect.isEmpty():
         return
     viewport = area.viewport()
@@ -46,7 +49,9 @@ def show_rect(area: QScrollArea, rect: QRect, margin: int = MARGIN) -> None:
         low, high = bar.value(), bar.value() + room
         if start - margin >= low and start + length + margin <= high:
             continue  # already in view
-        if length + 2 * margin > room or start - margin < low:
+        if centre and length + 2 * margin <= room:
+            bar.setValue(start + length // 2 - room // 2)
+        elif length + 2 * margin > room or start - margin < low:
             bar.setValue(start - margin)
         else:
             bar.setValue(start + length + margin - room)
@@ -83,7 +88,7 @@ def follow_marks(
         return
     show_rect(area, _union(everything))
     if computed:
-        show_rect(area, _union(computed))
+        show_rect(area, _union(computed), centre=True)
 
 
 def follow_widget(area: QScrollArea, widget: QWidget) -> None:

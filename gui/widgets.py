@@ -44,6 +44,7 @@ class Panel(QFrame):
             "QFrame#Panel { background: #ffffff; border: 1px solid #d7dce4; border-radius: 6px; }"
         )
         self.title = title_label(title)
+        self.title.setWordWrap(True)  # a narrow panel wraps its title rather than cutting it
         self.title_bar = QHBoxLayout()
         self.title_bar.setContentsMargins(0, 0, 0, 0)
         self.title_bar.addWidget(self.title, 1)

@@ -3,6 +3,7 @@
 - text that does not fit: a label, button, check box, combo box or spin box whose text is
   wider (or, wrapped, taller) than the widget, a tab whose title is elided, a self-painting
   text (``StaticText``) whose text runs past its bottom;
+- content cut at the side: a scroll area that scrolls sideways (its content is wider);
 - widgets on top of each other: two visible sibling widgets whose geometries intersect;
 - widgets cut by their parent: a visible widget that reaches outside its parent (except the
   content of a scroll area, which scrolls).
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QRubberBand,
+    QScrollArea,
     QScrollBar,
     QSplitterHandle,
     QStyle,
@@ -61,7 +63,7 @@ def describe(widget: QWidget) -> str:
                 break
     name = widget.objectName()
     parts = [type(widget).__name__]
-    if type(widget) is QWidget and widget.parentWidget() is not None:
+    if type(widget) in (QWidget, QScrollArea) and widget.parentWidget() is not None:
         parts.append(f"in {type(widget.parentWidget()).__name__}")
     if name:
         parts.append(f"#{name}")
@@ -88,6 +90,8 @@ def text_problem(widget: QWidget) -> str | None:
         return None
     if isinstance(widget, QLabel):
         return _label_problem(widget)
+    if isinstance(widget, QScrollArea) and widget.horizontalScrollBar().isVisible():
+        return f"{describe(widget)} scrolls sideways: its content is wider than its view"
     if isinstance(widget, QTabBar):
         return _tab_problem(widget)
     if isinstance(widget, QComboBox):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
+from gui.playground.column_headers import ColumnHeaders
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class FeatureMapPanel(Panel):
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidget(container)
         self.body.addWidget(self._scroll, 1)
+        self._column_headers = ColumnHeaders(self._scroll, self._layout)  # stay in view
         self._animation: Animation | None = None
         state.frameChanged.connect(self.show_frame)
         self.show_frame(state.frame)
@@ -60,10 +62,7 @@ class FeatureMapPanel(Panel):
     def _header(self, column: int, key: str) -> QLabel:
         """The caption above a column, made when first needed."""
         if key not in self._headers:
-            header = caption_label(size=10, colour="#222831")
-            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._layout.addWidget(header, 0, column + 1)
-            self._headers[key] = header
+            self._headers[key] = self._column_headers.label(column + 1)
         return self._headers[key]
 
     def _grid(self, column: int, key: str, d: int) -> CellGrid:

@@ -25,7 +25,7 @@ from engine.animation.playground import MAX_FILTERS
 from engine.animation.presets import PRESETS, preset
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
-from gui.flow_layout import FlowLayout, tool_group
+from gui.flow_layout import FlowLayout
 from gui.follow import follow_widget
 from gui.widgets import Panel, caption_label
 from gui.zoom import scaled
@@ -126,6 +126,7 @@ class FilterCard(QFrame):
         self.bias.valueChanged.connect(lambda v: panel.set_bias(self.index, v))
         self.grids: list[CellGrid] = []
         self.channel_labels: list[QLabel] = []
+        self._per_row = 0
         self.name.setWordWrap(True)
         head = QHBoxLayout()
         head.addWidget(self.name, 1)
@@ -139,7 +140,8 @@ class FilterCard(QFrame):
         self.foot = QWidget()  # the preset box and the bias, side by side when there is room
         foot = FlowLayout(self.foot)
         foot.addWidget(self.preset)
-        foot.addWidget(tool_group(QLabel("Bias"), self.bias))
+        foot.addWidget(QLabel("Bias"))  # apart from its box: a narrow card wraps between
+        foot.addWidget(self.bias)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)  # with the 2-pixel frame: CARD_MARGINS
         layout.setSpacing(4)
@@ -167,11 +169,24 @@ class FilterCard(QFrame):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.grids.append(grid)
             self.channel_labels.append(label)
-            self._grid_row.addWidget(label, 0, c)  # channels side by side, names above
+            self._grid_row.addWidget(label, 0, c)  # placed by arrange()
             self._grid_row.addWidget(grid, 1, c)
+            self._per_row = 0
         for c, (grid, label) in enumerate(zip(self.grids, self.channel_labels, strict=True)):
             grid.setVisible(c < channels)
             label.setVisible(c < channels and channels > 1)
+
+    def arrange(self, per_row: int) -> None:
+        """Put ``per_row`` channels' grids side by side (each under its name), then wrap."""
+        if per_row == self._per_row:
+            return
+        self._per_row = per_row
+        for widget in (*self.grids, *self.channel_labels):
+            self._grid_row.removeWidget(widget)
+        for c, (grid, label) in enumerate(zip(self.grids, self.channel_labels, strict=True)):
+            line, column = divmod(c, per_row)
+            self._grid_row.addWidget(label, 2 * line, column)
+            self._grid_row.addWidget(grid, 2 * line + 1, column)
 
     def _edit_cell(self, channel: int, row: int, col: int) -> None:
         CellEditor(
@@ -243,28 +258,44 @@ class FilterPanel(Panel):
             QTimer.singleShot(0, self, lambda: follow_widget(self.scroll, card))
 
     def _size_grids(self) -> None:
-        """Kernel cells as large as the list allows: a whole card fits its width and height
-        (at most ``KERNEL_CELLS``' size for the kernel's size, at the current zoom), all
-        filters alike."""
+        """Kernel cells as large as the list allows, all filters alike.
+
+        The channels of a filter sit side by side, or wrap onto more rows, whichever gives
+        larger cells while a whole card fits the list's width (and, if it can, its height);
+        cells are at most ``KERNEL_CELLS``' size for the kernel's size, at the current zoom.
+        """
         if self._animation is None or not self._cards:
             return
         spec = self._animation.result.spec
         kh, kw = spec.kernel_size
-        largest = next(cell for size, cell in KERNEL_CELLS if max(kh, kw) <= size)
-        viewport = self.scroll.viewport()
-        room = viewport.width() - scaled(CARD_MARGINS) * 2
-        room -= self._grid_spacing * (spec.channels - 1)
+        channels = spec.channels
+        largest = scaled(next(cell for size, cell in KERNEL_CELLS if max(kh, kw) <= size))
+        smallest = scaled(MIN_KERNEL_CELL)
+        bar = self.scroll.verticalScrollBar()
+        room = self.scroll.width() - (bar.sizeHint().width() + scaled(CARD_MARGINS) * 2)
         first = self._cards[0]
-        grid = first.grids[0]
-        width = min(first.width(), viewport.width()) if first.width() > 0 else viewport.width()
+        width = first.width() if first.width() > 0 else self.scroll.viewport().width()
         card_height = first.heightForWidth(width)
-        chrome = (card_height if card_height > 0 else first.sizeHint().height()) - grid.height()
-        high = (viewport.height() - chrome) // kh
-        cell = max(
-            min(scaled(largest), room // (kw * spec.channels), high), scaled(MIN_KERNEL_CELL)
-        )
+        grids_height = sum(g.height() for g in first.grids[:channels] if first._per_row == 1)
+        grids_height = grids_height or first.grids[0].height()
+        label = first.channel_labels[0].sizeHint().height() if channels > 1 else 0
+        chrome = (card_height if card_height > 0 else first.sizeHint().height()) - grids_height
+        chrome -= label * (-(-channels // max(first._per_row, 1)))
+        high = self.scroll.viewport().height() - chrome
+
+        def cells(per_row: int) -> tuple[int, int]:
+            """(cell that fits the width and the height, cell that fits the width)."""
+            lines = -(-channels // per_row)
+            wide = (room - self._grid_spacing * (per_row - 1)) // (kw * per_row)
+            tall = (high - label * lines) // (kh * lines)
+            return min(largest, wide, tall), min(largest, wide)
+
+        options = [n for n in range(1, channels + 1) if cells(n)[1] >= smallest] or [1]
+        per_row = max(options, key=lambda n: (cells(n)[0], n))
+        cell = max(cells(per_row)[0], smallest)
         for card in self._cards[: spec.num_filters]:
-            for grid in card.grids[: spec.channels]:
+            card.arrange(per_row)
+            for grid in card.grids[:channels]:
                 grid.setFixedSize(kw * cell + 1, kh * cell + 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

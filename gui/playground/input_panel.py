@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -97,9 +97,13 @@ class InputPanel(Panel):
         for button in (sample, image, random, clear):
             flow.addWidget(button)
         self.body.addWidget(self.tools)
-        self._grid_area = QGridLayout()
+        self.grid_box = QWidget()  # the channels' grids, side by side or one above the other
+        self._grid_area = QGridLayout(self.grid_box)
+        self._grid_area.setContentsMargins(0, 0, 0, 0)
         self._grid_area.setSpacing(4)
-        self.body.addLayout(self._grid_area, 1)
+        self._columns = 0  # channels per row of grids
+        self.grid_box.installEventFilter(self)
+        self.body.addWidget(self.grid_box, 1)
         self.hint = caption_label(
             "Drag to paint, right-click to erase; grey cells are zero padding.", size=9
         )
@@ -164,13 +168,46 @@ class InputPanel(Panel):
             self._grids.append(grid)
             self._labels.append(label)
         for c, (grid, label) in enumerate(zip(self._grids, self._labels, strict=True)):
-            if c < channels:
-                self._grid_area.addWidget(label, 0, c)
-                self._grid_area.addWidget(grid, 1, c)
             grid.setVisible(c < channels)
             label.setVisible(c < channels)
-        for c in range(len(self._grids)):
-            self._grid_area.setColumnStretch(c, 1 if c < channels else 0)
+        self._columns = 0
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Channels side by side, or in more rows, whichever gives the larger cells."""
+        channels = self._animation.result.spec.channels if self._animation else 1
+        channels = min(channels, len(self._grids))
+        if channels == 0:
+            return
+        rows, cols = self._grids[0].rows, self._grids[0].cols
+        label = self._labels[0].sizeHint().height() if channels > 1 else 0
+        width, height = self.grid_box.width(), self.grid_box.height()
+
+        def cell(per_row: int) -> float:
+            lines = -(-channels // per_row)
+            return min(width / (per_row * cols), (height / lines - label) / rows)
+
+        best = max(range(1, channels + 1), key=lambda n: (cell(n), n))
+        if best == self._columns:
+            return
+        self._columns = best
+        area = self._grid_area
+        for widget in (*self._grids, *self._labels):
+            area.removeWidget(widget)
+        for c in range(channels):
+            line, column = divmod(c, best)
+            area.addWidget(self._labels[c], 2 * line, column)
+            area.addWidget(self._grids[c], 2 * line + 1, column)
+        for i in range(area.columnCount()):
+            area.setColumnStretch(i, 1 if i < best else 0)
+        for i in range(area.rowCount()):
+            area.setRowStretch(i, 1 if i % 2 else 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The grids' room changed: arrange the channels again; never consumes."""
+        if watched is self.grid_box and event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
 
     # ----- edits ---------------------------------------------------------------------------
     def _paint(self, channel: int, row: int, col: int, button: object, *, first: bool) -> None:

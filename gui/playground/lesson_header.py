@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 TEXT_LINES = 3
-"""Lines of the explanation's type the lesson text may take before it scrolls."""
+"""Lines of the explanation's type the lesson text may take before it scrolls…"""
+TALL_TEXT_LINES = 6
+"""… and in a view at least ``TALL_VIEW`` pixels high."""
+TALL_VIEW = 800
 NOTE_STYLE = (
     "background: #fff6dd; border: 1px solid #f0d48a; border-radius: 4px; padding: 2px 8px;"
     "color: #5a4500;"
@@ -50,6 +53,7 @@ class LessonText(QScrollArea):
     def __init__(self, labels: tuple[QLabel, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.labels = labels
+        self.lines = TEXT_LINES
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -84,8 +88,8 @@ class LessonText(QScrollArea):
         return sum(label.heightForWidth(width) for label in shown) + spacing
 
     def fit(self) -> None:
-        """As tall as the text, at most ``TEXT_LINES`` lines of the explanation's type."""
-        cap = self.labels[0].fontMetrics().lineSpacing() * TEXT_LINES + 6
+        """As tall as the text, at most ``lines`` lines of the explanation's type."""
+        cap = self.labels[0].fontMetrics().lineSpacing() * self.lines + 6
         height = min(self.needed_height(), cap)
         if height != self.height() or height != self.minimumHeight():
             self.setFixedHeight(height)
@@ -141,6 +145,13 @@ class LessonHeader(QWidget):
         self.notes.setText("\n".join(f"Note: {n}" for n in context.notes))
         self.notes.setVisible(bool(context.notes))
         self._show_input_note()
+
+    def fit_text(self, view_height: int) -> None:
+        """Let the lesson's text take more lines in a tall view (``view_height`` pixels)."""
+        lines = TALL_TEXT_LINES if view_height >= TALL_VIEW else TEXT_LINES
+        if lines != self.text.lines:
+            self.text.lines = lines
+            self.text.fit()
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode shows the title (and a learned filter's comparison) only."""

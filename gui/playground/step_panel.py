@@ -75,6 +75,7 @@ class DotProductView(QWidget):
                 self._layout.addWidget(widget, r + 1, col)
             for grid in (row[1], row[3], row[5]):
                 grid.setMinimumSize(scaled(48), scaled(48))
+                grid.limit_to_cells()
             self.rows.append(row)
 
     def show_conv(
@@ -199,9 +200,9 @@ class StepPanel(Panel):
         controls.addWidget(self.speed)
         controls.addWidget(self.speed_label)
         work = QHBoxLayout()
-        work.addWidget(self.dot, 0)
+        work.addWidget(self.dot, 1)  # its grids grow into spare room, up to their largest cells
         work.addSpacing(12)
-        work.addWidget(self.arithmetic, 1)
+        work.addWidget(self.arithmetic, 2)
         self.body.addWidget(self.position_label)
         self.body.addLayout(work, 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
@@ -30,10 +30,12 @@ from gui.playground.state import PlaygroundState
 from gui.playground.step_panel import StepPanel
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent
 
     from engine.animation.frames import Frame
 
+PRESENTED = (0.23, 0.21, 0.56)
+"""Presentation mode's shares of the width: input, filters, feature maps."""
 RETURN_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 """Keys that end typing in a field and give the keyboard back to the animation."""
 
@@ -86,8 +88,11 @@ class PlaygroundView(QWidget):
         self.rows.setStretchFactor(1, 1)
         self.rows.setChildrenCollapsible(False)
 
+        self.bottom.installEventFilter(self)  # its content may need more height: give it
+        self._room_check_due = False
         self._presenting = False
         self._sizes_before: tuple[list[int], list[int]] | None = None
+        self._presentation_sizes_due = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
@@ -159,12 +164,45 @@ class PlaygroundView(QWidget):
         self._choose_results()
         if on:  # the maps get the room the settings and tools leave
             self._sizes_before = (self.columns.sizes(), self.rows.sizes())
-            rest = sum(self._sizes_before[0])
-            self.columns.setSizes([int(rest * 0.25), int(rest * 0.17), int(rest * 0.58)])
+            self._presentation_sizes_due = True
+            if self.isVisible():
+                self._apply_presentation_sizes()
         elif self._sizes_before is not None:
+            self._presentation_sizes_due = False
             columns, rows = self._sizes_before
             self.columns.setSizes(columns)
             self.rows.setSizes(rows)
+
+    def _apply_presentation_sizes(self) -> None:
+        """Presentation mode's shares of the width: most of it for the maps."""
+        self._presentation_sizes_due = False
+        rest = sum(self.columns.sizes())
+        self.columns.setSizes([int(rest * PRESENTED[0]), int(rest * PRESENTED[1]), int(rest * PRESENTED[2])])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The step or the settings asked for a new layout: check they still have room."""
+        if watched is self.bottom and event.type() == QEvent.Type.LayoutRequest:
+            if not self._room_check_due:
+                self._room_check_due = True
+                QTimer.singleShot(0, self, self._keep_bottom_room)
+        return False
+
+    def _keep_bottom_room(self) -> None:
+        """A splitter does not move its handle when a pane's minimum height grows (a taller
+        arithmetic, a three-channel dot product): move it, so that nothing is cut."""
+        self._room_check_due = False
+        top, bottom = self.rows.sizes()
+        needed = self.bottom.minimumSizeHint().height()
+        if bottom < needed <= top + bottom - self.columns.minimumSizeHint().height():
+            self.rows.setSizes([top + bottom - needed, needed])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A taller window leaves the lesson's text more lines; presentation mode entered
+        before the view was shown shares out the width now that it is known."""
+        super().resizeEvent(event)
+        self.header.fit_text(event.size().height())
+        if self._presentation_sizes_due:
+            QTimer.singleShot(0, self, self._apply_presentation_sizes)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Escape or Enter after typing in a field: the keyboard goes back to the animation
@@ -200,7 +238,7 @@ class PlaygroundView(QWidget):
         rest = max(width - 24, 600)
         self.columns.setSizes([int(rest * 0.28), int(rest * 0.21), int(rest * 0.51)])
         settings = min(
-            max(self.parameters.minimumSizeHint().width(), int(rest * 0.30)), int(rest * 0.40)
+            max(self.parameters.minimumSizeHint().width(), int(rest * 0.36)), int(rest * 0.42)
         )
         self.bottom.setSizes([rest - settings, settings])
         body = max(height - 190, 400)
