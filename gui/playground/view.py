@@ -144,6 +144,10 @@ class PlaygroundView(QWidget):
             QTimer.singleShot(0, self, self.follow)  # again once the new layout has settled
         self.follow()
 
+    def animated_panels(self) -> QWidget:
+        """The panels an exported animation shows: input, filters, maps, step, settings."""
+        return self.rows
+
     def follow(self) -> None:
         """Scroll the feature maps to the cells the current frame reads and computes."""
         panel = self.feature_maps
