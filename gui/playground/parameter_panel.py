@@ -57,7 +57,7 @@ class ParameterPanel(Panel):
         self.pad_amount = _spin(0, 6, "Zero cells added on every side")
         self.dilation = _spin(1, 4, "Spacing between the cells the kernel reads")
         self.divisor = QDoubleSpinBox()
-        self.divisor.setRange(0.01, 1000)
+        self.divisor.setRange(0, 1000)  # 0 reaches the engine, which refuses it with a reason
         self.divisor.setDecimals(2)
         self.divisor.setKeyboardTracking(False)
         self.divisor.setToolTip("Divide every result (slide 004 divides by 9)")
