@@ -269,18 +269,11 @@ class CellGrid(QWidget):
         rows, cols = self.rows, self.cols
         colours = self._scale.rgb(self._values)
         pad = self._padding if self._padding is not None else np.zeros((rows, cols), bool)
-        zoom = zoom_factor()
         texts = self._cell_texts() if cell >= MIN_CELL_FOR_TEXT else None
-        if texts is not None:
-            font = QFont(self.font())
-            size = max(9 * zoom, cell * 0.36)
-            font.setPixelSize(round(size))
-            widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
-            if widest > cell * 0.9:  # long numbers: a smaller font, or none if unreadable
-                size = round(size) * cell * 0.9 / widest
-                font.setPixelSize(max(int(size), 1))
-            if size < MIN_TEXT_PIXELS:
-                texts = None
+        font = self.number_font(texts) if texts is not None else None
+        if font is None:
+            texts = None
+        else:
             painter.setFont(font)
             luminance = colours @ np.array([0.299, 0.587, 0.114])
             dark_text = luminance > 150
@@ -310,6 +303,31 @@ class CellGrid(QWidget):
             self._outline_real_cells(painter, self._padding)
         painter.end()
         return pixmap
+
+    def number_font(self, texts: list[list[str]] | None = None) -> QFont | None:
+        """The font the cells' numbers are written in at the current size and zoom, or None
+        when the cells are too small to write them (colours only).
+
+        The font grows with the cell (at least 9 pixels times the zoom) and shrinks to fit
+        the widest number; numbers that would be smaller than ``MIN_TEXT_PIXELS`` are not
+        written. ``texts`` are the cells' texts (default: the values').
+        """
+        cell = self.cell_size()
+        if cell < MIN_CELL_FOR_TEXT:
+            return None
+        texts = self._cell_texts() if texts is None else texts
+        font = QFont(self.font())
+        size = max(9 * zoom_factor(), cell * 0.36)
+        font.setPixelSize(round(size))
+        widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
+        if widest > cell * 0.9:  # long numbers: a smaller font, or none if unreadable
+            size = round(size) * cell * 0.9 / widest
+            font.setPixelSize(max(int(size), 1))
+        return font if size >= MIN_TEXT_PIXELS else None
+
+    def shows_numbers(self) -> bool:
+        """Whether the cells show their numbers at the current size (see ``number_font``)."""
+        return self.number_font() is not None
 
     def _cell_texts(self) -> list[list[str]]:
         """Each cell's number as shown: the lesson's decimals, one decimal for long ones."""

@@ -13,7 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QWidget,
+)
+from shiboken6 import isValid
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -119,8 +127,48 @@ def tool_group(*widgets: QWidget, spacing: int = 4) -> QWidget:
     return group
 
 
+def minimum_height_for_width(item: QLayoutItem, width: int) -> int:
+    """The least height ``item`` needs at ``width`` pixels: wrapped text and flows at their
+    height for that width, everything else at its minimum height.
+
+    (Qt's own ``heightForWidth`` of a layout gives its preferred height, which would keep a
+    grid of cells at its preferred size.) Vertical box layouts add their items up,
+    horizontal ones take their tallest item at its current width, flows their rows, other
+    layouts their minimum; a widget's layout is looked into.
+    """
+    if item.isEmpty():
+        return 0
+    widget = item.widget()
+    layout = item.layout() or (widget.layout() if widget is not None else None)
+    if layout is None:
+        if item.hasHeightForWidth():
+            return max(item.heightForWidth(width), item.minimumSize().height())
+        return item.minimumSize().height()
+    if isinstance(layout, FlowLayout):
+        return layout.heightForWidth(width)
+    if not isinstance(layout, QBoxLayout):  # a grid: its minimum (a widget's own, if set)
+        return item.minimumSize().height() if widget is not None else layout.minimumSize().height()
+    margins = layout.contentsMargins()
+    inner = max(width - margins.left() - margins.right(), 1)
+    children = [layout.itemAt(i) for i in range(layout.count())]
+    shown = [child for child in children if child is not None and not child.isEmpty()]
+    if layout.direction() in (QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.BottomToTop):
+        spacing = max(layout.spacing(), 0) * max(len(shown) - 1, 0)
+        height = sum(minimum_height_for_width(child, inner) for child in shown) + spacing
+    else:
+        height = max(
+            (
+                minimum_height_for_width(child, child.geometry().width() or inner)
+                for child in shown
+            ),
+            default=0,
+        )
+    return height + margins.top() + margins.bottom()
+
+
 class FitHeight(QObject):
-    """Keeps a widget's minimum height at the height its layout needs for its width.
+    """Keeps a widget's minimum height at the least height its content needs for its width
+    (:func:`minimum_height_for_width`).
 
     Installed on a panel inside a splitter, so that wrapped labels and flows are never cut:
     the splitter gives the panel at least that height.
@@ -142,11 +190,11 @@ class FitHeight(QObject):
 
     def fit(self) -> None:
         """Set the minimum height to what the layout needs at the current width."""
-        layout = self._widget.layout()
-        if layout is None:
-            return
-        needed = layout.totalHeightForWidth(self._widget.width())
-        if needed < 0:
-            needed = layout.totalMinimumSize().height()
+        widget = self._widget
+        if not isValid(widget) or widget.layout() is None:
+            return  # being destroyed, or nothing to measure
+        layout = widget.layout()
+        frame = widget.height() - widget.contentsRect().height()  # a frame's border
+        needed = minimum_height_for_width(layout, widget.contentsRect().width()) + frame
         if needed != self._widget.minimumHeight():
             self._widget.setMinimumHeight(needed)

@@ -14,17 +14,22 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
+    QLayout,
+    QLayoutItem,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
 from gui.about import about_html
@@ -39,7 +44,6 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-    from PySide6.QtWidgets import QWidget
 
     from gui.modes import ModeContributions
 
@@ -81,9 +85,11 @@ class MainWindow(QMainWindow):
         self._shown: Mode | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self._pages: dict[Mode, QScrollArea] = {}
         for mode in self._modes:
             mode.setParent(self)
-            self.tabs.addTab(mode.widget, mode.description.title)
+            self._pages[mode] = page = _scrolling_page(mode.widget)
+            self.tabs.addTab(page, mode.description.title)
         self.setCentralWidget(self.tabs)
         self.mode_status = QLabel()
         self.statusBar().addPermanentWidget(self.mode_status)
@@ -141,8 +147,20 @@ class MainWindow(QMainWindow):
         """The View menu's action that shows the mode called ``name``."""
         return self._show_actions[self.mode(name)]
 
+    def page(self, mode: Mode) -> QScrollArea:
+        """The tab that holds ``mode``'s widget: it scrolls when the window is smaller than
+        the mode needs (a zoomed view on a small screen), and fills the tab otherwise."""
+        return self._pages[mode]
+
+    def page_widget(self, mode: Mode) -> QWidget | None:
+        """The widget a mode's tab shows (``mode.widget``), found through the tab."""
+        holder = self._pages[mode].widget()
+        layout = holder.layout() if holder is not None else None
+        item = layout.itemAt(0) if layout is not None else None
+        return item.widget() if item is not None else None
+
     def _show(self, mode: Mode) -> None:
-        self.tabs.setCurrentWidget(mode.widget)
+        self.tabs.setCurrentWidget(self._pages[mode])
 
     def _tab_changed(self, index: int) -> None:
         mode = self._modes[index]
@@ -370,7 +388,7 @@ class MainWindow(QMainWindow):
             return
         if on:
             self._before_presentation = _WindowLook(
-                self.windowState(), self.saveGeometry(), self.saveState(),
+                self.windowState(), self.geometry(), self.saveGeometry(), self.saveState(),
                 tuple(bar for bar in self.findChildren(QToolBar) if bar.isVisibleTo(self)),
             )  # fmt: skip
         self._presenting = on
@@ -395,7 +413,7 @@ class MainWindow(QMainWindow):
         elif not on and look is not None and self.isFullScreen():
             self.setWindowState(look.state)
             if not look.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-                self.restoreGeometry(look.geometry)
+                self.setGeometry(look.rect)
 
     def showEvent(self, event: QShowEvent) -> None:
         """On the first show, go back into presentation mode if the window was left in it."""
@@ -467,7 +485,7 @@ class MainWindow(QMainWindow):
         saved = read_text(settings, SHOWN_MODE_KEY)
         names = {mode.description.name: mode for mode in self._modes}
         first = names.get(saved or "", self._modes[0])  # a mode no longer registered: the first
-        if self.tabs.currentWidget() is first.widget:
+        if self.tabs.currentWidget() is self._pages[first]:
             self._tab_changed(self.tabs.currentIndex())  # no currentChanged for the same tab
         else:
             self._show(first)
@@ -508,6 +526,7 @@ class _WindowLook:
     """The window as it was before presentation mode, to go back to."""
 
     state: Qt.WindowState
+    rect: QRect
     geometry: QByteArray
     state_bytes: QByteArray
     toolbars: tuple[QToolBar, ...]
@@ -515,6 +534,68 @@ class _WindowLook:
 
 def _current_look(window: QMainWindow) -> tuple[QByteArray, QByteArray]:
     return window.saveGeometry(), window.saveState()
+
+
+class _FillLayout(QLayout):
+    """One widget filling its parent, at least its minimum size, without height-for-width.
+
+    A scroll area sizes a content whose layout has a height for width (wrapped labels) to
+    that height, which is the content's *preferred* height: a page would always scroll. Put
+    between them, this layout makes the page scroll only below the content's minimum size.
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self._item: QLayoutItem | None = None
+        self.addWidget(widget)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        """Take the one widget (a second replaces the first)."""
+        self._item = item
+
+    def count(self) -> int:
+        """One item, or none."""
+        return 0 if self._item is None else 1
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        """The widget's item at index 0."""
+        return self._item if index == 0 else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        """Remove and return the widget's item."""
+        item, self._item = (self._item, None) if index == 0 else (None, self._item)
+        return item
+
+    def setGeometry(self, rect: QRect) -> None:
+        """The widget gets the whole rectangle."""
+        super().setGeometry(rect)
+        if self._item is not None:
+            self._item.setGeometry(rect)
+
+    def sizeHint(self) -> QSize:
+        """The widget's."""
+        return self._item.sizeHint() if self._item is not None else QSize()
+
+    def minimumSize(self) -> QSize:
+        """The widget's."""
+        return self._item.minimumSize() if self._item is not None else QSize()
+
+    def hasHeightForWidth(self) -> bool:
+        """No: the page scrolls below the minimum height only."""
+        return False
+
+
+def _scrolling_page(widget: QWidget) -> QScrollArea:
+    """A frameless scroll area that gives ``widget`` the whole tab, or scrolls it when the
+    tab is smaller than the widget's minimum size (a zoomed view on a small screen)."""
+    holder = QWidget()
+    holder.setLayout(_FillLayout(widget))
+    page = QScrollArea()
+    page.setFrameShape(QFrame.Shape.NoFrame)
+    page.setWidgetResizable(True)
+    page.setWidget(holder)
+    return page
 
 
 def _check_modes(modes: Sequence[Mode]) -> None:

@@ -93,7 +93,8 @@ def test_a_third_mode_gets_its_tab_shortcut_and_status(window, qtbot) -> None:
     window.activateWindow()
     qtbot.waitActive(window)
     QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.shown_mode is notes and window.tabs.currentWidget() is notes.widget
+    assert window.shown_mode is notes and window.tabs.currentWidget() is window.page(notes)
+    assert window.page_widget(notes) is notes.widget
     assert notes.events == ["shown"]
     assert window.windowTitle() == "CNN Visualizer — Notes"
     assert window.mode_status.text() == "3 notes"

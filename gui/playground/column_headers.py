@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
+from shiboken6 import isValid
 
 from gui.widgets import caption_label
 
@@ -26,6 +27,8 @@ class ColumnHeaders(QWidget):
         self._pending = False
         area.horizontalScrollBar().valueChanged.connect(self.schedule)
         area.installEventFilter(self)
+        self._viewport = area.viewport()
+        self._viewport.installEventFilter(self)  # a scroll bar appears: the viewport narrows
         content = area.widget()
         if content is not None:
             content.installEventFilter(self)
@@ -42,8 +45,14 @@ class ColumnHeaders(QWidget):
         return self._labels[column]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The area, the content or a caption changed size or text: place them again."""
-        if event.type() in (
+        """The area, the content or a caption changed size or text: place them again (at
+        once when the viewport resized: the layouts have settled by then).
+        """
+        if not isValid(self._area):
+            return False  # the panel is being destroyed
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            self.place()
+        elif event.type() in (
             QEvent.Type.Resize,
             QEvent.Type.Move,
             QEvent.Type.LayoutRequest,
@@ -63,6 +72,8 @@ class ColumnHeaders(QWidget):
     def place(self) -> None:
         """Reserve the captions' height above the viewport and put each over its column."""
         self._pending = False
+        if not isValid(self._area):
+            return
         content = self._area.widget()
         if content is None:
             return

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 KERNEL_CELLS = ((3, 44), (5, 32), (7, 24), (1_000_000, 18))
 """(largest kernel side, largest cell in pixels at zoom 1): smaller kernels get larger cells."""
 MIN_KERNEL_CELL = 14
-CARD_MARGINS = 12  # a card's frame and margins, each side, at zoom 1
+CARD_MARGINS = 11  # a card's 2-pixel frame, its margin and a pixel, each side, at zoom 1
 CARD_STYLE = "QFrame#FilterCard {{ border: 2px solid {}; border-radius: 5px; background: {}; }}"
 
 
@@ -176,6 +176,17 @@ class FilterCard(QFrame):
             grid.setVisible(c < channels)
             label.setVisible(c < channels and channels > 1)
 
+    def chrome_height(self, width: int) -> int:
+        """The card's height at ``width`` without its grids and their names: the name row,
+        the preset and bias, the margins, frame and spacing."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right() - 4  # the 2-pixel frame
+        name = self.name.heightForWidth(max(inner - self.remove.sizeHint().width() - 6, 1))
+        head = max(name, self.remove.sizeHint().height())
+        foot = self.foot.heightForWidth(inner)
+        return head + foot + margins.top() + margins.bottom() + 2 * layout.spacing() + 4
+
     def arrange(self, per_row: int) -> None:
         """Put ``per_row`` channels' grids side by side (each under its name), then wrap."""
         if per_row == self._per_row:
@@ -272,22 +283,21 @@ class FilterPanel(Panel):
         largest = scaled(next(cell for size, cell in KERNEL_CELLS if max(kh, kw) <= size))
         smallest = scaled(MIN_KERNEL_CELL)
         bar = self.scroll.verticalScrollBar()
-        room = self.scroll.width() - (bar.sizeHint().width() + scaled(CARD_MARGINS) * 2)
+        # The room for a card's grids: the list's width without the scroll bar (it may
+        # appear), the list's own margins, a card's frame and margins, a pixel of rounding.
+        margins = self._list.contentsMargins()
+        room = self.scroll.width() - bar.sizeHint().width() - scaled(CARD_MARGINS) * 2
+        room -= margins.left() + margins.right() + 2 * self.scroll.frameWidth() + 1
         first = self._cards[0]
         width = first.width() if first.width() > 0 else self.scroll.viewport().width()
-        card_height = first.heightForWidth(width)
-        grids_height = sum(g.height() for g in first.grids[:channels] if first._per_row == 1)
-        grids_height = grids_height or first.grids[0].height()
         label = first.channel_labels[0].sizeHint().height() if channels > 1 else 0
-        chrome = (card_height if card_height > 0 else first.sizeHint().height()) - grids_height
-        chrome -= label * (-(-channels // max(first._per_row, 1)))
-        high = self.scroll.viewport().height() - chrome
+        high = self.scroll.viewport().height() - first.chrome_height(width)
 
         def cells(per_row: int) -> tuple[int, int]:
             """(cell that fits the width and the height, cell that fits the width)."""
             lines = -(-channels // per_row)
             wide = (room - self._grid_spacing * (per_row - 1)) // (kw * per_row)
-            tall = (high - label * lines) // (kh * lines)
+            tall = (high - (label + self._grid_spacing) * lines) // (kh * lines)
             return min(largest, wide, tall), min(largest, wide)
 
         options = [n for n in range(1, channels + 1) if cells(n)[1] >= smallest] or [1]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from engine.animation.frames import INPUT
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
-from gui.flow_layout import FlowLayout, tool_group
+from gui.flow_layout import FitHeight, FlowLayout, tool_group
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ class InputPanel(Panel):
             "Drag to paint, right-click to erase; grey cells are zero padding.", size=9
         )
         self.body.addWidget(self.hint)
+        self._fit_height = FitHeight(self)  # the splitter leaves the flowing tools their rows
 
         self._animation: Animation | None = None
         state.frameChanged.connect(self.show_frame)
@@ -187,6 +188,8 @@ class InputPanel(Panel):
             lines = -(-channels // per_row)
             return min(width / (per_row * cols), (height / lines - label) / rows)
 
+        # The box asks for the room of one row of grids; more rows only when it has the room.
+        self.grid_box.setMinimumHeight(label + self._grids[0].minimumSizeHint().height())
         best = max(range(1, channels + 1), key=lambda n: (cell(n), n))
         if best == self._columns:
             return

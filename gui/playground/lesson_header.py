@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from gui.flow_layout import FitHeight
 from gui.widgets import caption_label, title_label
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ class LessonHeader(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.text)
         layout.addWidget(self.comparison)
+        self._fit_height = FitHeight(self)  # wrapped title and source: never squeezed
         self._presenting = False
         self._animation: Animation | None = state.animation
         state.frameChanged.connect(self.show_frame)

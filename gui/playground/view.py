@@ -89,6 +89,7 @@ class PlaygroundView(QWidget):
         self.rows.setChildrenCollapsible(False)
 
         self.bottom.installEventFilter(self)  # its content may need more height: give it
+        self.rows.installEventFilter(self)
         self._room_check_due = False
         self._presenting = False
         self._sizes_before: tuple[list[int], list[int]] | None = None
@@ -184,8 +185,11 @@ class PlaygroundView(QWidget):
         self.columns.setSizes([int(rest * PRESENTED[0]), int(rest * PRESENTED[1]), int(rest * PRESENTED[2])])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The step or the settings asked for a new layout: check they still have room."""
-        if watched is self.bottom and event.type() == QEvent.Type.LayoutRequest:
+        """The step or the settings asked for a new layout, or the rows got another height:
+        check that the step and the settings still have the room they need."""
+        if (watched is self.bottom and event.type() == QEvent.Type.LayoutRequest) or (
+            watched is self.rows and event.type() == QEvent.Type.Resize
+        ):
             if not self._room_check_due:
                 self._room_check_due = True
                 QTimer.singleShot(0, self, self._keep_bottom_room)
