@@ -178,8 +178,11 @@ class CellGrid(QWidget):
         return max(2.0, min(self.max_cell(), size))
 
     def limit_to_cells(self, on: bool = True) -> None:
-        """Never grow wider or taller than the cells at their largest (a layout gives the
-        room to others); kept up to date when the values' shape or the zoom change."""
+        """Never grow wider or taller than the cells at their largest.
+
+        A layout then gives the room to others. Kept up to date when the values' shape or
+        the zoom change.
+        """
         self._limited = on
         self._apply_limit()
 
@@ -221,15 +224,15 @@ class CellGrid(QWidget):
         return None
 
     def sizeHint(self) -> QSize:
-        """Cells of ``hint_cell`` pixels, else 34 for small grids and 18 for larger ones (at
-        zoom 1)."""
-        cell = self._hint_cell or (34 if max(self.rows, self.cols) <= 10 else 18)
-        cell *= zoom_factor()
+        """Cells of ``hint_cell`` pixels, else 34 (small grids) or 18, times the zoom."""
+        cell = (self._hint_cell or (34 if max(self.rows, self.cols) <= 10 else 18)) * zoom_factor()
         return QSize(round(self.cols * cell) + 2, round(self.rows * cell) + 2)
 
     def hasHeightForWidth(self) -> bool:
-        """With ``square``, a layout keeps the widget as tall as its square cells need for its
-        width (rows of maps stay compact); else the cells fit whatever room it gets."""
+        """Whether a layout keeps the widget as tall as its width needs (``square``).
+
+        Rows of maps stay compact; without it the cells fit whatever room the widget gets.
+        """
         return self._square
 
     def heightForWidth(self, width: int) -> int:
@@ -305,12 +308,12 @@ class CellGrid(QWidget):
         return pixmap
 
     def number_font(self, texts: list[list[str]] | None = None) -> QFont | None:
-        """The font the cells' numbers are written in at the current size and zoom, or None
-        when the cells are too small to write them (colours only).
+        """The font of the cells' numbers, or None when the cells are too small for them.
 
-        The font grows with the cell (at least 9 pixels times the zoom) and shrinks to fit
-        the widest number; numbers that would be smaller than ``MIN_TEXT_PIXELS`` are not
-        written. ``texts`` are the cells' texts (default: the values').
+        At the current size and zoom; None means colours only. The font grows with the cell
+        (at least 9 pixels times the zoom) and shrinks to fit the widest number; numbers that
+        would be smaller than ``MIN_TEXT_PIXELS`` are not written. ``texts`` are the cells'
+        texts (default: the values').
         """
         cell = self.cell_size()
         if cell < MIN_CELL_FOR_TEXT:

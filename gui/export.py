@@ -123,10 +123,10 @@ def shared_palette(frames: Sequence[Image.Image]) -> NDArray[np.uint8]:
 
 
 class PaletteMapper:
-    """Puts frames into one palette: each colour becomes the palette's nearest, exactly its
-    own when the palette has it (Pillow's own mapping rounds colours first).
+    """Puts frames into one palette, each colour to the palette's nearest.
 
-    A colour's entry is computed once and kept in a table of every 24-bit colour, so an
+    A colour the palette has maps exactly to itself (Pillow's own mapping rounds colours
+    first). A colour's entry is computed once and kept in a table of every 24-bit colour, so an
     animation's frames, which share most colours, cost little after the first.
     """
 
@@ -155,8 +155,10 @@ class PaletteMapper:
 
 
 def same_size(frames: Sequence[Image.Image]) -> list[Image.Image]:
-    """The frames on canvases of the largest one's size (a view may grow while stepping);
-    the added room has the colour of each frame's top-left pixel (the window's background)."""
+    """The frames on canvases of the largest one's size (a view may grow while stepping).
+
+    The added room has the colour of each frame's top-left pixel (the window's background).
+    """
     width = max(frame.width for frame in frames)
     height = max(frame.height for frame in frames)
     sized = []
@@ -179,8 +181,8 @@ def gif_frames(frames: Sequence[Image.Image]) -> list[Image.Image]:
 def _pack(rgb: NDArray[np.integer]) -> NDArray[np.uint32]:
     """(N, 3) colours as one number each, 0xRRGGBB."""
     wide = rgb.astype(np.uint32)
-    packed: NDArray[np.uint32] = (wide[:, 0] << 16) | (wide[:, 1] << 8) | wide[:, 2]
-    return packed
+    packed = (wide[:, 0] << np.uint32(16)) | (wide[:, 1] << np.uint32(8)) | wide[:, 2]
+    return np.asarray(packed, dtype=np.uint32)
 
 
 def _unpack(packed: NDArray[np.uint32]) -> NDArray[np.uint8]:

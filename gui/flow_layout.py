@@ -47,11 +47,11 @@ class FlowLayout(QLayout):
         """The number of items."""
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def itemAt(self, index: int) -> QLayoutItem | None:
         """The item at ``index``, None past the end."""
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def takeAt(self, index: int) -> QLayoutItem | None:
         """Remove and return the item at ``index`` (None past the end)."""
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
@@ -128,8 +128,10 @@ def tool_group(*widgets: QWidget, spacing: int = 4) -> QWidget:
 
 
 def minimum_height_for_width(item: QLayoutItem, width: int) -> int:
-    """The least height ``item`` needs at ``width`` pixels: wrapped text and flows at their
-    height for that width, everything else at its minimum height.
+    """The least height ``item`` needs at ``width`` pixels.
+
+    Wrapped text and flows count at their height for that width, everything else at its
+    minimum height.
 
     (Qt's own ``heightForWidth`` of a layout gives its preferred height, which would keep a
     grid of cells at its preferred size.) Vertical box layouts add their items up,
@@ -157,18 +159,16 @@ def minimum_height_for_width(item: QLayoutItem, width: int) -> int:
         height = sum(minimum_height_for_width(child, inner) for child in shown) + spacing
     else:
         height = max(
-            (
-                minimum_height_for_width(child, child.geometry().width() or inner)
-                for child in shown
-            ),
+            (minimum_height_for_width(child, child.geometry().width() or inner) for child in shown),
             default=0,
         )
     return height + margins.top() + margins.bottom()
 
 
 class FitHeight(QObject):
-    """Keeps a widget's minimum height at the least height its content needs for its width
-    (:func:`minimum_height_for_width`).
+    """Keeps a widget's minimum height at what its content needs for its width.
+
+    See :func:`minimum_height_for_width`.
 
     Installed on a panel inside a splitter, so that wrapped labels and flows are never cut:
     the splitter gives the panel at least that height.
@@ -191,9 +191,9 @@ class FitHeight(QObject):
     def fit(self) -> None:
         """Set the minimum height to what the layout needs at the current width."""
         widget = self._widget
-        if not isValid(widget) or widget.layout() is None:
+        layout = widget.layout() if isValid(widget) else None
+        if layout is None:
             return  # being destroyed, or nothing to measure
-        layout = widget.layout()
         frame = widget.height() - widget.contentsRect().height()  # a frame's border
         needed = minimum_height_for_width(layout, widget.contentsRect().width()) + frame
         if needed != self._widget.minimumHeight():

@@ -36,9 +36,11 @@ def widget_rect(area: QScrollArea, widget: QWidget, rect: QRect | None = None) -
 def show_rect(
     area: QScrollArea, rect: QRect, margin: int = MARGIN, *, centre: bool = False
 ) -> None:
-    """Scroll so that ``rect`` (content coordinates) is visible, the least possible, or with
-    ``rect`` in the middle (``centre``: what was computed before stays in view around it);
-    its top left corner wins when it is larger than the viewport."""
+    """Scroll so that ``rect`` (content coordinates) is visible.
+
+    The least possible, or with ``rect`` in the middle (``centre``: what was computed before
+    stays in view around it); its top left corner wins when it is larger than the viewport.
+    """
     if rect.isEmpty():
         return
     viewport = area.viewport()

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QFrame,
+    QLabel,
     QLayout,
     QLayoutItem,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -148,8 +148,11 @@ class MainWindow(QMainWindow):
         return self._show_actions[self.mode(name)]
 
     def page(self, mode: Mode) -> QScrollArea:
-        """The tab that holds ``mode``'s widget: it scrolls when the window is smaller than
-        the mode needs (a zoomed view on a small screen), and fills the tab otherwise."""
+        """The tab that holds ``mode``'s widget.
+
+        It scrolls when the window is smaller than the mode needs (a zoomed view on a small
+        screen), and fills the tab otherwise.
+        """
         return self._pages[mode]
 
     def page_widget(self, mode: Mode) -> QWidget | None:
@@ -279,9 +282,9 @@ class MainWindow(QMainWindow):
         # The menu bar is hidden in presentation mode: the window carries every action too, so
         # that their shortcuts (F11 to leave, Space to play, …) keep working.
         for menu_action in bar.actions():
-            menu = menu_action.menu()
-            if isinstance(menu, QMenu):
-                self.addActions([a for a in menu_actions(menu) if not a.isSeparator()])
+            shown = menu_action.menu()
+            if isinstance(shown, QMenu):
+                self.addActions([a for a in menu_actions(shown) if not a.isSeparator()])
 
     @property
     def window_view_actions(self) -> tuple[QAction, ...]:
@@ -375,8 +378,10 @@ class MainWindow(QMainWindow):
         self.set_presentation(not self._presenting)
 
     def set_presentation(self, on: bool, *, full_screen: bool = True) -> None:
-        """Presentation mode: larger type, no menus, toolbars, tabs or status bar, and every
-        mode shows only what a lecture needs (:meth:`gui.modes.Mode.set_presentation`).
+        """Enter or leave presentation mode.
+
+        Larger type, no menus, toolbars, tabs or status bar, and every mode shows only what a
+        lecture needs (:meth:`gui.modes.Mode.set_presentation`).
 
         Args:
             on: Enter (True) or leave (False); leaving restores the window as it was.
@@ -558,11 +563,11 @@ class _FillLayout(QLayout):
         """One item, or none."""
         return 0 if self._item is None else 1
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def itemAt(self, index: int) -> QLayoutItem | None:
         """The widget's item at index 0."""
         return self._item if index == 0 else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def takeAt(self, index: int) -> QLayoutItem | None:
         """Remove and return the widget's item."""
         item, self._item = (self._item, None) if index == 0 else (None, self._item)
         return item
@@ -587,8 +592,11 @@ class _FillLayout(QLayout):
 
 
 def _scrolling_page(widget: QWidget) -> QScrollArea:
-    """A frameless scroll area that gives ``widget`` the whole tab, or scrolls it when the
-    tab is smaller than the widget's minimum size (a zoomed view on a small screen)."""
+    """A frameless scroll area that gives ``widget`` the whole tab.
+
+    It scrolls only when the tab is smaller than the widget's minimum size (a zoomed view on
+    a small screen).
+    """
     holder = QWidget()
     holder.setLayout(_FillLayout(widget))
     page = QScrollArea()

@@ -60,8 +60,11 @@ def load_library(soname: str) -> object:
 
 
 def qt_platform(env: Mapping[str, str], system: str = sys.platform) -> str:
-    """The platform plugin Qt will choose: ``QT_QPA_PLATFORM``'s first entry if set; on
-    Linux "wayland" in a Wayland session, else "xcb"; elsewhere "native"."""
+    """The platform plugin Qt will choose.
+
+    ``QT_QPA_PLATFORM``'s first entry if set; on Linux "wayland" in a Wayland session, else
+    "xcb"; elsewhere "native".
+    """
     chosen = env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
     if chosen:
         return chosen
@@ -73,8 +76,10 @@ def qt_platform(env: Mapping[str, str], system: str = sys.platform) -> str:
 
 
 def missing_libraries(load: Callable[[str], object] | None = None) -> list[tuple[str, str]]:
-    """The (soname, package) pairs of ``XCB_LIBRARIES`` that ``load`` (default:
-    :func:`load_library`) cannot load."""
+    """The (soname, package) pairs of ``XCB_LIBRARIES`` that ``load`` cannot load.
+
+    ``load`` defaults to :func:`load_library`.
+    """
     loader = load or load_library
     missing = []
     for soname, package in XCB_LIBRARIES:

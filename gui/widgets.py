@@ -121,8 +121,10 @@ class StaticText(QWidget):
         self._fit_room()
 
     def text_height(self, text: str, width: int | None = None) -> int:
-        """The height in pixels ``text`` needs at ``width`` (default: the widget's), in the
-        largest font that keeps it within ``lines`` lines, else in the smallest."""
+        """The height in pixels ``text`` needs at ``width`` (default: the widget's).
+
+        In the largest font that keeps it within ``lines`` lines, else in the smallest.
+        """
         return self._measure(text, self._font_for(text, width), width).height() + 4
 
     def fits(self) -> bool:

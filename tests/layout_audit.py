@@ -35,8 +35,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QTabBar,
-    QToolBar,
-    QToolButton,
     QWidget,
 )
 
@@ -98,10 +96,7 @@ def text_problem(widget: QWidget) -> str | None:
         return _combo_problem(widget)
     if isinstance(widget, QAbstractSpinBox):
         return _spin_problem(widget)
-    if isinstance(widget, (QAbstractButton,)) and widget.text():
-        if isinstance(widget, QToolButton) and widget.parentWidget() is not None:
-            if isinstance(widget.parentWidget(), QToolBar) and not widget.text():
-                return None
+    if isinstance(widget, QAbstractButton) and widget.text():
         hint = widget.sizeHint()
         if hint.width() > widget.width() + SLACK or (
             isinstance(widget, QCheckBox) and hint.height() > widget.height() + SLACK
@@ -111,7 +106,7 @@ def text_problem(widget: QWidget) -> str | None:
 
 
 def _label_problem(label: QLabel) -> str | None:
-    if not label.text() or label.pixmap() is not None and not label.pixmap().isNull():
+    if not label.text() or (label.pixmap() is not None and not label.pixmap().isNull()):
         return None
     room = label.contentsRect()
     if label.wordWrap():

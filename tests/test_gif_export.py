@@ -75,7 +75,11 @@ def test_the_gif_keeps_the_apps_colours(window, tmp_path: Path) -> None:
         exact = np.asarray(original, dtype=int)
         assert np.abs(shown - exact).mean() < 1.0  # against the PNG of the same frame
         assert (shown == exact).all(axis=2).mean() > 0.9
-        for colour in (POSITIVE, NEGATIVE, *[(c.red(), c.green(), c.blue()) for c in MARK_COLOURS.values()]):
+        for colour in (
+            POSITIVE,
+            NEGATIVE,
+            *[(c.red(), c.green(), c.blue()) for c in MARK_COLOURS.values()],
+        ):
             where = (exact == np.asarray(colour, dtype=int)).all(axis=2)
             assert (shown[where] == exact[where]).all()  # reds stay red, outlines keep colour
         background = tuple(exact[0, 0])
@@ -111,7 +115,9 @@ def test_its_own_pace_is_asked_and_remembered(window, tmp_path: Path, monkeypatc
 
 
 @pytest.mark.parametrize("name", ["animation", "animation.png", "animation.gif.txt"])
-def test_a_name_without_gif_is_refused_before_rendering(window, tmp_path: Path, monkeypatch, name) -> None:
+def test_a_name_without_gif_is_refused_before_rendering(
+    window, tmp_path: Path, monkeypatch, name
+) -> None:
     from gui.playground import mode as mode_module
 
     shown: list[str] = []

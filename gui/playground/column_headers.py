@@ -45,8 +45,10 @@ class ColumnHeaders(QWidget):
         return self._labels[column]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The area, the content or a caption changed size or text: place them again (at
-        once when the viewport resized: the layouts have settled by then).
+        """Place the captions again when the area, the content or a caption changed.
+
+        At once when the viewport resized (the layouts have settled by then), else once the
+        layouts have settled. Never consumes the event.
         """
         if not isValid(self._area):
             return False  # the panel is being destroyed

@@ -74,8 +74,11 @@ class CellEditor(QLineEdit):
             self._commit(value)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        """Escape cancels the edit; Escape and Enter then go on to the parents (the playground
-        gives the keyboard back to the animation)."""
+        """Escape cancels the edit.
+
+        Escape and Enter then go on to the parents: the playground gives the keyboard back
+        to the animation.
+        """
         if event.key() == Qt.Key.Key_Escape:
             self._done = True
             self.deleteLater()
@@ -142,7 +145,7 @@ class FilterCard(QFrame):
         foot.addWidget(self.preset)
         foot.addWidget(QLabel("Bias"))  # apart from its box: a narrow card wraps between
         foot.addWidget(self.bias)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)  # with the 2-pixel frame: CARD_MARGINS
         layout.setSpacing(4)
         layout.addLayout(head)
@@ -177,9 +180,11 @@ class FilterCard(QFrame):
             label.setVisible(c < channels and channels > 1)
 
     def chrome_height(self, width: int) -> int:
-        """The card's height at ``width`` without its grids and their names: the name row,
-        the preset and bias, the margins, frame and spacing."""
-        layout = self.layout()
+        """The card's height at ``width`` without its grids and their names.
+
+        That is the name row, the preset and bias, the margins, frame and spacing.
+        """
+        layout = self._layout
         margins = layout.contentsMargins()
         inner = width - margins.left() - margins.right() - 4  # the 2-pixel frame
         name = self.name.heightForWidth(max(inner - self.remove.sizeHint().width() - 6, 1))
@@ -224,18 +229,18 @@ class FilterPanel(Panel):
         self._list.setContentsMargins(0, 0, 4, 0)
         self._list.setSpacing(8)
         self._list.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll.setWidget(container)
+        self.cards_area = QScrollArea()
+        self.cards_area.setWidgetResizable(True)
+        self.cards_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.cards_area.setWidget(container)
         self.add = QToolButton()
         self.add.setText("+ Add")
         self.add.setToolTip("Add a filter (an identity kernel)")
         self.add.clicked.connect(self.add_filter)
         self.add_title_widget(self.add)
         self.hint = caption_label("Click a weight to change it.", size=9)
-        self.body.addWidget(self.scroll, 1)
+        self.body.addWidget(self.cards_area, 1)
         self.body.addWidget(self.hint)
         self._show_added = False  # the next set-up has a filter the user just added
         self._grid_spacing = 4
@@ -264,9 +269,9 @@ class FilterPanel(Panel):
 
     def _follow(self, card: FilterCard, *, settle: bool) -> None:
         """Scroll the list to ``card``; after a new set-up, again once the layout settled."""
-        follow_widget(self.scroll, card)
+        follow_widget(self.cards_area, card)
         if settle:
-            QTimer.singleShot(0, self, lambda: follow_widget(self.scroll, card))
+            QTimer.singleShot(0, self, lambda: follow_widget(self.cards_area, card))
 
     def _size_grids(self) -> None:
         """Kernel cells as large as the list allows, all filters alike.
@@ -282,16 +287,16 @@ class FilterPanel(Panel):
         channels = spec.channels
         largest = scaled(next(cell for size, cell in KERNEL_CELLS if max(kh, kw) <= size))
         smallest = scaled(MIN_KERNEL_CELL)
-        bar = self.scroll.verticalScrollBar()
+        bar = self.cards_area.verticalScrollBar()
         # The room for a card's grids: the list's width without the scroll bar (it may
         # appear), the list's own margins, a card's frame and margins, a pixel of rounding.
         margins = self._list.contentsMargins()
-        room = self.scroll.width() - bar.sizeHint().width() - scaled(CARD_MARGINS) * 2
-        room -= margins.left() + margins.right() + 2 * self.scroll.frameWidth() + 1
+        room = self.cards_area.width() - bar.sizeHint().width() - scaled(CARD_MARGINS) * 2
+        room -= margins.left() + margins.right() + 2 * self.cards_area.frameWidth() + 1
         first = self._cards[0]
-        width = first.width() if first.width() > 0 else self.scroll.viewport().width()
+        width = first.width() if first.width() > 0 else self.cards_area.viewport().width()
         label = first.channel_labels[0].sizeHint().height() if channels > 1 else 0
-        high = self.scroll.viewport().height() - first.chrome_height(width)
+        high = self.cards_area.viewport().height() - first.chrome_height(width)
 
         def cells(per_row: int) -> tuple[int, int]:
             """(cell that fits the width and the height, cell that fits the width)."""

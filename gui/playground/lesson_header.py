@@ -15,6 +15,8 @@ from gui.flow_layout import FitHeight
 from gui.widgets import caption_label, title_label
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
     from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
@@ -74,9 +76,9 @@ class LessonText(QScrollArea):
             self.fit()
         return False
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         """Another width wraps the text differently."""
-        super().resizeEvent(event)  # type: ignore[arg-type]
+        super().resizeEvent(event)
         self.fit()
 
     def needed_height(self) -> int:
@@ -162,8 +164,11 @@ class LessonHeader(QWidget):
         self.text.setVisible(not on)
 
     def show_frame(self, frame: Frame) -> None:
-        """A frame of a new set-up: the comparison with ONNX Runtime may have changed, and the
-        input may no longer be the one the lesson's text describes."""
+        """Show what a new set-up changes.
+
+        The comparison with ONNX Runtime may have changed, and the input may no longer be
+        the one the lesson's text describes.
+        """
         if frame.animation is not self._animation:
             self._animation = frame.animation
             self._show_comparison()

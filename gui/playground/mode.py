@@ -209,8 +209,10 @@ class PlaygroundMode(Mode):
             settings.setValue("playground/lesson", lesson_id)
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation mode: the input, the filters, the maps and the step; the lesson text,
-        the input's tools and gallery and the layer settings come back when it ends.
+        """Presentation mode: the input, the filters, the maps and the step only.
+
+        The lesson text, the input's tools and gallery and the layer settings come back when
+        it ends.
         """
         self.view.set_presentation(on)
 

@@ -78,8 +78,11 @@ class Player(QObject):
             self.play()
 
     def hold(self, on: bool) -> None:
-        """While held (the scrubber is being dragged) playback does not move the position;
-        released, it goes on from the position the user left."""
+        """Hold playback (True) while the scrubber is dragged, or let it go on (False).
+
+        Held, playback does not move the position; released, it goes on from the position
+        the user left.
+        """
         self._holding = on
         self._rebase()
 

@@ -134,8 +134,11 @@ class PlaygroundView(QWidget):
         return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
     def _show_frame(self, frame: Frame) -> None:
-        """Follow the frame's cells; a new set-up may belong to the backprop lesson, or no
-        longer, and its texts need their own room."""
+        """Follow the frame's cells, and show a new set-up's panels.
+
+        A new set-up may belong to the backprop lesson, or no longer, and its texts need
+        their own room.
+        """
         new_set_up = frame.animation is not self._animation
         if new_set_up:
             self._animation = frame.animation
@@ -182,22 +185,29 @@ class PlaygroundView(QWidget):
         """Presentation mode's shares of the width: most of it for the maps."""
         self._presentation_sizes_due = False
         rest = sum(self.columns.sizes())
-        self.columns.setSizes([int(rest * PRESENTED[0]), int(rest * PRESENTED[1]), int(rest * PRESENTED[2])])
+        self.columns.setSizes(
+            [int(rest * PRESENTED[0]), int(rest * PRESENTED[1]), int(rest * PRESENTED[2])]
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The step or the settings asked for a new layout, or the rows got another height:
-        check that the step and the settings still have the room they need."""
-        if (watched is self.bottom and event.type() == QEvent.Type.LayoutRequest) or (
-            watched is self.rows and event.type() == QEvent.Type.Resize
-        ):
-            if not self._room_check_due:
-                self._room_check_due = True
-                QTimer.singleShot(0, self, self._keep_bottom_room)
+        """Check the step's room when it asked for a new layout or the rows were resized.
+
+        The step and the settings must keep the room they need. Never consumes the event.
+        """
+        kind = event.type()
+        asked = watched is self.bottom and kind == QEvent.Type.LayoutRequest
+        resized = watched is self.rows and kind == QEvent.Type.Resize
+        if (asked or resized) and not self._room_check_due:
+            self._room_check_due = True
+            QTimer.singleShot(0, self, self._keep_bottom_room)
         return False
 
     def _keep_bottom_room(self) -> None:
-        """A splitter does not move its handle when a pane's minimum height grows (a taller
-        arithmetic, a three-channel dot product): move it, so that nothing is cut."""
+        """Move the rows' handle so that the step and the settings are not cut.
+
+        A splitter does not move its handle when a pane's minimum height grows (a taller
+        arithmetic, a three-channel dot product).
+        """
         self._room_check_due = False
         top, bottom = self.rows.sizes()
         needed = self.bottom.minimumSizeHint().height()
@@ -205,16 +215,21 @@ class PlaygroundView(QWidget):
             self.rows.setSizes([top + bottom - needed, needed])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """A taller window leaves the lesson's text more lines; presentation mode entered
-        before the view was shown shares out the width now that it is known."""
+        """Give the lesson's text more lines in a taller view.
+
+        Presentation mode entered before the view was shown shares out the width now that
+        it is known.
+        """
         super().resizeEvent(event)
         self.header.fit_text(event.size().height())
         if self._presentation_sizes_due:
             QTimer.singleShot(0, self, self._apply_presentation_sizes)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Escape or Enter after typing in a field: the keyboard goes back to the animation
-        (Space, the arrows, Home and End step again). Fields pass these keys on."""
+        """Give the keyboard back to the animation after Escape or Enter in a field.
+
+        Space, the arrows, Home and End then step again. Fields pass these keys on.
+        """
         if event.key() in RETURN_KEYS:
             self.steps.scrubber.setFocus(Qt.FocusReason.ShortcutFocusReason)
             event.accept()
