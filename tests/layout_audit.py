@@ -185,7 +185,7 @@ def overlap_problems(parent: QWidget) -> Iterator[str]:
 
 def layout_problems(root: QWidget) -> list[str]:
     """Every problem of the shown part of ``root``'s widget tree (see the module docstring)."""
-    for _ in range(3):  # a layout may ask for another after it settles
+    for _ in range(8):  # a layout may ask for another after it settles
         QApplication.sendPostedEvents()
         QApplication.processEvents()
     problems: list[str] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -29,6 +29,9 @@ from gui.playground.filter_panel import CellEditor
 
 @pytest.fixture
 def window(qtbot):
+    # Windows of earlier tests are destroyed when an event loop runs: that would stall the
+    # playback timers of the tests below for half a second.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     win = build_window(LaunchOptions(tab="playground"))
     win.resize(1280, 800)
     win.show()
@@ -38,6 +41,7 @@ def window(qtbot):
     win.playground.state.undo_stack.setClean()
     win.close()
     win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not later
 
 
 # ----- playback ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.lessons.registry import lesson
 from gui.app import LaunchOptions, build_window
@@ -40,6 +41,7 @@ def window(qtbot):
     win.playground.state.undo_stack.setClean()
     win.close()
     win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not later
 
 
 def test_the_six_by_six_lesson_fits_a_slide(window, tmp_path: Path) -> None:

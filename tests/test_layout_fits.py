@@ -6,7 +6,7 @@ remembered."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolBar
 
@@ -21,7 +21,7 @@ MIN_SCRUBBER = 200
 
 
 def settle() -> None:
-    for _ in range(3):
+    for _ in range(8):
         QApplication.sendPostedEvents()
         QApplication.processEvents()
 
@@ -43,6 +43,7 @@ def close(win) -> None:  # type: ignore[no-untyped-def]
     win.playground.state.undo_stack.setClean()
     win.close()
     win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not later
 
 
 @pytest.fixture
@@ -229,7 +230,7 @@ def test_presentation_mode_round_trips_and_is_remembered(qtbot) -> None:
         assert win.presenting and win.presentation_action.isChecked()
         assert not any(visible_bars(win).values())
         assert not view.parameters.isVisible() and not view.input_panel.tools.isVisible()
-        assert not view.header.text.isVisible() and not view.filter_panel.add.isVisible()
+        assert not view.header.text.isVisible() and not view.filter_panel.tools.isVisible()
         for panel in (view.input_panel, view.filter_panel, view.feature_maps, view.steps):
             assert panel.isVisible()
         assert zoom_factor() == pytest.approx(PRESENTATION_SCALE)

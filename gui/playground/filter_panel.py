@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,20 +25,19 @@ from engine.animation.playground import MAX_FILTERS
 from engine.animation.presets import PRESETS, preset
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
-from gui.flow_layout import FlowLayout
+from gui.flow_layout import FlowLayout, tool_group
 from gui.follow import follow_widget
 from gui.widgets import Panel, caption_label
 from gui.zoom import scaled
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QResizeEvent
-
     from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
 KERNEL_CELLS = ((3, 44), (5, 32), (7, 24), (1_000_000, 18))
 """(largest kernel side, largest cell in pixels at zoom 1): smaller kernels get larger cells."""
 MIN_KERNEL_CELL = 14
+EDIT_HINT = "Click a weight to type a new value (Enter keeps it, Esc cancels)."
 CARD_MARGINS = 11  # a card's 2-pixel frame, its margin and a pixel, each side, at zoom 1
 CARD_STYLE = "QFrame#FilterCard {{ border: 2px solid {}; border-radius: 5px; background: {}; }}"
 
@@ -143,8 +142,7 @@ class FilterCard(QFrame):
         self.foot = QWidget()  # the preset box and the bias, side by side when there is room
         foot = FlowLayout(self.foot)
         foot.addWidget(self.preset)
-        foot.addWidget(QLabel("Bias"))  # apart from its box: a narrow card wraps between
-        foot.addWidget(self.bias)
+        foot.addWidget(tool_group(QLabel("Bias"), self.bias))
         layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)  # with the 2-pixel frame: CARD_MARGINS
         layout.setSpacing(4)
@@ -168,6 +166,8 @@ class FilterCard(QFrame):
             c = len(self.grids)
             grid = CellGrid(max_cell=KERNEL_CELLS[0][1])
             grid.cellPressed.connect(lambda r, col, b, c=c: self._edit_cell(c, r, col))
+            grid.setToolTip(EDIT_HINT)  # the hand and the tip say the weights can be typed
+            grid.setCursor(Qt.CursorShape.PointingHandCursor)
             label = caption_label(size=9)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.grids.append(grid)
@@ -234,15 +234,17 @@ class FilterPanel(Panel):
         self.cards_area.setFrameShape(QFrame.Shape.NoFrame)
         self.cards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.cards_area.setWidget(container)
+        self._viewport = self.cards_area.viewport()
+        self._viewport.installEventFilter(self)  # resized: size the kernels, follow
         self.add = QToolButton()
-        self.add.setText("+ Add")
+        self.add.setText("+ Add filter")
         self.add.setToolTip("Add a filter (an identity kernel)")
         self.add.clicked.connect(self.add_filter)
-        self.add_title_widget(self.add)
-        self.hint = caption_label("Click a weight to change it.", size=9)
         self.body.addWidget(self.cards_area, 1)
-        self.body.addWidget(self.hint)
+        self.tools = self.add  # what presentation mode hides
+        self.body.addWidget(self.add)
         self._show_added = False  # the next set-up has a filter the user just added
+        self._pinned: FilterCard | None = None  # that filter, in view until the next step
         self._grid_spacing = 4
         self._animation: Animation | None = None
         state.frameChanged.connect(self.show_frame)
@@ -263,9 +265,21 @@ class FilterPanel(Panel):
                 grid.set_marks(marks)
         if new_set_up and self._show_added:
             self._show_added = False
-            self._follow(self._cards[frame.animation.result.spec.num_filters - 1], settle=True)
+            self._pinned = self._cards[frame.animation.result.spec.num_filters - 1]
+        elif not new_set_up:
+            self._pinned = None  # the next step follows the animation again
+        self.follow(settle=new_set_up)
+
+    def follow(self, *, settle: bool = True) -> None:
+        """Scroll the list to a filter the user just added, else to the one being applied.
+
+        With ``settle``, again once the layout has settled.
+        """
+        frame = self._state.frame
+        if self._pinned is not None and self._pinned.isVisibleTo(self):
+            self._follow(self._pinned, settle=settle)
         elif frame.filter is not None and frame.filter < len(self._cards):
-            self._follow(self._cards[frame.filter], settle=new_set_up)
+            self._follow(self._cards[frame.filter], settle=settle)
 
     def _follow(self, card: FilterCard, *, settle: bool) -> None:
         """Scroll the list to ``card``; after a new set-up, again once the layout settled."""
@@ -313,10 +327,15 @@ class FilterPanel(Panel):
             for grid in card.grids[:channels]:
                 grid.setFixedSize(kw * cell + 1, kh * cell + 1)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """A new width: kernel cells as large as it allows."""
-        super().resizeEvent(event)
-        self._size_grids()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Size the kernels and follow the applied filter when the list's view is resized.
+
+        Never consumes the event.
+        """
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            self._size_grids()
+            self.follow()
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         """A new font is a new zoom: size the kernel cells again."""
@@ -326,8 +345,7 @@ class FilterPanel(Panel):
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode shows the filters only: no hint, no "Add filter"."""
-        self.hint.setVisible(not on)
-        self.add.setVisible(not on)
+        self.tools.setVisible(not on)
 
     def refresh(self) -> None:
         """Show the state's set-up and frame again."""

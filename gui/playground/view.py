@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from engine.animation.frames import Frame
 
-PRESENTED = (0.23, 0.21, 0.56)
+PRESENTED = (0.22, 0.22, 0.56)
 """Presentation mode's shares of the width: input, filters, feature maps."""
 RETURN_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 """Keys that end typing in a field and give the keyboard back to the animation."""
@@ -222,6 +222,7 @@ class PlaygroundView(QWidget):
         """
         super().resizeEvent(event)
         self.header.fit_text(event.size().height())
+        QTimer.singleShot(0, self, self.follow)  # the maps have another size: follow again
         if self._presentation_sizes_due:
             QTimer.singleShot(0, self, self._apply_presentation_sizes)
 
