@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from engine.animation.frames import Animation, Frame, MapColumn
     from gui.playground.state import PlaygroundState
 
-MAX_CELL = 48
+MAX_CELL = 64  # pixels at zoom 1: few small maps grow on a large screen
 
 
 class FeatureMapPanel(Panel):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
-KERNEL_CELLS = ((3, 44), (5, 32), (7, 24), (1_000_000, 18))
+KERNEL_CELLS = ((3, 52), (5, 36), (7, 26), (1_000_000, 18))
 """(largest kernel side, largest cell in pixels at zoom 1): smaller kernels get larger cells."""
 MIN_KERNEL_CELL = 14
 EDIT_HINT = "Click a weight to type a new value (Enter keeps it, Esc cancels)."

@@ -90,6 +90,9 @@ class PlaygroundView(QWidget):
 
         self.bottom.installEventFilter(self)  # its content may need more height: give it
         self.rows.installEventFilter(self)
+        self._maps = self.feature_maps.scroll_area.widget()
+        if self._maps is not None:  # the maps got another size (a zoom): follow again
+            self._maps.installEventFilter(self)
         self._room_check_due = False
         self._presenting = False
         self._sizes_before: tuple[list[int], list[int]] | None = None
@@ -190,11 +193,15 @@ class PlaygroundView(QWidget):
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Check the step's room when it asked for a new layout or the rows were resized.
+        """Follow the maps again when they were resized; check the step's room.
 
-        The step and the settings must keep the room they need. Never consumes the event.
+        The step and the settings must keep the room they need when the step asked for a new
+        layout or the rows were resized. Never consumes the event.
         """
         kind = event.type()
+        if watched is self._maps and kind == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self.follow)
+            return False
         asked = watched is self.bottom and kind == QEvent.Type.LayoutRequest
         resized = watched is self.rows and kind == QEvent.Type.Resize
         if (asked or resized) and not self._room_check_due:
