@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", type=_size, default=(1280, 800), metavar="WxH",
         help="window size for --screenshot (default 1280x800)",
     )  # fmt: skip
+    parser.add_argument(
+        "--presentation", action="store_true",
+        help="start in presentation mode (full screen; with --screenshot: at --size)",
+    )  # fmt: skip
     return parser
 
 
@@ -371,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"cnn-visualizer: {problem}", file=sys.stderr)
         return 2
+    from gui.platform_check import prepare_display  # before Qt is loaded
+
+    problem = prepare_display(screenshot=bool(args.screenshot))
+    if problem:
+        print(f"cnn-visualizer: {problem}", file=sys.stderr)
+        return 2
     from gui.app import LaunchOptions, run
 
     return run(
@@ -382,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             image=args.image,
             screenshot=args.screenshot,
             size=args.size,
+            presentation=args.presentation or None,
         )
     )
 

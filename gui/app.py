@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from engine.operations.blas_threads import one_blas_thread_for_this_process
+from gui.platform_check import prepare_display
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,8 +29,12 @@ class LaunchOptions:
         step: The Playground's first step, 0-based.
         model: An ONNX classifier for the Digit Lab (None: the shipped one).
         image: A picture of a digit for the Digit Lab's canvas.
-        screenshot: Save the window to this PNG and exit.
+        screenshot: Save the window to this PNG and exit (rendered offscreen unless
+            QT_QPA_PLATFORM names a platform).
         size: The window's (width, height) in pixels for a screenshot.
+        presentation: Start in presentation mode (True), or not (False); None: as the window
+            was left. A screenshot is in presentation mode only when this is True, and keeps
+            ``size`` rather than filling the screen.
     """
 
     lesson: str | None = None
@@ -39,6 +44,7 @@ class LaunchOptions:
     image: str | None = None
     screenshot: str | None = None
     size: tuple[int, int] = (1280, 800)
+    presentation: bool | None = None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -91,7 +97,16 @@ def build_window(
 
 
 def run(options: LaunchOptions) -> int:
-    """Show the window; with ``screenshot`` render it offscreen-friendly, save, and exit 0."""
+    """Show the window; with ``screenshot`` render it (offscreen), save it, and exit 0.
+
+    Returns 2, with a message on stderr, when the display cannot be used (see
+    ``gui.platform_check``) or an option cannot be honoured.
+    """
+    if QApplication.instance() is None:  # the platform is chosen with the application
+        problem = prepare_display(screenshot=bool(options.screenshot))
+        if problem:
+            print(f"cnn-visualizer: {problem}", file=sys.stderr)
+            return 2
     app = make_application()
     try:
         window = build_window(options)
@@ -101,6 +116,9 @@ def run(options: LaunchOptions) -> int:
     if options.screenshot:
         window.resize(*options.size)
         window.reset_layouts(*options.size)
+        window.set_presentation(bool(options.presentation), full_screen=False)
+    elif options.presentation is not None:
+        window.set_presentation(options.presentation)
     window.show()
     status = 0
     if options.screenshot:

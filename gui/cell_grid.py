@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -25,6 +25,7 @@ from gui.colours import (
     PADDING_TEXT,
     ColourScale,
 )
+from gui.zoom import scaled, zoom_factor
 
 DARK_TEXT = QColor(20, 20, 20)
 LIGHT_TEXT = QColor(255, 255, 255)
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
     from engine.animation.frames import Mark
     from engine.animation.numbers import NumberRule
 
-MIN_CELL_FOR_TEXT = 19
-MIN_TEXT_PIXELS = 8  # below this font size a cell shows no number
-MAX_CELL = 56
+MIN_CELL_FOR_TEXT = 20  # pixels: smaller cells show colours only (at any zoom)
+MIN_TEXT_PIXELS = 6.5  # a number that would be written smaller is not written
+MAX_CELL = 56  # pixels at zoom 1
 WINDOW_WIDTH = 3.0  # pen width of a window's or a cell's outline
 WHOLE_WIDTH = 2.0  # a whole grid's outline is thinner
 
@@ -83,7 +84,14 @@ class CellGrid(QWidget):
     cellHovered = Signal(int, int)
     """The mouse hovers cell (row, col); (−1, −1) when it leaves the grid."""
 
-    def __init__(self, parent: QWidget | None = None, *, max_cell: int = MAX_CELL) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        max_cell: int = MAX_CELL,
+        hint_cell: int = 0,
+        square: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._values = np.zeros((1, 1))
         self._padding: np.ndarray | None = None
@@ -93,6 +101,9 @@ class CellGrid(QWidget):
         self._highlights: tuple[Highlight, ...] = ()
         self._cache: QPixmap | None = None
         self._max_cell = max_cell
+        self._hint_cell = hint_cell  # 0: 34 pixels for small grids, 18 for larger ones
+        self._square = square
+        self._limited = False
         self._pressed_button: Qt.MouseButton | None = None
         self._last_cell: tuple[int, int] | None = None
         self.setMouseTracking(True)
@@ -122,6 +133,7 @@ class CellGrid(QWidget):
         self._numbers = numbers
         self._cache = None
         if reshaped:  # a relayout is costly: only when the grid's shape changes
+            self._apply_limit()
             self.updateGeometry()
         self.update()
 
@@ -168,10 +180,40 @@ class CellGrid(QWidget):
         """Columns of cells."""
         return int(self._values.shape[1])
 
+    def max_cell(self) -> float:
+        """The largest side a cell gets, in pixels: ``max_cell`` at the current zoom."""
+        return self._max_cell * zoom_factor()
+
     def cell_size(self) -> float:
-        """A cell's side in pixels: as large as fits, at most ``max_cell``, at least 2."""
+        """A cell's side in pixels: as large as fits, at most :meth:`max_cell`, at least 2."""
         size = min(self.width() / self.cols, self.height() / self.rows)
-        return max(2.0, min(float(self._max_cell), size))
+        return max(2.0, min(self.max_cell(), size))
+
+    def limit_to_cells(self, on: bool = True) -> None:
+        """Never grow wider or taller than the cells at their largest.
+
+        A layout then gives the room to others. Kept up to date when the values' shape or
+        the zoom change.
+        """
+        self._limited = on
+        self._apply_limit()
+
+    def _apply_limit(self) -> None:
+        if self._limited:
+            cell = self.max_cell()
+            self.setMaximumSize(round(self.cols * cell) + 1, round(self.rows * cell) + 1)
+        else:
+            self.setMaximumSize(16777215, 16777215)
+
+    def cells_rect(self, cells: tuple[tuple[int, int], ...]) -> QRect:
+        """The widget rectangle around these (row, col) cells (empty for none)."""
+        inside = [(r, c) for r, c in cells if 0 <= r < self.rows and 0 <= c < self.cols]
+        if not inside:
+            return QRect()
+        rows = [r for r, _ in inside]
+        cols = [c for _, c in inside]
+        first = self.cell_rect(min(rows), min(cols))
+        return first.united(self.cell_rect(max(rows), max(cols))).toAlignedRect()
 
     def _origin(self) -> tuple[float, float]:
         cell = self.cell_size()
@@ -194,27 +236,41 @@ class CellGrid(QWidget):
         return None
 
     def sizeHint(self) -> QSize:
-        """34-pixel cells for small grids, 18 for larger ones."""
-        cell = 34 if max(self.rows, self.cols) <= 10 else 18
-        return QSize(self.cols * cell + 2, self.rows * cell + 2)
-
-    def minimumSizeHint(self) -> QSize:
-        """6 pixels a cell, at most 120 pixels a side."""
-        return QSize(min(self.cols * 6, 120), min(self.rows * 6, 120))
+        """Cells of ``hint_cell`` pixels, else 34 (small grids) or 18, times the zoom."""
+        cell = (self._hint_cell or (34 if max(self.rows, self.cols) <= 10 else 18)) * zoom_factor()
+        return QSize(round(self.cols * cell) + 2, round(self.rows * cell) + 2)
 
     def hasHeightForWidth(self) -> bool:
-        """Cells are square: the height follows the width."""
-        return True
+        """Whether a layout keeps the widget as tall as its width needs (``square``).
+
+        Rows of maps stay compact; without it the cells fit whatever room the widget gets.
+        """
+        return self._square
 
     def heightForWidth(self, width: int) -> int:
-        """The height that keeps the cells square."""
+        """The height that keeps the cells square at ``width``."""
         return int(width * self.rows / max(self.cols, 1))
+
+    def minimumSizeHint(self) -> QSize:
+        """6 pixels a cell, at most 120 pixels a side (at zoom 1)."""
+        return QSize(
+            min(scaled(self.cols * 6), scaled(120)), min(scaled(self.rows * 6), scaled(120))
+        )
 
     # ----- painting -------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A new size needs the cells painted again."""
         self._cache = None
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font is a new zoom: cells, limits and numbers are sized again."""
+        if event.type() == QEvent.Type.FontChange:
+            self._cache = None
+            self._apply_limit()
+            self.updateGeometry()
+            self.update()
+        super().changeEvent(event)
 
     def _render_cells(self) -> QPixmap:
         ratio = self.devicePixelRatioF()
@@ -229,13 +285,10 @@ class CellGrid(QWidget):
         colours = self._scale.rgb(self._values)
         pad = self._padding if self._padding is not None else np.zeros((rows, cols), bool)
         texts = self._cell_texts(cell) if cell >= MIN_CELL_FOR_TEXT else None
-        if texts is not None:
-            font = self._base_font(cell)
-            widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
-            size = _fitted_size(font.pixelSize(), widest, cell)
-            font.setPixelSize(max(size, 1))  # long numbers: a smaller font, or none if unreadable
-            if size < MIN_TEXT_PIXELS:
-                texts = None
+        font = self.number_font(texts) if texts is not None else None
+        if font is None:
+            texts = None
+        else:
             painter.setFont(font)
             luminance = colours @ np.array([0.299, 0.587, 0.114])
             dark_text = luminance > 150
@@ -267,9 +320,9 @@ class CellGrid(QWidget):
         return pixmap
 
     def _base_font(self, cell: float) -> QFont:
-        """The numbers' font before long numbers shrink it: about a third of the cell."""
+        """The numbers' font before long numbers shrink it: a third of the cell, ≥ 9 px × zoom."""
         font = QFont(self.font())
-        font.setPixelSize(max(9, int(cell * 0.36)))
+        font.setPixelSize(round(max(9 * zoom_factor(), cell * 0.36)))
         return font
 
     def _cell_texts(self, cell: float) -> list[list[str]]:
@@ -289,6 +342,30 @@ class CellGrid(QWidget):
         """The numbers the cells show at the grid's current size ([] when too small for text)."""
         cell = self.cell_size()
         return self._cell_texts(cell) if cell >= MIN_CELL_FOR_TEXT else []
+
+    def number_font(self, texts: list[list[str]] | None = None) -> QFont | None:
+        """The font of the cells' numbers, or None when the cells are too small for them.
+
+        At the current size and zoom; None means colours only. The font grows with the cell
+        and shrinks to fit the widest number; numbers that would be smaller than
+        ``MIN_TEXT_PIXELS`` are not written. ``texts`` are the cells' texts (default: the
+        values' as ``cell_texts`` writes them).
+        """
+        cell = self.cell_size()
+        if cell < MIN_CELL_FOR_TEXT:
+            return None
+        texts = self._cell_texts(cell) if texts is None else texts
+        font = self._base_font(cell)
+        widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
+        size = _fitted_size(font.pixelSize(), widest, cell)
+        if size < MIN_TEXT_PIXELS:
+            return None
+        font.setPixelSize(max(size, 1))
+        return font
+
+    def shows_numbers(self) -> bool:
+        """Whether the cells show their numbers at the current size (see ``number_font``)."""
+        return self.number_font() is not None
 
     def _outline_real_cells(self, painter: QPainter, pad: np.ndarray) -> None:
         """A dark frame around the real input, so padding reads as 'added around it'."""

@@ -10,37 +10,51 @@ written in ``closeEvent`` (geometry, toolbars, the shown mode by name, and each 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QFrame,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
+from gui.about import about_html
 from gui.export import export_png
 from gui.modes import Mode, ModeDescription, make_action, menu_actions
-from gui.settings import app_settings, read_bytes, read_text
+from gui.settings import app_settings, read_bytes, read_int, read_text
+from gui.wheel_guard import install_wheel_guard
+from gui.zoom import PRESENTATION_SCALE, install_font_zoom, next_step, set_zoom
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from PySide6.QtGui import QAction, QCloseEvent
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 
     from gui.modes import ModeContributions
 
 TITLE = "CNN Visualizer"
 SHOWN_MODE_KEY = "window/mode"
+ZOOM_KEY = "window/zoomPercent"
+PRESENTATION_KEY = "window/presentation"
 MESSAGE_MS = 5000
 DEFAULT_SIZE = (1440, 900)
+MINIMUM_SIZE = (800, 560)
+"""The smallest window; everything fits from 1024x768 on (tests/test_layout_fits.py)."""
 
 ModeT = TypeVar("ModeT", bound=Mode)
 
@@ -57,15 +71,25 @@ class MainWindow(QMainWindow):
         _check_modes(modes)
         super().__init__(parent)
         self.setWindowTitle(TITLE)
-        self.setMinimumSize(1100, 700)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # window-wide policies, for every mode's widgets
+            install_wheel_guard(app)
+            install_font_zoom(app)
+        self._zoom = 1.0
+        self._presenting = False
+        self._pending_presentation = False
+        self._before_presentation: _WindowLook | None = None
         self._modes = tuple(modes)
         self._contributions = {mode: mode.contributions() for mode in self._modes}
         self._shown: Mode | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self._pages: dict[Mode, QScrollArea] = {}
         for mode in self._modes:
             mode.setParent(self)
-            self.tabs.addTab(mode.widget, mode.description.title)
+            self._pages[mode] = page = _scrolling_page(mode.widget)
+            self.tabs.addTab(page, mode.description.title)
         self.setCentralWidget(self.tabs)
         self.mode_status = QLabel()
         self.statusBar().addPermanentWidget(self.mode_status)
@@ -123,8 +147,23 @@ class MainWindow(QMainWindow):
         """The View menu's action that shows the mode called ``name``."""
         return self._show_actions[self.mode(name)]
 
+    def page(self, mode: Mode) -> QScrollArea:
+        """The tab that holds ``mode``'s widget.
+
+        It scrolls when the window is smaller than the mode needs (a zoomed view on a small
+        screen), and fills the tab otherwise.
+        """
+        return self._pages[mode]
+
+    def page_widget(self, mode: Mode) -> QWidget | None:
+        """The widget a mode's tab shows (``mode.widget``), found through the tab."""
+        holder = self._pages[mode].widget()
+        layout = holder.layout() if holder is not None else None
+        item = layout.itemAt(0) if layout is not None else None
+        return item.widget() if item is not None else None
+
     def _show(self, mode: Mode) -> None:
-        self.tabs.setCurrentWidget(mode.widget)
+        self.tabs.setCurrentWidget(self._pages[mode])
 
     def _tab_changed(self, index: int) -> None:
         mode = self._modes[index]
@@ -132,7 +171,7 @@ class MainWindow(QMainWindow):
         if previous is not None and previous is not mode:
             previous.hidden()
         for other, contributed in self._contributions.items():
-            _set_active(contributed, active=other is mode)
+            _set_active(contributed, active=other is mode, toolbar=not self._presenting)
         self.undo_group.setActiveStack(mode.undo_stack)  # type: ignore[arg-type]  # None: off
         self.open_image_action.setEnabled(mode.opens_images())
         self.statusBar().clearMessage()
@@ -158,6 +197,7 @@ class MainWindow(QMainWindow):
             self, "Export View as &PNG…", self.export_view_png, "Ctrl+E",
             "Save a picture of the current view, for slides",
         )  # fmt: skip
+        self.export_png_action.setIconText("Export PNG")
         self.quit_action = make_action(self, "&Quit", self.close)
         self.quit_action.setShortcuts(_standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         # One Undo/Redo for every mode: it works on the shown mode's stack, or is off.
@@ -166,13 +206,18 @@ class MainWindow(QMainWindow):
             if mode.undo_stack is not None:
                 self.undo_group.addStack(mode.undo_stack)
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        # The toolbar shows "Undo"/"Redo" whatever the command (the menu and tooltip name it),
+        # so the buttons keep their width and the others do not move.
+        self.undo_action.setIconText("Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts(_standard_keys(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"))
+        self.redo_action.setIconText("Redo")
         self.open_image_action = make_action(
             self, "Open &Image…", self.open_image, "Ctrl+I",
             "Use a PNG or JPEG of a digit (light or dark background) as the input",
         )  # fmt: skip
+        self.open_image_action.setIconText("Open Image")
         self._show_actions = {
             mode: make_action(
                 self,
@@ -183,6 +228,27 @@ class MainWindow(QMainWindow):
             )
             for mode in self._modes
         }
+        self.zoom_in_action = make_action(
+            self, "Zoom &In", self.zoom_in, None, "Larger type, cells and grids"
+        )
+        self.zoom_in_action.setShortcuts(_standard_keys(QKeySequence.StandardKey.ZoomIn, "Ctrl+="))
+        self.zoom_out_action = make_action(
+            self, "Zoom &Out", self.zoom_out, None, "Smaller type, cells and grids"
+        )
+        self.zoom_out_action.setShortcuts(
+            _standard_keys(QKeySequence.StandardKey.ZoomOut, "Ctrl+-")
+        )
+        self.actual_size_action = make_action(
+            self, "&Actual Size", self.actual_size, "Ctrl+0", "Type, cells and grids at 100 %"
+        )
+        self.presentation_action = make_action(
+            self, "&Presentation Mode", self.toggle_presentation, None,
+            "Full screen, larger type, only what the lecture needs (again to leave)",
+        )  # fmt: skip
+        self.presentation_action.setShortcuts(
+            _standard_keys(QKeySequence.StandardKey.FullScreen, "F11")
+        )
+        self.presentation_action.setCheckable(True)
         self.about_action = make_action(self, "&About CNN Visualizer", self.show_about)
         self.keys_action = make_action(self, "&Keyboard Shortcuts", self.show_keys, "F1")
 
@@ -205,12 +271,28 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addActions(list(self._show_actions.values()))
         view.addSeparator()
+        view.addActions(list(self.window_view_actions))
+        view.addSeparator()
         view.addActions([a for c in contributed for a in c.view])
         for menu in (m for c in contributed for m in c.menus):
             bar.addMenu(menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.keys_action)
         help_menu.addAction(self.about_action)
+        # The menu bar is hidden in presentation mode: the window carries every action too, so
+        # that their shortcuts (F11 to leave, Space to play, …) keep working.
+        for menu_action in bar.actions():
+            shown = menu_action.menu()
+            if isinstance(shown, QMenu):
+                self.addActions([a for a in menu_actions(shown) if not a.isSeparator()])
+
+    @property
+    def window_view_actions(self) -> tuple[QAction, ...]:
+        """View ▸ Zoom In, Zoom Out, Actual Size and Presentation Mode: for every mode."""
+        return (
+            self.zoom_in_action, self.zoom_out_action, self.actual_size_action,
+            self.presentation_action,
+        )  # fmt: skip
 
     def _create_toolbars(self) -> None:
         toolbar = QToolBar("Main")
@@ -253,14 +335,96 @@ class MainWindow(QMainWindow):
         return True
 
     def show_about(self) -> None:
-        """What the program is for."""
-        QMessageBox.about(
-            self, "About CNN Visualizer",
-            "<h3>CNN Visualizer</h3><p>Step through a convolution cell by cell, watch ReLU "
-            "and pooling happen, draw a digit and look inside a real trained CNN.</p>"
-            "<p>For students and instructors of introductory deep-learning courses. The "
-            "lessons are the worked examples of the course slides.</p>",
-        )  # fmt: skip
+        """What the program is for, and the versions of it and of Qt and ONNX Runtime."""
+        QMessageBox.about(self, "About CNN Visualizer", about_html())
+
+    # ----- zoom and presentation mode ------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        """The zoom the user chose (1.0: actual size); presentation mode enlarges on top."""
+        return self._zoom
+
+    def set_zoom(self, factor: float) -> None:
+        """Scale every font, cell and grid of the window by ``factor`` (kept in the settings).
+
+        Raises:
+            ValueError: ``factor`` is not a positive number.
+        """
+        if not factor > 0:
+            raise ValueError(f"a zoom factor is a positive number, got {factor}")
+        self._zoom = factor
+        set_zoom(factor * (PRESENTATION_SCALE if self._presenting else 1.0))
+        self.actual_size_action.setEnabled(abs(factor - 1.0) > 1e-6)
+
+    def zoom_in(self) -> None:
+        """One zoom step larger."""
+        self.set_zoom(next_step(self._zoom, +1))
+
+    def zoom_out(self) -> None:
+        """One zoom step smaller."""
+        self.set_zoom(next_step(self._zoom, -1))
+
+    def actual_size(self) -> None:
+        """Back to 100 %."""
+        self.set_zoom(1.0)
+
+    @property
+    def presenting(self) -> bool:
+        """Whether the window is in presentation mode."""
+        return self._presenting
+
+    def toggle_presentation(self) -> None:
+        """Enter presentation mode, or leave it."""
+        self.set_presentation(not self._presenting)
+
+    def set_presentation(self, on: bool, *, full_screen: bool = True) -> None:
+        """Enter or leave presentation mode.
+
+        Larger type, no menus, toolbars, tabs or status bar, and every mode shows only what a
+        lecture needs (:meth:`gui.modes.Mode.set_presentation`).
+
+        Args:
+            on: Enter (True) or leave (False); leaving restores the window as it was.
+            full_screen: Fill the screen (False keeps the window's size, for screenshots).
+        """
+        self._pending_presentation = False
+        self.presentation_action.setChecked(on)
+        if on == self._presenting:
+            return
+        if on:
+            self._before_presentation = _WindowLook(
+                self.windowState(), self.geometry(), self.saveGeometry(), self.saveState(),
+                tuple(bar for bar in self.findChildren(QToolBar) if bar.isVisibleTo(self)),
+            )  # fmt: skip
+        self._presenting = on
+        self.menuBar().setVisible(not on)
+        self.statusBar().setVisible(not on)
+        self.tabs.tabBar().setVisible(not on)
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(False)
+        look = self._before_presentation
+        if not on and look is not None:
+            mode_bars = set(self._mode_toolbars())
+            for bar in look.toolbars:
+                bar.setVisible(bar not in mode_bars)
+            shown = self.shown_mode
+            for mode, contributed in self._contributions.items():
+                _set_active(contributed, active=mode is shown)
+        self.set_zoom(self._zoom)
+        for mode in self._modes:
+            mode.set_presentation(on)
+        if on and full_screen:
+            self.showFullScreen()
+        elif not on and look is not None and self.isFullScreen():
+            self.setWindowState(look.state)
+            if not look.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+                self.setGeometry(look.rect)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On the first show, go back into presentation mode if the window was left in it."""
+        super().showEvent(event)
+        if self._pending_presentation:
+            self.set_presentation(True)
 
     def keys_text(self) -> str:
         """The shortcut list: every shortcut of the menus and toolbars, and the modes' own keys.
@@ -317,13 +481,16 @@ class MainWindow(QMainWindow):
         window_state = read_bytes(settings, "window/state")
         if window_state is not None:
             self.restoreState(window_state)
+        percent = read_int(settings, ZOOM_KEY)
+        self.set_zoom(percent / 100 if percent is not None and 50 <= percent <= 300 else 1.0)
+        self._pending_presentation = read_text(settings, PRESENTATION_KEY) == "true"
         for mode in self._modes:
             mode.reset_layout(self.width(), self.height())
             mode.restore_settings(settings)
         saved = read_text(settings, SHOWN_MODE_KEY)
         names = {mode.description.name: mode for mode in self._modes}
         first = names.get(saved or "", self._modes[0])  # a mode no longer registered: the first
-        if self.tabs.currentWidget() is first.widget:
+        if self.tabs.currentWidget() is self._pages[first]:
             self._tab_changed(self.tabs.currentIndex())  # no currentChanged for the same tab
         else:
             self._show(first)
@@ -336,8 +503,12 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         """Remember the window's layout, the shown mode (by name) and each mode's settings."""
         settings = app_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        look = self._before_presentation if self._presenting else None
+        geometry, state = (look.geometry, look.state_bytes) if look else _current_look(self)
+        settings.setValue("window/geometry", geometry)
+        settings.setValue("window/state", state)
+        settings.setValue(ZOOM_KEY, round(self._zoom * 100))
+        settings.setValue(PRESENTATION_KEY, "true" if self._presenting else "false")
         settings.setValue(SHOWN_MODE_KEY, self.shown_mode.description.name)
         for mode in self._modes:
             mode.save_settings(settings)
@@ -353,6 +524,86 @@ class MainWindow(QMainWindow):
             mode.closing()
         self.save_settings()
         super().closeEvent(event)
+
+
+@dataclass(frozen=True)
+class _WindowLook:
+    """The window as it was before presentation mode, to go back to."""
+
+    state: Qt.WindowState
+    rect: QRect
+    geometry: QByteArray
+    state_bytes: QByteArray
+    toolbars: tuple[QToolBar, ...]
+
+
+def _current_look(window: QMainWindow) -> tuple[QByteArray, QByteArray]:
+    return window.saveGeometry(), window.saveState()
+
+
+class _FillLayout(QLayout):
+    """One widget filling its parent, at least its minimum size, without height-for-width.
+
+    A scroll area sizes a content whose layout has a height for width (wrapped labels) to
+    that height, which is the content's *preferred* height: a page would always scroll. Put
+    between them, this layout makes the page scroll only below the content's minimum size.
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self._item: QLayoutItem | None = None
+        self.addWidget(widget)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        """Take the one widget (a second replaces the first)."""
+        self._item = item
+
+    def count(self) -> int:
+        """One item, or none."""
+        return 0 if self._item is None else 1
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        """The widget's item at index 0."""
+        return self._item if index == 0 else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        """Remove and return the widget's item."""
+        item, self._item = (self._item, None) if index == 0 else (None, self._item)
+        return item
+
+    def setGeometry(self, rect: QRect) -> None:
+        """The widget gets the whole rectangle."""
+        super().setGeometry(rect)
+        if self._item is not None:
+            self._item.setGeometry(rect)
+
+    def sizeHint(self) -> QSize:
+        """The widget's."""
+        return self._item.sizeHint() if self._item is not None else QSize()
+
+    def minimumSize(self) -> QSize:
+        """The widget's."""
+        return self._item.minimumSize() if self._item is not None else QSize()
+
+    def hasHeightForWidth(self) -> bool:
+        """No: the page scrolls below the minimum height only."""
+        return False
+
+
+def _scrolling_page(widget: QWidget) -> QScrollArea:
+    """A frameless scroll area that gives ``widget`` the whole tab.
+
+    It scrolls only when the tab is smaller than the widget's minimum size (a zoomed view on
+    a small screen).
+    """
+    holder = QWidget()
+    holder.setLayout(_FillLayout(widget))
+    page = QScrollArea()
+    page.setFrameShape(QFrame.Shape.NoFrame)
+    page.setWidgetResizable(True)
+    page.setWidget(holder)
+    return page
 
 
 def _check_modes(modes: Sequence[Mode]) -> None:
@@ -380,11 +631,12 @@ def _standard_keys(key: QKeySequence.StandardKey, usual: str) -> list[QKeySequen
     return keys
 
 
-def _set_active(contributed: ModeContributions, *, active: bool) -> None:
+def _set_active(contributed: ModeContributions, *, active: bool, toolbar: bool = True) -> None:
+    """Enable a mode's actions (and show its toolbar, if ``toolbar``) only while ``active``."""
     for action in contributed.actions():
         action.setEnabled(active)
     if contributed.toolbar is not None:
-        contributed.toolbar.setVisible(active)
+        contributed.toolbar.setVisible(active and toolbar)
 
 
 def _action_name(action: QAction, *fixed: QAction) -> str:

@@ -4,7 +4,8 @@ A mode is one tab of the window. Its class declares a frozen :class:`ModeDescrip
 ``--tab`` and the settings use, the label, the tab's title, the shortcut that shows it); its
 object holds the widget, the undo stack, the actions, menus and toolbar it contributes (the
 window enables them only while the mode is shown), its settings, what *Open Image* means in it,
-what it does when it is shown or hidden, and whether closing must ask about unsaved work.
+what it does when it is shown or hidden or the window presents, and whether closing must ask
+about unsaved work.
 
 The window (:class:`gui.main_window.MainWindow`) knows modes only through this interface, and
 the application builds them from :data:`gui.app_window.MODE_FACTORIES`, in tab order.
@@ -221,6 +222,14 @@ class Mode(QObject):
 
     def save_settings(self, settings: QSettings) -> None:
         """Write what the mode remembers (the window syncs the settings afterwards)."""
+
+    def set_presentation(self, on: bool) -> None:
+        """The window entered (``on``) or left presentation mode.
+
+        In presentation mode the window is full screen, with larger type and without menus,
+        toolbars, tabs or status bar; a mode hides what a lecture does not need (settings,
+        galleries) and shows it again when ``on`` is False. The default keeps everything.
+        """
 
     def shown(self) -> None:
         """The mode's tab has just been shown (e.g. give the keyboard focus to its control)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
@@ -44,21 +44,34 @@ class Panel(QFrame):
             "QFrame#Panel { background: #ffffff; border: 1px solid #d7dce4; border-radius: 6px; }"
         )
         self.title = title_label(title)
+        self.title.setWordWrap(True)  # a narrow panel wraps its title rather than cutting it
+        self.title_bar = QHBoxLayout()
+        self.title_bar.setContentsMargins(0, 0, 0, 0)
+        self.title_bar.addWidget(self.title, 1)
         self.body = QVBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(6)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 8, 10, 10)
         outer.setSpacing(6)
-        outer.addWidget(self.title)
+        outer.addLayout(self.title_bar)
         outer.addLayout(self.body, 1)
+
+    def add_title_widget(self, widget: QWidget) -> None:
+        """Put a small widget (a button) at the right end of the title's row."""
+        self.title_bar.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
 class StaticText(QWidget):
     """Text that changes often without moving anything: it paints itself and keeps its size.
 
     A QLabel asks its layout to recompute on every setText, which relayouts the whole window;
-    the step panel changes its text on every animation step, so it uses this instead.
+    the step panel changes its text on every animation step, so it uses this instead. The text
+    wraps at word boundaries and is never cut. A text longer than ``lines`` lines is written
+    smaller (down to ``min_point_size``); one that still does not fit makes the widget's
+    minimum height grow (one relayout), and the widget keeps that room for the texts that
+    follow, so that stepping does not make the layout jump. :meth:`reset_room` gives the room
+    back (e.g. for a new set-up); a new width or font measures it again.
     """
 
     def __init__(
@@ -66,34 +79,109 @@ class StaticText(QWidget):
         lines: int = 1,
         *,
         point_size: int = 10,
+        min_point_size: int | None = None,
         bold: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._text = ""
+        self._tallest = ""  # the text that needed the most room since the last reset
+        self._lines = lines
+        self._shrink = (min_point_size or point_size) / point_size
         font = QFont(self.font())
         font.setPointSize(point_size)
         font.setBold(bold)
         self.setFont(font)
-        height = QFontMetrics(font).lineSpacing() * lines + 4
-        self.setMinimumHeight(height)
+        self._shown_font = QFont(font)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._colour = QColor(34, 40, 49)
+        self._fit_room()
 
     def setText(self, text: str) -> None:
-        """Show ``text`` (repaints only when it changes; never relayouts)."""
+        """Show ``text`` (repaints only when it changes; relayouts only if it needs more room)."""
         if text != self._text:
             self._text = text
+            if self.text_height(text) > self.text_height(self._tallest):
+                self._tallest = text
+                self._fit_room()
+            self._shown_font = self._font_for(text)
             self.update()
 
     def text(self) -> str:
         """The text shown."""
         return self._text
 
+    def shown_font(self) -> QFont:
+        """The font the text is written in (smaller than the widget's for a long text)."""
+        return QFont(self._shown_font)
+
+    def reset_room(self) -> None:
+        """Keep only the room the current text needs (the next taller text grows it again)."""
+        self._tallest = self._text
+        self._fit_room()
+
+    def text_height(self, text: str, width: int | None = None) -> int:
+        """The height in pixels ``text`` needs at ``width`` (default: the widget's).
+
+        In the largest font that keeps it within ``lines`` lines, else in the smallest.
+        """
+        return self._measure(text, self._font_for(text, width), width).height() + 4
+
+    def fits(self) -> bool:
+        """Whether the text shown fits the widget's current size (nothing is cut)."""
+        used = self._measure(self._text, self._shown_font, None)
+        return used.height() + 4 <= self.height() and used.width() <= max(self.width() - 4, 1)
+
+    def _budget(self) -> int:
+        return QFontMetrics(self.font()).lineSpacing() * self._lines
+
+    def _measure(self, text: str, font: QFont, width: int | None) -> QRect:
+        if not text:
+            return QRect()
+        inner = max((self.width() if width is None else width) - 4, 1)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        return QFontMetrics(font).boundingRect(0, 0, inner, 100000, flags, text)
+
+    def _font_for(self, text: str, width: int | None = None) -> QFont:
+        """The widget's font, or a smaller one (not below the minimum) that fits the lines."""
+        font = QFont(self.font())
+        if self._shrink >= 1 or self._measure(text, font, width).height() <= self._budget():
+            return font
+        largest = font.pointSizeF()
+        smallest = largest * self._shrink
+        points = largest
+        while points > smallest:
+            points = max(points - 0.5, smallest)
+            font.setPointSizeF(points)
+            if self._measure(text, font, width).height() <= self._budget():
+                break
+        return font
+
+    def _fit_room(self) -> None:
+        lines = self._budget() + 4
+        needed = max(lines, self.text_height(self._tallest), self.text_height(self._text))
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Another width wraps the texts differently: measure the room again."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_room()
+            self._shown_font = self._font_for(self._text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Another font (a zoom) needs other room."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_room()
+            self._shown_font = self._font_for(self._text)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """Draw the text, wrapped, from the top left."""
         painter = QPainter(self)
         painter.setPen(self._colour)
+        painter.setFont(self._shown_font)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         painter.drawText(self.rect().adjusted(2, 2, -2, -2), int(flags), self._text)
         painter.end()

@@ -36,10 +36,12 @@ def test_animate_a_learned_filter_in_the_playground(window) -> None:
     lab = window.digit_lab
     assert lab.load_sample(3)
     assert window.shown_mode is window.mode("digits")
-    assert window.tabs.currentWidget() is lab
+    assert window.tabs.currentWidget() is window.page(window.digit_lab_mode)
+    assert window.page_widget(window.digit_lab_mode) is lab
     lab.animateFilterRequested.emit("conv1", 4)
     assert window.shown_mode is window.mode("playground")
-    assert window.tabs.currentWidget() is window.playground
+    assert window.tabs.currentWidget() is window.page(window.playground_mode)
+    assert window.page_widget(window.playground_mode) is window.playground
     state = window.playground.state
     assert state.replay is not None and state.replay.filter_index == 4
     np.testing.assert_allclose(state.spec.input[:, :, 0], lab.prepared_image)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.animation.timeline import CONV, POOL, RELU
 from engine.lessons.registry import all_lessons, lesson
@@ -34,6 +34,7 @@ def window(qtbot):
     win.playground.state.undo_stack.setClean()  # no "unsaved changes" question at teardown
     win.close()
     win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not later
 
 
 def click_cell(grid: CellGrid, row: int, col: int, button=Qt.MouseButton.LeftButton) -> None:

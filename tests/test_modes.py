@@ -93,7 +93,8 @@ def test_a_third_mode_gets_its_tab_shortcut_and_status(window, qtbot) -> None:
     window.activateWindow()
     qtbot.waitActive(window)
     QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.shown_mode is notes and window.tabs.currentWidget() is notes.widget
+    assert window.shown_mode is notes and window.tabs.currentWidget() is window.page(notes)
+    assert window.page_widget(notes) is notes.widget
     assert notes.events == ["shown"]
     assert window.windowTitle() == "CNN Visualizer — Notes"
     assert window.mode_status.text() == "3 notes"
@@ -206,7 +207,7 @@ def test_shipped_window_keeps_every_shortcut_and_menu(qtbot) -> None:
     assert keys >= {
         "Space", "Left", "Right", "Home", "End", "Ctrl+O", "Ctrl+S", "Ctrl+E", "Ctrl+Shift+E",
         "Ctrl+I", "Ctrl+M", "Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+1", "Ctrl+2", "F1", "Ctrl+Q",
-        "Ctrl+Shift+S",
+        "Ctrl+Shift+S", "Ctrl+=", "Ctrl+-", "Ctrl+0", "F11",
     }  # fmt: skip
     menus = {a.text().replace("&", ""): a.menu() for a in win.menuBar().actions()}
     assert list(menus) == ["File", "Edit", "View", "Lessons", "Help"]
@@ -216,7 +217,8 @@ def test_shipped_window_keeps_every_shortcut_and_menu(qtbot) -> None:
         "&Quit",
     ]  # fmt: skip
     assert [a.text() for a in menus["View"].actions()] == [
-        "&Playground", "&Digit Lab", "", "&Play / Pause", "Step &Forward", "Step &Back",
+        "&Playground", "&Digit Lab", "", "Zoom &In", "Zoom &Out", "&Actual Size",
+        "&Presentation Mode", "", "&Play / Pause", "Step &Forward", "Step &Back",
         "To &Start", "To &End",
     ]  # fmt: skip
     close(win)

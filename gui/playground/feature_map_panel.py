@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -9,13 +10,16 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
+from gui.playground.column_headers import ColumnHeaders
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from engine.animation.frames import Animation, Frame, MapColumn
     from gui.playground.state import PlaygroundState
 
-MAX_CELL = 48
+MAX_CELL = 64  # pixels at zoom 1: few small maps grow on a large screen
 
 
 class FeatureMapPanel(Panel):
@@ -41,24 +45,32 @@ class FeatureMapPanel(Panel):
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidget(container)
         self.body.addWidget(self._scroll, 1)
+        self._column_headers = ColumnHeaders(self._scroll, self._layout)  # stay in view
         self._animation: Animation | None = None
         state.frameChanged.connect(self.show_frame)
         self.show_frame(state.frame)
 
+    @property
+    def scroll_area(self) -> QScrollArea:
+        """The scroll area around the maps (the view scrolls it to the step's cells)."""
+        return self._scroll
+
+    def grids(self) -> Mapping[tuple[str, int], CellGrid]:
+        """Every map's grid by its frame key, e.g. ("conv", 0) (hidden ones included)."""
+        return MappingProxyType(self._grids)
+
     def _header(self, column: int, key: str) -> QLabel:
         """The caption above a column, made when first needed."""
         if key not in self._headers:
-            header = caption_label(size=10, colour="#222831")
-            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._layout.addWidget(header, 0, column + 1)
-            self._headers[key] = header
+            self._headers[key] = self._column_headers.label(column + 1)
         return self._headers[key]
 
     def _grid(self, column: int, key: str, d: int) -> CellGrid:
         """The grid of filter ``d``'s map in a column, made when first needed."""
         if (key, d) not in self._grids:
-            grid = CellGrid(max_cell=MAX_CELL)
+            grid = CellGrid(max_cell=MAX_CELL, square=True)
             grid.setMinimumSize(70, 70)
+            grid.limit_to_cells()  # no wider than its cells at their largest (at any zoom)
             self._grids[(key, d)] = grid
             self._layout.addWidget(grid, 1 + d, 1 + column)
         return self._grids[(key, d)]
@@ -115,8 +127,6 @@ class FeatureMapPanel(Panel):
             grid = self._grid(col, column.key, d)
             grid.setVisible(maps is not None)
             if maps is not None:
-                rows, cols = maps.shape[:2]
-                grid.setMaximumSize(cols * MAX_CELL + 1, rows * MAX_CELL + 1)
                 grid.set_values(maps[:, :, d], scale=scale, numbers=animation.map_numbers)
         for (key, d), grid in self._grids.items():
             if key == column.key and d >= count:

@@ -6,15 +6,13 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSpinBox,
     QToolButton,
     QWidget,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from engine.animation.frames import INPUT
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
+from gui.flow_layout import FitHeight, FlowLayout, tool_group
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -30,6 +29,14 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 MAX_GRID_SIZE = 32
+
+
+def _tool_button(text: str) -> QToolButton:
+    """A compact text button (tools share narrow rows)."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
 
 
 class InputPanel(Panel):
@@ -74,37 +81,34 @@ class InputPanel(Panel):
         for digit in range(10):
             menu.addAction(str(digit), partial(self.sampleRequested.emit, digit))
         sample.setMenu(menu)
-        image = QPushButton("Image…")
+        image = _tool_button("Image…")
         image.setToolTip("Load a PNG or JPEG as the input (File → Open Image… in the digit lab)")
         image.clicked.connect(self.openImageRequested)
-        random = QPushButton("Random")
+        random = _tool_button("Random")
         random.clicked.connect(self._randomise)
-        clear = QPushButton("Clear")
+        clear = _tool_button("Clear")
         clear.clicked.connect(self._clear)
 
-        row1 = QHBoxLayout()
-        row1.addWidget(QLabel("Size"))
-        row1.addWidget(self.rows)
-        row1.addWidget(QLabel("×"))
-        row1.addWidget(self.cols)
-        row1.addWidget(self.channels)
-        row1.addStretch(1)
-        row1.addWidget(QLabel("Brush"))
-        row1.addWidget(self.brush)
-        row2 = QHBoxLayout()
+        self.tools = QWidget()
+        flow = FlowLayout(self.tools)
+        flow.addWidget(tool_group(QLabel("Size"), self.rows, QLabel("×"), self.cols))
+        flow.addWidget(self.channels)
+        flow.addWidget(tool_group(QLabel("Brush"), self.brush))
         for button in (sample, image, random, clear):
-            row2.addWidget(button)
-        row2.addStretch(1)
-        self.body.addLayout(row1)
-        self.body.addLayout(row2)
-        self._grid_area = QGridLayout()
+            flow.addWidget(button)
+        self.body.addWidget(self.tools)
+        self.grid_box = QWidget()  # the channels' grids, side by side or one above the other
+        self._grid_area = QGridLayout(self.grid_box)
+        self._grid_area.setContentsMargins(0, 0, 0, 0)
         self._grid_area.setSpacing(4)
-        self.body.addLayout(self._grid_area, 1)
+        self._columns = 0  # channels per row of grids
+        self.grid_box.installEventFilter(self)
+        self.body.addWidget(self.grid_box, 1)
         self.hint = caption_label(
-            "Left-click or drag to paint, right-click to erase. Grey cells are zero padding.",
-            size=9,
+            "Drag to paint, right-click to erase; grey cells are zero padding.", size=9
         )
         self.body.addWidget(self.hint)
+        self._fit_height = FitHeight(self)  # the splitter leaves the flowing tools their rows
 
         self._animation: Animation | None = None
         state.frameChanged.connect(self.show_frame)
@@ -117,6 +121,11 @@ class InputPanel(Panel):
             self._show_animation(frame.animation)
         for key, grid in zip(self._keys, self._grids, strict=True):
             grid.set_marks(frame.marks.get(key, ()))
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode shows the input alone: no tools, no gallery, no hint."""
+        self.tools.setVisible(not on)
+        self.hint.setVisible(not on)
 
     def refresh(self) -> None:
         """Show the state's set-up and frame again (e.g. after a refused edit)."""
@@ -160,13 +169,48 @@ class InputPanel(Panel):
             self._grids.append(grid)
             self._labels.append(label)
         for c, (grid, label) in enumerate(zip(self._grids, self._labels, strict=True)):
-            if c < channels:
-                self._grid_area.addWidget(label, 0, c)
-                self._grid_area.addWidget(grid, 1, c)
             grid.setVisible(c < channels)
             label.setVisible(c < channels)
-        for c in range(len(self._grids)):
-            self._grid_area.setColumnStretch(c, 1 if c < channels else 0)
+        self._columns = 0
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Channels side by side, or in more rows, whichever gives the larger cells."""
+        channels = self._animation.result.spec.channels if self._animation else 1
+        channels = min(channels, len(self._grids))
+        if channels == 0:
+            return
+        rows, cols = self._grids[0].rows, self._grids[0].cols
+        label = self._labels[0].sizeHint().height() if channels > 1 else 0
+        width, height = self.grid_box.width(), self.grid_box.height()
+
+        def cell(per_row: int) -> float:
+            lines = -(-channels // per_row)
+            return min(width / (per_row * cols), (height / lines - label) / rows)
+
+        # The box asks for the room of one row of grids; more rows only when it has the room.
+        self.grid_box.setMinimumHeight(label + self._grids[0].minimumSizeHint().height())
+        best = max(range(1, channels + 1), key=lambda n: (cell(n), n))
+        if best == self._columns:
+            return
+        self._columns = best
+        area = self._grid_area
+        for widget in (*self._grids, *self._labels):
+            area.removeWidget(widget)
+        for c in range(channels):
+            line, column = divmod(c, best)
+            area.addWidget(self._labels[c], 2 * line, column)
+            area.addWidget(self._grids[c], 2 * line + 1, column)
+        for i in range(area.columnCount()):
+            area.setColumnStretch(i, 1 if i < best else 0)
+        for i in range(area.rowCount()):
+            area.setRowStretch(i, 1 if i % 2 else 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The grids' room changed: arrange the channels again; never consumes."""
+        if watched is self.grid_box and event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
 
     # ----- edits ---------------------------------------------------------------------------
     def _paint(self, channel: int, row: int, col: int, button: object, *, first: bool) -> None:

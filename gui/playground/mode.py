@@ -23,10 +23,18 @@ from engine.lessons.file_format import LessonFileError, read_lesson, save_lesson
 from engine.lessons.json_form import FILE_LESSON_ID
 from engine.lessons.registry import all_lessons, lesson
 from engine.lessons.worked import find_lesson
-from gui.export import export_gif
+from gui.export import (
+    DEFAULT_FRAME_SECONDS,
+    MAX_FRAME_SECONDS,
+    MIN_FRAME_SECONDS,
+    export_gif,
+    gif_path_problem,
+)
+from gui.gif_options import ask_frame_seconds
 from gui.modes import Mode, ModeContributions, ModeDescription, make_action
 from gui.playground.view import PlaygroundView
 from gui.settings import read_int, read_text, restore_splitters, save_splitters
+from gui.zoom import scaled
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
@@ -42,6 +50,7 @@ SOLUTION_FILTER = "Markdown (*.md);;All files (*)"
 MESSAGE_MS = 5000
 REPLAY_MESSAGE_MS = 10000
 PROBLEM_MESSAGE_MS = 8000
+GIF_FRAME_KEY = "playground/gifFrameMs"
 
 
 class PlaygroundMode(Mode):
@@ -58,13 +67,28 @@ class PlaygroundMode(Mode):
         view = PlaygroundView()
         super().__init__(view, view.state.undo_stack, parent)
         self.view = view
+        self.gif_frame_seconds = DEFAULT_FRAME_SECONDS
+        """How long each step of an exported GIF shows (remembered in the settings)."""
+        self._problem_shown = False
         self._create_actions()
         self.lessons_menu = self._create_lessons_menu()
         self.toolbar = self._create_toolbar()
         state = view.state
-        state.problem.connect(lambda text: self.statusMessage.emit(text, PROBLEM_MESSAGE_MS))
+        state.problem.connect(self._problem)
+        state.specChanged.connect(self._clear_problem)
         state.lessonChanged.connect(self._lesson_changed)
         state.undo_stack.cleanChanged.connect(self.titleChanged)
+
+    def _problem(self, text: str) -> None:
+        """A refused edit: say why in the status bar."""
+        self._problem_shown = True
+        self.statusMessage.emit(text, PROBLEM_MESSAGE_MS)
+
+    def _clear_problem(self) -> None:
+        """A change went through: a refusal's message no longer holds."""
+        if self._problem_shown:
+            self._problem_shown = False
+            self.statusMessage.emit("", 0)
 
     # ----- what the window hosts -----------------------------------------------------------
     def _create_actions(self) -> None:
@@ -77,6 +101,8 @@ class PlaygroundMode(Mode):
             self, "&Save Lesson As…", self.save_lesson_file, QKeySequence.StandardKey.Save,
             "Save the playground (input, filters, parameters) as a lesson file",
         )  # fmt: skip
+        self.open_lesson_action.setIconText("Open Lesson")  # the toolbar's short names
+        self.save_lesson_action.setIconText("Save Lesson")
         self.export_gif_action = make_action(
             self, "Export Animation as &GIF…", self.export_animation_gif, "Ctrl+Shift+E",
             "Save the playground's animation as an animated GIF",
@@ -112,7 +138,7 @@ class PlaygroundMode(Mode):
         toolbar = QToolBar("Playground")
         toolbar.setObjectName("playgroundToolbar")
         self.lesson_picker = QComboBox()
-        self.lesson_picker.setMinimumWidth(320)
+        self.lesson_picker.setMinimumWidth(scaled(260))
         for item in all_lessons():
             self.lesson_picker.addItem(item.title, item.id)
         self.lesson_picker.activated.connect(self._picked)
@@ -171,6 +197,11 @@ class PlaygroundMode(Mode):
         speed = read_int(settings, "playground/speed")
         if speed is not None:  # else the player's own starting speed
             self.view.steps.speed.setValue(speed)
+        milliseconds = read_int(settings, GIF_FRAME_KEY)
+        if milliseconds is not None and (
+            MIN_FRAME_SECONDS <= milliseconds / 1000 <= MAX_FRAME_SECONDS
+        ):
+            self.gif_frame_seconds = milliseconds / 1000
         items = {item.id: item for item in all_lessons()}
         saved = read_text(settings, "playground/lesson")
         first = next(iter(items.values()))
@@ -180,9 +211,18 @@ class PlaygroundMode(Mode):
         """Panel sizes, speed, and the lesson on show if it is one of the registry's."""
         save_splitters(settings, self._splitters())
         settings.setValue("playground/speed", self.view.steps.speed.value())
+        settings.setValue(GIF_FRAME_KEY, round(self.gif_frame_seconds * 1000))
         lesson_id = self.view.state.context.id
         if any(item.id == lesson_id for item in all_lessons()):  # not a file or a replay
             settings.setValue("playground/lesson", lesson_id)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the input, the filters, the maps and the step only.
+
+        The lesson text, the input's tools and gallery and the layer settings come back when
+        it ends.
+        """
+        self.view.set_presentation(on)
 
     def shown(self) -> None:
         """Give the keyboard focus to the scrubber.
@@ -295,23 +335,49 @@ class PlaygroundMode(Mode):
         self.statusMessage.emit(f"Saved {path}", MESSAGE_MS)
         return True
 
-    def export_animation_gif(self, path: str | None = None) -> bool:
-        """Render every step (at most 240) into an animated GIF at the player's speed."""
+    def export_animation_gif(
+        self, path: str | None = None, frame_seconds: float | None = None
+    ) -> bool:
+        """Render every step (at most 240) of the panels into an animated GIF for slides.
+
+        Args:
+            path: The GIF to write (None: ask with a file dialog, then ask how long each step
+                shows). A name that does not end in .gif is refused with a message before
+                anything is rendered.
+            frame_seconds: How long each step shows (None: the last choice, at first 0.5 s).
+
+        Returns:
+            True if the GIF was written.
+        """
+        ask = not path
         if not path:
             path, _ = QFileDialog.getSaveFileName(
                 self.view, "Export Animation", "animation.gif", "GIF (*.gif)"
             )
             if not path:
                 return False
+        problem = gif_path_problem(path)
+        if problem:
+            QMessageBox.warning(self.view, "Cannot export", f"{problem}\n\nNothing was written.")
+            return False
+        seconds = self.gif_frame_seconds if frame_seconds is None else frame_seconds
+        if ask and frame_seconds is None:
+            chosen = ask_frame_seconds(seconds, len(self.view.state.timeline), self.view)
+            if chosen is None:
+                return False
+            seconds = chosen
         self.showRequested.emit()
         self.view.player.pause()
         try:
-            frames = export_gif(self.view, path, self.view.player.speed, parent=self.view)
-        except OSError as exc:
+            frames = export_gif(self.view, path, seconds, parent=self.view)
+        except (OSError, ValueError) as exc:
             QMessageBox.warning(self.view, "Cannot export", f"{path}: {exc}")
             return False
+        self.gif_frame_seconds = seconds
         if frames:
-            self.statusMessage.emit(f"Saved {path} ({frames} frames)", MESSAGE_MS)
+            self.statusMessage.emit(
+                f"Saved {path} ({frames} frames, {seconds:g} s each)", MESSAGE_MS
+            )
         return frames > 0
 
     def export_worked_solution(self, path: str | None = None) -> bool:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.animation.playground import MAX_KERNEL_SIZE, PoolSettings
+from gui.flow_layout import FitHeight, FlowLayout, tool_group
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class ParameterPanel(Panel):
         self.pad_amount = _spin(0, 6, "Zero cells added on every side")
         self.dilation = _spin(1, 4, "Spacing between the cells the kernel reads")
         self.divisor = QDoubleSpinBox()
-        self.divisor.setRange(0.01, 1000)
+        self.divisor.setRange(0, 1000)  # 0 reaches the engine, which refuses it with a reason
         self.divisor.setDecimals(2)
         self.divisor.setKeyboardTracking(False)
         self.divisor.setToolTip("Divide every result (slide 004 divides by 9)")
@@ -70,30 +70,24 @@ class ParameterPanel(Panel):
         self.pool_padding.addItems(["valid", "same"])
 
         self.relu.setText("ReLU after it")
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(4)
-        rows: tuple[tuple[tuple[str, QWidget], ...], ...] = (
-            (("Kernel", self.kernel), ("Stride", self.stride), ("Dilation", self.dilation)),
-            (("Padding", self.padding), ("", self.pad_amount), ("Divide by", self.divisor)),
-            (("Pooling", self.pool), ("size", self.pool_size), ("stride", self.pool_stride)),
-        )
-        for r, row in enumerate(rows):
-            for c, (text, widget) in enumerate(row):
-                if text:
-                    grid.addWidget(QLabel(text), r, 2 * c)
-                grid.addWidget(widget, r, 2 * c + 1)
-        grid.addWidget(self.relu, 1, 6)
-        grid.addWidget(self.pool_padding, 2, 6)
-        self.pool_padding.setToolTip(
-            "Pooling padding: valid, or same (partial windows at the edge)"
-        )
         self.pool.setItemText(0, "none")
         self.pool.setItemText(1, "max")
         self.pool.setItemText(2, "average")
-        grid.setColumnStretch(7, 1)
-        self.body.addLayout(grid)
+        self.pool_padding.setToolTip(
+            "Pooling padding: valid, or same (partial windows at the edge)"
+        )
+        # The controls flow: one row in a wide window, more rows in a narrow one, never cut.
+        self.controls = QWidget()
+        flow = FlowLayout(self.controls, spacing=12)
+        for group in (
+            (QLabel("Kernel"), self.kernel), (QLabel("Stride"), self.stride),
+            (QLabel("Dilation"), self.dilation), (QLabel("Padding"), self.padding, self.pad_amount),
+            (QLabel("Divide by"), self.divisor), (self.relu,),
+            (QLabel("Pooling"), self.pool, QLabel("size"), self.pool_size, QLabel("stride"),
+             self.pool_stride, self.pool_padding),
+        ):  # fmt: skip
+            flow.addWidget(tool_group(*group))
+        self.body.addWidget(self.controls)
 
         self.shape_text = caption_label(size=11, colour="#222831")
         self.pool_text = caption_label(size=11, colour="#222831")
@@ -111,6 +105,7 @@ class ParameterPanel(Panel):
         self.body.addLayout(formulas)
         self.body.addWidget(self.problem_text)
         self.body.addStretch(1)
+        self._fit_height = FitHeight(self)  # a splitter gives the wrapped text its height
 
         for spin in (self.kernel, self.stride, self.pad_amount, self.dilation):
             spin.valueChanged.connect(self._conv_changed)

@@ -157,6 +157,7 @@ class PlaygroundState(QObject):
         self._position = 0
         self._replay: FilterReplay | None = None
         spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
+        self._loaded_spec = spec
         self._take(_build(spec, None, self._learning_rate, self._context, 0))
 
     # ----- reading ---------------------------------------------------------------------------
@@ -164,6 +165,11 @@ class PlaygroundState(QObject):
     def spec(self) -> PlaygroundSpec:
         """What the user set up."""
         return self._spec
+
+    @property
+    def loaded_spec(self) -> PlaygroundSpec:
+        """The set-up as the lesson (file, learned filter) was loaded, before any edit."""
+        return self._loaded_spec
 
     @property
     def result(self) -> PipelineResult:
@@ -297,6 +303,7 @@ class PlaygroundState(QObject):
         self._learning_rate = learning_rate
         self._replay = replay
         self.undo_stack.clear()
+        self._loaded_spec = spec
         moved = built.position != self._position
         self._take(built)
         self._publish(lesson=True, moved=moved)

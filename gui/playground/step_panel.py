@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QSlider,
     QStyle,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,6 +20,7 @@ from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
 from gui.playground.player import MAX_SPEED, MIN_SPEED
 from gui.widgets import Panel, StaticText, caption_label
+from gui.zoom import scaled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 MAX_CHANNEL_ROWS = 3
-DOT_CELL = 36  # a 36-pixel cell holds 0.0625 at a readable size
+DOT_CELL = 40  # pixels at zoom 1; a 36-pixel cell already holds 0.0625 at a readable size
 WINDOW_KEY = (STEP_WINDOW, 0)
 
 
@@ -68,13 +68,15 @@ class DotProductView(QWidget):
         self.rows: list[tuple[QLabel, CellGrid, QLabel, CellGrid, QLabel, CellGrid]] = []
         for r in range(MAX_CHANNEL_ROWS):
             row = (
-                caption_label(size=9), CellGrid(max_cell=DOT_CELL), _symbol("⊙"),
-                CellGrid(max_cell=DOT_CELL), _symbol("="), CellGrid(max_cell=DOT_CELL),
+                caption_label(size=9), CellGrid(max_cell=DOT_CELL, hint_cell=26), _symbol("⊙"),
+                CellGrid(max_cell=DOT_CELL, hint_cell=26), _symbol("="),
+                CellGrid(max_cell=DOT_CELL, hint_cell=26),
             )  # fmt: skip
             for col, widget in enumerate(row):
                 self._layout.addWidget(widget, r + 1, col)
             for grid in (row[1], row[3], row[5]):
-                grid.setMinimumSize(60, 60)
+                grid.setMinimumSize(scaled(48), scaled(48))
+                grid.limit_to_cells()
             self.rows.append(row)
 
     def show_conv(self, step: ConvStep, names: tuple[str, ...], animation: Animation) -> None:
@@ -85,7 +87,7 @@ class DotProductView(QWidget):
         """
         window, kernel, products = step.window, step.kernel, step.products
         channels = 1 if window.ndim == 2 else window.shape[2]
-        size = 96 if channels == 1 else 60
+        size = scaled(72 if channels == 1 else 48)
         for row in self.rows:
             for grid in (row[1], row[3], row[5]):
                 grid.setMinimumSize(size, size)
@@ -121,7 +123,7 @@ class DotProductView(QWidget):
         for n, header in enumerate(self.headers):
             header.setVisible(n < 2)
         grid = self.rows[0][1]
-        grid.setMinimumSize(96, 96)
+        grid.setMinimumSize(scaled(72), scaled(72))
         grid.set_values(
             window, padding=padding, scale=ColourScale.for_values(window[~padding]),
             numbers=numbers,
@@ -147,8 +149,8 @@ class StepPanel(Panel):
         self._state = state
         self._player = player
         self.dot = DotProductView()
-        self.arithmetic = StaticText(4, point_size=13)
-        self.arithmetic.setMinimumWidth(360)
+        self.arithmetic = StaticText(4, point_size=13, min_point_size=10)
+        self.arithmetic.setMinimumWidth(180)
 
         self.buttons: dict[str, QToolButton] = {}
         icons = QStyle.StandardPixmap
@@ -175,33 +177,35 @@ class StepPanel(Panel):
         self.speed.setValue(int(player.speed))
         self.speed.setFixedWidth(130)
         self.speed.setToolTip("Playback speed, steps per second")
-        self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(64)
+        self.speed_label = QLabel(f"{MAX_SPEED} steps/s")
+        self.speed_label.setMinimumWidth(self.speed_label.sizeHint().width())
         self.speed.valueChanged.connect(self._speed_changed)
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("Drag to any step")
         self.scrubber.valueChanged.connect(state.set_position)
+        self.scrubber.setMinimumWidth(200)
         self.position_label = StaticText(1, point_size=10)
-        self.position_label.setMinimumWidth(300)
 
-        controls = QHBoxLayout()
+        # Layout: the caption over the whole width (never cut), the dot product beside the
+        # arithmetic. The transport (buttons, scrubber, speed) is a widget of its own that the
+        # view places below the panels, over the window's whole width.
+        self.transport = QWidget()
+        controls = QHBoxLayout(self.transport)
+        controls.setContentsMargins(0, 0, 0, 0)
         for button in self.buttons.values():
             controls.addWidget(button)
+        controls.addSpacing(12)
+        controls.addWidget(self.scrubber, 1)
         controls.addSpacing(12)
         controls.addWidget(QLabel("Speed"))
         controls.addWidget(self.speed)
         controls.addWidget(self.speed_label)
-        controls.addSpacing(12)
-        controls.addWidget(self.scrubber, 1)
         work = QHBoxLayout()
-        work.addWidget(self.dot, 0)
+        work.addWidget(self.dot, 1)  # its grids grow into spare room, up to their largest cells
         work.addSpacing(12)
-        text_column = QVBoxLayout()
-        text_column.addWidget(self.position_label)
-        text_column.addWidget(self.arithmetic, 1)
-        work.addLayout(text_column, 1)
+        work.addWidget(self.arithmetic, 2)
+        self.body.addWidget(self.position_label)
         self.body.addLayout(work, 1)
-        self.body.addLayout(controls)
 
         player.playingChanged.connect(self._playing_changed)
         self._animation: Animation | None = None
