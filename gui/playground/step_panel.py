@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 MAX_CHANNEL_ROWS = 3
-DOT_CELL = 40  # pixels at zoom 1; a 36-pixel cell already holds 0.0625 at a readable size
+DOT_CELL = 40  # pixels at zoom 1: the largest a dot-product cell grows
+DOT_HINT = 36  # pixels at zoom 1: the size asked for, which holds 0.0625 at a readable size
 WINDOW_KEY = (STEP_WINDOW, 0)
 
 
@@ -68,9 +69,9 @@ class DotProductView(QWidget):
         self.rows: list[tuple[QLabel, CellGrid, QLabel, CellGrid, QLabel, CellGrid]] = []
         for r in range(MAX_CHANNEL_ROWS):
             row = (
-                caption_label(size=9), CellGrid(max_cell=DOT_CELL, hint_cell=26), _symbol("⊙"),
-                CellGrid(max_cell=DOT_CELL, hint_cell=26), _symbol("="),
-                CellGrid(max_cell=DOT_CELL, hint_cell=26),
+                caption_label(size=9), CellGrid(max_cell=DOT_CELL, hint_cell=DOT_HINT), _symbol("⊙"),
+                CellGrid(max_cell=DOT_CELL, hint_cell=DOT_HINT), _symbol("="),
+                CellGrid(max_cell=DOT_CELL, hint_cell=DOT_HINT),
             )  # fmt: skip
             for col, widget in enumerate(row):
                 self._layout.addWidget(widget, r + 1, col)
