@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from importlib.util import find_spec
 
-from models.training.errors import UserError
+from models.training.errors import PackagesError
 
 TRAINING_PACKAGES = ("tensorflow", "keras", "tf2onnx")
 
@@ -19,15 +19,21 @@ def use_tensorflow_backend() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def missing_training_packages() -> list[str]:
+    """The packages of the `train` extra that are not installed (found without importing)."""
+    return [name for name in TRAINING_PACKAGES if find_spec(name) is None]
+
+
 def check_training_packages() -> None:
     """Fail before training, not after it, when the `train` extra is not installed.
 
     Raises:
-        UserError: TensorFlow, Keras or tf2onnx cannot be found (the message says how to install).
+        PackagesError: TensorFlow, Keras or tf2onnx cannot be found (the message says how to
+            install them).
     """
-    missing = [name for name in TRAINING_PACKAGES if find_spec(name) is None]
+    missing = missing_training_packages()
     if missing:
-        raise UserError(
+        raise PackagesError(
             f"training needs {', '.join(missing)} (the `train` extra): "
             'pip install -e ".[train]" (TensorFlow, Keras and tf2onnx).'
         )
