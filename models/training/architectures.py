@@ -207,6 +207,11 @@ def summary_rows(architecture: Architecture, dropout: float | None = None) -> tu
     return tuple(rows)
 
 
+def total_parameters(rows: tuple[LayerRow, ...]) -> int:
+    """The parameters of all layers of a summary table (model.summary()'s "Total params")."""
+    return sum(row.parameters for row in rows)
+
+
 def regularisation_text(architecture: Architecture, dropout: float | None = None) -> str:
     """What the network does against overfitting, for the model card.
 

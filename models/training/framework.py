@@ -6,22 +6,15 @@ Nothing here imports TensorFlow at module level; each function imports what it n
 from __future__ import annotations
 
 import os
-from importlib.util import find_spec
 
 from models.training.errors import PackagesError
-
-TRAINING_PACKAGES = ("tensorflow", "keras", "tf2onnx")
+from models.training.packages import missing_packages_message, missing_training_packages
 
 
 def use_tensorflow_backend() -> None:
     """Keras must use TensorFlow (tf.data, tf2onnx); keep TensorFlow's C++ start-up logs short."""
     os.environ["KERAS_BACKEND"] = "tensorflow"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-def missing_training_packages() -> list[str]:
-    """The packages of the `train` extra that are not installed (found without importing)."""
-    return [name for name in TRAINING_PACKAGES if find_spec(name) is None]
 
 
 def check_training_packages() -> None:
@@ -33,10 +26,7 @@ def check_training_packages() -> None:
     """
     missing = missing_training_packages()
     if missing:
-        raise PackagesError(
-            f"training needs {', '.join(missing)} (the `train` extra): "
-            'pip install -e ".[train]" (TensorFlow, Keras and tf2onnx).'
-        )
+        raise PackagesError(missing_packages_message(missing))
 
 
 def configure_tensorflow(seed: int) -> None:

@@ -90,6 +90,7 @@ class RunProgress:
         seconds_per_epoch: average seconds per epoch with its snapshot; NaN before the first
             epoch's end unless it can be estimated from the steps.
         seconds_left: estimated seconds to the end of the last epoch; NaN if unknown.
+        ended: "" while running, else "finished", "stopped" or "failed".
     """
 
     epoch: int
@@ -100,6 +101,7 @@ class RunProgress:
     seconds: float
     seconds_per_epoch: float
     seconds_left: float
+    ended: str = ""
 
 
 @dataclass
@@ -209,7 +211,17 @@ class RunHistory:
         if self.end is not None:
             fraction = 1.0 if not self.end.stopped else fraction
         per_epoch, left = self.timing(epochs, batches, steps_done, seconds)
-        return RunProgress(epoch, epochs, batch, batches, fraction, seconds, per_epoch, left)
+        return RunProgress(
+            epoch, epochs, batch, batches, fraction, seconds, per_epoch, left, self.ending()
+        )
+
+    def ending(self) -> str:
+        """ "finished", "stopped" or "failed" once the run has ended; "" before."""
+        if self.error is not None:
+            return "failed"
+        if self.end is not None:
+            return "stopped" if self.end.stopped else "finished"
+        return ""
 
     def timing(
         self, epochs: int, batches: int, steps_done: int, seconds: float
@@ -240,3 +252,8 @@ def confusion_fractions(validation: Validation) -> NDArray[np.float64]:
         counts, totals, out=np.zeros_like(counts), where=totals > 0
     )
     return fractions
+
+
+def worst_digit(validation: Validation) -> int:
+    """The digit with the lowest accuracy (the smallest digit on a tie)."""
+    return int(np.argmin(np.array(validation.per_class_accuracy)))
