@@ -607,7 +607,9 @@ def parse_line(text: str) -> Line:
         raise ProtocolError(f"not JSON ({error})", stripped) from error
     if not isinstance(fields, dict):
         raise ProtocolError("not a JSON object", stripped)
-    kind = fields.get("kind")
+    if "kind" not in fields:
+        raise ProtocolError("the object has no 'kind'", stripped)
+    kind = fields["kind"]
     reader = READERS.get(kind) if isinstance(kind, str) else None
     if reader is None:
         raise ProtocolError(f"unknown kind {str(kind)[:40]!r}", stripped)
