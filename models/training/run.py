@@ -95,6 +95,8 @@ def run_training(
     if layout is None:
         check_outputs_writable(outputs.paths)
     else:
+        if outputs.keras_model is not None:
+            check_outputs_writable([outputs.keras_model])
         prepare_run_folder(layout.folder)
     data = load_data(settings.data, progress)
     check_training_packages()
