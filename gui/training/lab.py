@@ -17,7 +17,6 @@ nothing that an undo would bring back).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal
@@ -54,6 +53,7 @@ from models.training.protocol import (
     MessageLine,
     StartLine,
 )
+from models.training.run_layout import snapshot_epoch
 from models.training.runs import (
     RunFolderError,
     delete_run,
@@ -70,6 +70,7 @@ from models.training.settings import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from gui.training.trainer_process import TrainerCommand
     from models.training.protocol import Line
@@ -427,9 +428,9 @@ class TrainingLab(QWidget):
         if self.has_running_run() or self.runs.current_run() is None:
             return
         model = self.runs.chosen_model()
-        lines = self.history.epochs
-        chosen = [line for line in lines if line.snapshot and Path(line.snapshot) == model]
-        line = chosen[0] if chosen else self.history.latest_epoch()
+        epoch = None if model is None else snapshot_epoch(model.name)
+        chosen = [line for line in self.history.epochs if line.epoch == epoch]
+        line = chosen[0] if chosen else self.history.latest_epoch()  # the final model: the last
         if line is not None:
             self._show_epoch(line)
 
