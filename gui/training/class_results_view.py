@@ -114,8 +114,11 @@ class ClassResultsView(QWidget):
         self.matrix.setImage(fractions, autoLevels=False, levels=(0.0, 1.0))
         for (row, column), text in self.counts.items():
             count = validation.confusion[row][column]
-            text.setText(f"{count:,}" if count and row != column else "")
-            text.setColor(LIGHT_TEXT if fractions[row, column] > DARK_CELL else TEXT)
+            shown = f"{count:,}" if count and row != column else ""
+            if text.toPlainText() != shown:  # a TextItem is slow to change: change few
+                text.setText(shown)
+            if shown:
+                text.setColor(LIGHT_TEXT if fractions[row, column] > DARK_CELL else TEXT)
         self._fit_counts()
         when = "before training" if epoch == 0 else f"after epoch {epoch}"
         self.caption.setText(
@@ -131,5 +134,7 @@ class ClassResultsView(QWidget):
 
     def _fit_counts(self) -> None:
         cell = self.matrix_plot.getViewBox().sceneBoundingRect().width() / NUM_CLASSES
+        visible = cell >= MIN_CELL_PX
         for text in self.counts.values():
-            text.setVisible(cell >= MIN_CELL_PX)
+            if text.isVisible() != visible:
+                text.setVisible(visible)

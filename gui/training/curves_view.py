@@ -53,6 +53,11 @@ class Overlay:
     label: str
     history: RunHistory
 
+    @property
+    def epochs(self) -> int:
+        """The run's epochs (0 if its start line is missing)."""
+        return self.history.start.epochs if self.history.start is not None else 0
+
 
 def plot_widget(title: str, left: pg.AxisItem | None = None) -> pg.PlotWidget:
     """A white plot with a title, epochs on x, a legend and a light grid."""
@@ -103,13 +108,17 @@ class CurvesView(QWidget):
             )
         self._overlays: list[tuple[pg.PlotWidget, pg.PlotDataItem]] = []
         self.overlay_labels: list[str] = []
+        self._live_epochs = 0
+        self._overlay_epochs = 0
 
     def show_history(self, history: RunHistory | None) -> None:
         """Draw one run's curves (None: none)."""
         if history is None:
             for item in self._live.values():
                 item.setData([], [])
+            self._set_epochs(live=0)
             return
+        self._set_epochs(live=history.start.epochs if history.start is not None else 0)
         raw = history.training_curve()
         smooth = history.smoothed_training_curve()
         validation = history.validation_curve()
@@ -121,12 +130,27 @@ class CurvesView(QWidget):
         set_curve(self._live[f"{measure}-training"], smooth.x, getattr(smooth, measure))
         set_curve(self._live[f"{measure}-validation"], validation.x, getattr(validation, measure))
 
+    def _set_epochs(self, *, live: int | None = None, overlays: int | None = None) -> None:
+        """Fix the x axis to the longest run shown (a fixed axis is not redrawn per line)."""
+        if live is not None:
+            self._live_epochs = live
+        if overlays is not None:
+            self._overlay_epochs = overlays
+        epochs = max(self._live_epochs, self._overlay_epochs)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            item = plot.getPlotItem()
+            if epochs:
+                item.setXRange(0, epochs, padding=0.02)
+            else:
+                item.enableAutoRange(x=True)
+
     def set_overlays(self, overlays: list[Overlay]) -> None:
         """Draw these runs' validation curves (replacing the previous overlays)."""
         for plot, item in self._overlays:
             plot.getPlotItem().removeItem(item)
         self._overlays = []
         self.overlay_labels = [overlay.label for overlay in overlays]
+        self._set_epochs(overlays=max((overlay.epochs for overlay in overlays), default=0))
         for index, overlay in enumerate(overlays):
             colour = OVERLAY_COLOURS[index % len(OVERLAY_COLOURS)]
             curve = overlay.history.validation_curve()

@@ -17,9 +17,10 @@ nothing that an undo would bring back).
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
@@ -53,7 +54,7 @@ from models.training.protocol import (
     MessageLine,
     StartLine,
 )
-from models.training.run_layout import snapshot_epoch
+from models.training.run_layout import RunLayout, snapshot_epoch
 from models.training.runs import (
     RunFolderError,
     delete_run,
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
     from models.training.protocol import Line
     from models.training.runs import RunSummary
 
+REDRAW_MS = 150  # lines arriving closer together than this are drawn together
 STOP_GRACE_MS = 15_000  # how long closing waits for a stopped run to save before ending it
 KILL_WAIT_MS = 5_000
 PROGRESS_EVERY = 10  # batch lines every 10 steps (the protocol's default)
@@ -116,6 +118,10 @@ class TrainingLab(QWidget):
         self._clock = QElapsedTimer()
         self._thread_limit = BlasThreadLimit()
         self._history_cache: dict[Path, tuple[float, RunHistory]] = {}
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_MS)
+        self._redraw.timeout.connect(self._draw_live)
 
         self.notice = QLabel()
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -309,6 +315,11 @@ class TrainingLab(QWidget):
             self.statusMessage.emit(line.text)
         elif isinstance(line, StartLine):
             self.refresh_runs()
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def _draw_live(self) -> None:
+        """Draw the progress and the curves once for the lines that came in meanwhile."""
         self.strip.show_progress(self.history.progress())
         self.curves.show_history(self.history)
 
@@ -318,6 +329,8 @@ class TrainingLab(QWidget):
 
     def _trainer_finished(self, status: int, stderr: str) -> None:
         folder = self.running_folder
+        self._redraw.stop()
+        self._draw_live()
         self._thread_limit.release()
         self.running_folder = None
         self._stopping = False
@@ -329,6 +342,7 @@ class TrainingLab(QWidget):
         self._report_end(self.history.end, self.history.error, status, stderr)
         self.refresh_runs()
         if folder is not None:
+            self._remember_history(folder, self.history)
             self.runs.choose(folder)
             self.runFinished.emit(str(folder))
 
@@ -386,6 +400,12 @@ class TrainingLab(QWidget):
     def refresh_runs(self) -> None:
         """Read the run folders again (the list, the overlays)."""
         self.runs.set_runs(list_runs(self.runs_folder), self.running_folder)
+
+    def _remember_history(self, folder: Path, history: RunHistory) -> None:
+        """Keep a run's history (as read live) so that showing the run does not read it again."""
+        path = RunLayout(folder).history
+        with contextlib.suppress(OSError):
+            self._history_cache[path] = (path.stat().st_mtime, history)
 
     def saved_history(self, summary: RunSummary) -> RunHistory:
         """A saved run's history (read again only if history.jsonl changed)."""
