@@ -9,7 +9,9 @@ streams JSON lines, the lab draws every one), in the same invocation, so their r
 like with like. Printed as markdown tables:
 
 - wall time: the command line from start to exit; the lab from pressing Train (start_training)
-  to the child's end; and the time in model.fit both report (the run folder's end line);
+  to the child's end; and the time in model.fit both report (the run folder's end line). The
+  command line runs at the niceness the lab gives its trainer (+10), so that other load on the
+  machine weighs on both alike;
 - first line: from pressing Train to the first line, and to the first batch line, in the lab;
 - epoch time: seconds per epoch of the lab's run: its training steps only, and with the
   epoch's ONNX snapshot and its measurement on the 10,000 test images;
@@ -41,6 +43,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from gui.app import make_application  # noqa: E402
 from gui.training.lab import TrainingLab  # noqa: E402
+from gui.training.trainer_process import CHILD_NICENESS  # noqa: E402
 from gui.training.window import TrainingWindow  # noqa: E402
 from models.training.mnist_source import resolve_data_path  # noqa: E402
 from models.training.runs import read_history  # noqa: E402
@@ -61,13 +64,18 @@ def load() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min, {os.cpu_count()} CPUs)"
 
 
+def lower_priority() -> None:
+    """In the command line's child: the niceness the lab gives its trainer, for a fair race."""
+    os.nice(CHILD_NICENESS)
+
+
 def command_line_run(options: list[str], folder: Path) -> tuple[float, RunHistory]:
     """Wall seconds of `python -m models.training` with `options`, and its run's history."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "models.training", *options, f"--out={folder}"],
         cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        check=False,
+        check=False, preexec_fn=lower_priority,
     )  # fmt: skip
     seconds = time.perf_counter() - started
     if done.returncode != 0:
