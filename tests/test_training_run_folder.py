@@ -31,6 +31,7 @@ from models.training.protocol import (
 )
 from models.training.run_document import read_settings_document
 from models.training.run_layout import RunLayout
+from models.training.runs import list_runs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 300
@@ -260,3 +261,39 @@ def test_an_unexpected_failure_is_an_internal_error_line(tmp_path: Path) -> None
     assert "RuntimeError: out of cheese" in error.message
     assert "Traceback" in done.stderr
     assert json.loads(done.stdout)["kind"] == "error"
+
+
+def test_a_run_that_fails_before_it_starts_leaves_no_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "runs" / "new"
+    done = trainer("--data", tmp_path / "none.npz", "--out", folder, "--progress", "jsonl")
+    assert done.returncode == 2
+    assert error_line(done.stdout).problem == "data"
+    assert not folder.exists()
+
+
+FAILING_DURING_TRAINING = """
+import sys
+import models.training.run
+def broken(*args, **kwargs):
+    raise MemoryError("no room for the kernels")
+models.training.run.train_and_write = broken
+from models.training.cli import main
+sys.exit(main(["--arch", "softmax", "--train-size", "1000", "--data", sys.argv[2],
+               "--out", sys.argv[1], "--progress", "jsonl"]))
+"""
+
+
+def test_a_run_that_fails_midway_says_so_in_its_history(tmp_path: Path, mnist_npz: Path) -> None:
+    folder = tmp_path / "run"
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING_DURING_TRAINING, str(folder), str(mnist_npz)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    *_, last = done.stdout.splitlines()
+    error = parse_line(last)
+    assert isinstance(error, ErrorLine)
+    assert "MemoryError: no room for the kernels" in error.message
+    (run,) = list_runs(tmp_path)
+    assert run.status == "failed"
+    assert run.error == error.message

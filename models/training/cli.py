@@ -101,11 +101,9 @@ def run_with_json_lines(
 
 def report_internal_error(progress: JsonLinesProgress, error: Exception) -> None:
     """An "error" line for a failure that is not the user's (a bug, or out of memory)."""
-    progress.on_error(
-        f"the trainer failed: {type(error).__name__}: {error} (details on stderr)",
-        "internal",
-        EXIT_FAILURE,
-    )
+    from models.training.run import internal_error_message
+
+    progress.on_error(internal_error_message(error), "internal", EXIT_FAILURE)
 
 
 def main(

@@ -216,7 +216,7 @@ class RunHistory:
         )
 
     def ending(self) -> str:
-        """ "finished", "stopped" or "failed" once the run has ended; "" before."""
+        """How the run ended: "finished", "stopped" or "failed"; "" while it runs."""
         if self.error is not None:
             return "failed"
         if self.end is not None:

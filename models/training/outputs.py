@@ -56,17 +56,33 @@ def check_outputs_writable(paths: Sequence[Path]) -> None:
             raise OutputError(f"cannot write to {path.parent}")
 
 
-def prepare_run_folder(folder: Path) -> None:
-    """Make a new run folder (and its parents); an existing one must be empty.
+def check_run_folder(folder: Path) -> None:
+    """Fail before loading anything when `folder` cannot become a new run folder.
+
+    Nothing is created: a run that fails before it starts leaves no empty folder behind.
 
     Raises:
         OutputError: `folder` is a file, a folder that is not empty (another run's, perhaps),
-            or cannot be created or written.
+            or inside a folder that cannot be written.
     """
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"run folder {folder} is a file; give a new folder (or FILE.onnx)")
     if folder.is_dir() and any(folder.iterdir()):
         raise OutputError(f"run folder {folder} is not empty; give a new folder for the run")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise OutputError(f"cannot create the run folder {folder}: {existing} is not writable")
+
+
+def prepare_run_folder(folder: Path) -> None:
+    """Make the run folder (and its parents), checked by `check_run_folder` first.
+
+    Raises:
+        OutputError: `folder` cannot be used or created.
+    """
+    check_run_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from models.training.architectures import ARCHITECTURES
 from models.training.data import load_mnist_from_keras, load_mnist_npz
+from models.training.errors import UserError
 from models.training.evaluation import keras_onnx_difference
 from models.training.export import graph_nodes, opset_of
 from models.training.fitting import steps_per_epoch, train_model
@@ -25,7 +26,12 @@ from models.training.jsonl_progress import HistoryFile
 from models.training.keras_models import layer_rows
 from models.training.mnist_source import resolve_data_path
 from models.training.model_card import cpu_description, render_model_card
-from models.training.outputs import check_outputs_writable, prepare_run_folder, write_atomically
+from models.training.outputs import (
+    check_outputs_writable,
+    check_run_folder,
+    prepare_run_folder,
+    write_atomically,
+)
 from models.training.progress import ProgressFanOut, SilentProgress, TrainingStart
 from models.training.report import TrainingReport, TrainingResult
 from models.training.run_document import settings_document
@@ -41,6 +47,13 @@ if TYPE_CHECKING:
     from models.training.settings import DataSettings, RunSettings
 
 KERAS_COMPARISON_IMAGES = 1000
+USER_ERROR_STATUS = 2  # the command line's exit status for a problem the user can fix
+INTERNAL_ERROR_STATUS = 1
+
+
+def internal_error_message(error: Exception) -> str:
+    """The "error" line's message for a failure that is not the user's (a bug, no memory)."""
+    return f"the trainer failed: {type(error).__name__}: {error} (details on stderr)"
 
 
 def load_data(settings: DataSettings, progress: TrainingProgress) -> MnistData:
@@ -86,7 +99,9 @@ def run_training(
 
     Raises:
         UserError: an output cannot be written, the data is missing or bad, or the `train`
-            extra is not installed; raised before TensorFlow is imported.
+            extra is not installed; raised before TensorFlow is imported (and before a run
+            folder is made). A failure once the run folder exists is also written to its
+            history.jsonl as an "error" line.
     """
     started = time.perf_counter()
     progress = SilentProgress() if progress is None else progress
@@ -95,13 +110,14 @@ def run_training(
     if layout is None:
         check_outputs_writable(outputs.paths)
     else:
+        check_run_folder(layout.folder)
         if outputs.keras_model is not None:
             check_outputs_writable([outputs.keras_model])
-        prepare_run_folder(layout.folder)
     data = load_data(settings.data, progress)
     check_training_packages()
     history = None
     if layout is not None:
+        prepare_run_folder(layout.folder)
         document = settings_document(settings, command, len(data.x_train), data.source)
         write_atomically(layout.settings, document.encode("utf-8"))
         history = HistoryFile(layout.history)
@@ -109,6 +125,14 @@ def run_training(
     try:
         return train_and_write(settings, command, data, progress, started, keras_log=keras_log,
                                batch_interval=batch_interval, stop=stop)  # fmt: skip
+    except UserError as error:
+        if history is not None:
+            history.on_error(str(error), error.problem, USER_ERROR_STATUS)
+        raise
+    except Exception as error:
+        if history is not None:
+            history.on_error(internal_error_message(error), "internal", INTERNAL_ERROR_STATUS)
+        raise
     finally:
         if history is not None:
             history.close()
