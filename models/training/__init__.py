@@ -28,8 +28,9 @@ in a child process.
 Modules the GUI may import (no TensorFlow, not even lazily; import-linter checks): settings,
 options (options ↔ settings), architectures (the presets as data), keras_code (the Keras code
 a student would write), protocol (the JSON lines), history (curves, progress, time left),
-weight_pictures, runs (saved run folders), run_layout, run_document (settings.json),
-mnist_source (where MNIST comes from), contract, errors.
+lab_text (numbers as text), weight_pictures, runs (saved run folders), run_layout,
+run_document (settings.json), mnist_source (where MNIST comes from), packages (is the `train`
+extra installed?), contract, errors.
 
 The trainer's own modules: cli, run, progress (events, the TrainingProgress protocol),
 console (the human output), jsonl_progress (the JSON lines), control (stdin commands), data
