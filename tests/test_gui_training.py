@@ -121,7 +121,7 @@ def test_the_network_tab_shows_the_code_and_the_summary(window: TrainingWindow) 
     assert lab.form.dropout.isEnabled()
     assert lab.form.dropout.text() == "the preset's"
     lab.form.dropout.setValue(0.5)
-    assert ("dropout1", "Dropout 0.5 (training only)", "200", "0") in lab.network.summary_cells()
+    assert ("dropout1", "Dropout 0.5 (training only)", "128", "0") in lab.network.summary_cells()
     assert "tf.keras.layers.Dropout(0.5)," in lab.network.code.toPlainText()
     lab.form.train_size.setValue(5000)
     lab.form.epochs.setValue(3)
