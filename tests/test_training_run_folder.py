@@ -297,3 +297,26 @@ def test_a_run_that_fails_midway_says_so_in_its_history(tmp_path: Path, mnist_np
     (run,) = list_runs(tmp_path)
     assert run.status == "failed"
     assert run.error == error.message
+
+
+@pytest.mark.slow
+def test_snapshots_do_not_change_what_is_trained(tmp_path: Path, mnist_npz: Path) -> None:
+    """The same weights with a run folder (snapshots, epoch 0, JSON lines) as with one file."""
+    options = ["--arch", "dense-dropout", "--train-size", "1000", "--epochs", "2",
+               "--data", str(mnist_npz)]  # fmt: skip
+    single = tmp_path / "single"
+    done = trainer(*options, "--out", single / "m.onnx", "--samples", single / "s.npz",
+                   "--card", single / "c.md")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "run"
+    done = trainer(*options, "--out", folder, "--progress", "jsonl")
+    assert done.returncode == 0, done.stderr
+    first = onnx.load(str(single / "m.onnx")).graph.initializer
+    second = {
+        tensor.name: tensor for tensor in onnx.load(str(folder / "model.onnx")).graph.initializer
+    }
+    assert {tensor.name for tensor in first} == set(second)
+    for tensor in first:
+        np.testing.assert_array_equal(
+            onnx.numpy_helper.to_array(tensor), onnx.numpy_helper.to_array(second[tensor.name])
+        )
