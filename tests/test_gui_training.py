@@ -316,6 +316,12 @@ def test_saved_runs_reload_overlay_open_and_delete(
     for run in lab.runs.runs:
         lab.runs.set_compared(run.layout.folder, True)
     assert lab.curves.overlay_labels == ["dense-relu · 90.0 %", "softmax · 90.0 %"]
+    accuracy_view = lab.curves.accuracy_plot.getPlotItem().getViewBox()
+    lab.curves.zoom.setChecked(True)  # where the ladder's networks differ
+    low, high = accuracy_view.viewRange()[1]
+    assert 0.89 < low < 0.9 < 1.0 < high < 1.01
+    lab.curves.zoom.setChecked(False)
+    assert accuracy_view.viewRange()[1][0] < 0.0
     lab.runs.choose(first)
     assert lab.history.end is not None
     assert lab.curves.live_points("accuracy-validation") == 3

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from models.training.lab_text import percent_text
 
@@ -25,6 +25,9 @@ TRAINING = QColor(33, 102, 172)
 TRAINING_RAW = QColor(33, 102, 172, 70)
 VALIDATION = QColor(230, 97, 1)
 TEXT = QColor(40, 46, 56)
+LEGEND_BACKGROUND = QColor(255, 255, 255, 210)
+FULL_RANGE = (0.0, 1.0)
+TOP_RANGE = (0.9, 1.0)  # where the ladder's networks differ: 92 %, 97 %, 98 %, 99 %
 OVERLAY_COLOURS = (
     QColor(27, 158, 119),
     QColor(117, 112, 179),
@@ -59,15 +62,18 @@ class Overlay:
         return self.history.start.epochs if self.history.start is not None else 0
 
 
-def plot_widget(title: str, left: pg.AxisItem | None = None) -> pg.PlotWidget:
-    """A white plot with a title, epochs on x, a legend and a light grid."""
+def plot_widget(
+    title: str, left: pg.AxisItem | None = None, *, legend: bool = False
+) -> pg.PlotWidget:
+    """A white plot with a title, epochs on x and a light grid (a legend at the bottom right)."""
     axes = {"left": left} if left is not None else {}
     plot = pg.PlotWidget(background="w", axisItems=axes)
     item = plot.getPlotItem()
     item.setTitle(title, color=TEXT, size="10pt")
     item.setLabel("bottom", "epochs")
     item.showGrid(x=True, y=True, alpha=0.15)
-    item.addLegend(offset=(-8, 8), labelTextColor=TEXT)
+    if legend:
+        item.addLegend(offset=(-8, -8), labelTextColor=TEXT, brush=LEGEND_BACKGROUND)
     for side in ("left", "bottom"):
         item.getAxis(side).setTextPen(pg.mkPen(TEXT))
     plot.setMenuEnabled(False)
@@ -85,12 +91,20 @@ class CurvesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.loss_plot = plot_widget("Loss (cross-entropy)")
-        self.accuracy_plot = plot_widget("Accuracy", PercentAxis("left"))
-        self.accuracy_plot.getPlotItem().setYRange(0.0, 1.0, padding=0.02)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.loss_plot)
-        row.addWidget(self.accuracy_plot)
+        self.accuracy_plot = plot_widget("Accuracy", PercentAxis("left"), legend=True)
+        self.zoom = QCheckBox("Accuracy from 90 % to 100 % only")
+        self.zoom.setToolTip("Zoom in where the ladder's networks differ (92 %, 97 %, 98 %, 99 %)")
+        self.zoom.toggled.connect(self._zoom_accuracy)
+        self._zoom_accuracy(False)
+        plots = QHBoxLayout()
+        plots.setContentsMargins(0, 0, 0, 0)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.accuracy_plot)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.zoom, 0, Qt.AlignmentFlag.AlignRight)
+        column.addLayout(plots, 1)
         self._live: dict[str, pg.PlotDataItem] = {}
         for plot, measure in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
             item = plot.getPlotItem()
@@ -110,6 +124,10 @@ class CurvesView(QWidget):
         self.overlay_labels: list[str] = []
         self._live_epochs = 0
         self._overlay_epochs = 0
+
+    def _zoom_accuracy(self, zoomed: bool) -> None:
+        low, high = TOP_RANGE if zoomed else FULL_RANGE
+        self.accuracy_plot.getPlotItem().setYRange(low, high, padding=0.02)
 
     def show_history(self, history: RunHistory | None) -> None:
         """Draw one run's curves (None: none)."""
