@@ -242,7 +242,7 @@ class Recorder:
 
 directory = Path(sys.argv[2])
 settings = RunSettings(
-    DataSettings(Path(sys.argv[1]), limit=500),
+    DataSettings(Path(sys.argv[1]), train_size=500),
     TrainingSettings(epochs=2, batch_size=200, augment=False),
     OutputSettings(directory / "m.onnx", directory / "s.npz", directory / "card.md"),
 )

@@ -46,6 +46,8 @@ def made_up_result(tmp_path: Path) -> TrainingResult:
         graph_nodes=(GraphNode("Relu", "conv1/Relu", ("conv1/Relu:0",)),),
         layers=(LayerRow("image", "Input", "28×28×1", 0), LayerRow("conv1", "Conv2D", "x", 832)),
         machine="a CPU, 2 cores",
+        epochs_done=3,
+        stopped=False,
     )
     return TrainingResult(report, outputs.paths, seconds_in_all=100.4)
 

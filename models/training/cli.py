@@ -1,196 +1,50 @@
-"""The command line: options → settings → a run with the human output (the only argparse code).
+"""The command line: options → settings → a run, reported for a person or as JSON lines.
 
 `python -m models.training` and `python models/train.py` both call `main`. Bad options exit with
 status 2 (argparse's message); bad data or unwritable outputs print ``<prog>: error: <message>``
-on stderr and exit with status 2, before TensorFlow is imported.
+on stderr and exit with status 2, before TensorFlow is imported. With `--progress jsonl` the
+same problems also arrive as an "error" line on stdout (protocol.py), and an unexpected failure
+as an "error" line with problem "internal" (exit status 1, the traceback on stderr).
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import shlex
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from models.training.architectures import ARCHITECTURES
 from models.training.errors import UserError
-from models.training.settings import (
-    DataSettings,
-    OutputSettings,
-    RunSettings,
-    SettingsError,
-    TrainingSettings,
-    count_problem,
-    positive_number_problem,
+from models.training.options import (
+    MODULE_PROG,
+    build_parser,
+    option_arguments,
+    parse_command_line,
+    parse_settings,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-MODULE_PROG = "python -m models.training"
+    from models.training.jsonl_progress import JsonLinesProgress
+    from models.training.options import Reporting
+    from models.training.settings import RunSettings
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "MODULE_COMMAND",
+    "MODULE_PROG",
+    "build_parser",
+    "main",
+    "option_arguments",
+    "parse_settings",
+]
+
 MODULE_COMMAND = ("python", "-m", "models.training")
 EXIT_BAD_INPUT = 2
-DEFAULTS = RunSettings()
-
-
-def positive_int(text: str) -> int:
-    """Parse an --option value that must be a whole number >= 1 (an argparse type)."""
-    value = int(text)
-    problem = count_problem(value, 1)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    """Parse an --option value that must be a whole number >= 0 (an argparse type)."""
-    value = int(text)
-    problem = count_problem(value, 0)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
-    return value
-
-
-def positive_float(text: str) -> float:
-    """Parse an --option value that must be a finite number > 0 (an argparse type)."""
-    value = float(text)
-    problem = positive_number_problem(value)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
-    return value
-
-
-def architecture_help() -> str:
-    """--arch's help: every preset of the registry and its description."""
-    presets = "; ".join(f"{key}: {arch.description}" for key, arch in ARCHITECTURES.items())
-    return f"{presets}. Default: %(default)s."
-
-
-def build_parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
-    """The trainer's options; their defaults are the settings' defaults."""
-    data, training, outputs = DEFAULTS.data, DEFAULTS.training, DEFAULTS.outputs
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Train the MNIST CNN of the course slides and export it to ONNX, together "
-        "with sample digits and a model card.",
-    )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=data.path,
-        help="MNIST npz in the format of keras.datasets.mnist (x_train, y_train, x_test, "
-        "y_test). Default: $MNIST_NPZ, else ../shared/data/mnist.npz beside the repository, "
-        "else Keras's downloader.",
-    )
-    parser.add_argument(
-        "--arch",
-        choices=sorted(ARCHITECTURES),
-        default=training.architecture,
-        help=architecture_help(),
-    )
-    parser.add_argument(
-        "--epochs", type=positive_int, default=training.epochs, help="Default: %(default)s."
-    )
-    parser.add_argument(
-        "--batch-size", type=positive_int, default=training.batch_size, help="Default: %(default)s."
-    )
-    parser.add_argument(
-        "--learning-rate",
-        type=positive_float,
-        default=training.learning_rate,
-        help="Initial Adam learning rate, decayed to 1%% of it along a cosine. "
-        "Default: %(default)s.",
-    )
-    parser.add_argument(
-        "--limit",
-        type=positive_int,
-        default=data.limit,
-        help="Train on the first N training images only (quick tests). The test set is "
-        "always complete.",
-    )
-    parser.add_argument(
-        "--no-augment", action="store_true", help="Train on the images as they are."
-    )
-    parser.add_argument(
-        "--seed", type=non_negative_int, default=training.seed, help="Default: %(default)s."
-    )
-    parser.add_argument(
-        "--out", type=Path, default=outputs.model, help="ONNX model to write. Default: %(default)s."
-    )
-    parser.add_argument(
-        "--samples",
-        type=Path,
-        default=outputs.samples,
-        help="Sample digits to write. Default: %(default)s.",
-    )
-    parser.add_argument(
-        "--card", type=Path, default=outputs.card, help="Model card to write. Default: %(default)s."
-    )
-    parser.add_argument(
-        "--keras-out",
-        type=Path,
-        default=outputs.keras_model,
-        help="Also save the trained Keras model (.keras), e.g. to compare it with the ONNX file.",
-    )
-    return parser
-
-
-def settings_from(args: argparse.Namespace) -> RunSettings:
-    """The settings the parsed options ask for.
-
-    Raises:
-        SettingsError: an option's value is bad (e.g. --keras-out not ending in .keras).
-    """
-    return RunSettings(
-        data=DataSettings(path=args.data, limit=args.limit),
-        training=TrainingSettings(
-            architecture=args.arch,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            learning_rate=args.learning_rate,
-            augment=not args.no_augment,
-            seed=args.seed,
-        ),
-        outputs=OutputSettings(
-            model=args.out, samples=args.samples, card=args.card, keras_model=args.keras_out
-        ),
-    )
-
-
-def parse_settings(argv: Sequence[str] | None = None, prog: str = MODULE_PROG) -> RunSettings:
-    """Parse the command line into settings (bad options: a message and SystemExit(2))."""
-    parser = build_parser(prog)
-    args = parser.parse_args(argv)
-    try:
-        return settings_from(args)
-    except SettingsError as error:
-        parser.error(f"{error.option} {error.reason}")
-
-
-def option_arguments(settings: RunSettings) -> list[str]:
-    """The options that make `parse_settings` give `settings`, e.g. for starting a child process.
-
-    Only settings that differ from the defaults are given, each as "--option=value" (so a path
-    that starts with "-" stays a value); parse_settings(option_arguments(s)) == s.
-    """
-    data, training, outputs = settings.data, settings.training, settings.outputs
-    valued: list[tuple[str, object, object]] = [
-        ("--data", data.path, DEFAULTS.data.path),
-        ("--arch", training.architecture, DEFAULTS.training.architecture),
-        ("--epochs", training.epochs, DEFAULTS.training.epochs),
-        ("--batch-size", training.batch_size, DEFAULTS.training.batch_size),
-        ("--learning-rate", training.learning_rate, DEFAULTS.training.learning_rate),
-        ("--limit", data.limit, DEFAULTS.data.limit),
-        ("--seed", training.seed, DEFAULTS.training.seed),
-        ("--out", outputs.model, DEFAULTS.outputs.model),
-        ("--samples", outputs.samples, DEFAULTS.outputs.samples),
-        ("--card", outputs.card, DEFAULTS.outputs.card),
-        ("--keras-out", outputs.keras_model, DEFAULTS.outputs.keras_model),
-    ]
-    arguments = [f"{option}={value}" for option, value, default in valued if value != default]
-    return arguments if training.augment else [*arguments, "--no-augment"]
+EXIT_FAILURE = 1
 
 
 def script_command(script: Path) -> tuple[str, str]:
@@ -203,6 +57,53 @@ def script_command(script: Path) -> tuple[str, str]:
 def command_line(launcher: Sequence[str], argv: Sequence[str] | None) -> str:
     """The command that ran the trainer, as a user would type it: launcher, then the options."""
     return shlex.join([*launcher, *(sys.argv[1:] if argv is None else argv)])
+
+
+def run_for_a_person(settings: RunSettings, command: str, prog: str) -> int:
+    """Train with Keras's own log and the human summary; returns the exit status."""
+    from models.training.console import ConsoleProgress
+    from models.training.run import run_training
+
+    try:
+        run_training(settings, command=command, progress=ConsoleProgress(), keras_log=True)
+    except UserError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def run_with_json_lines(
+    settings: RunSettings, reporting: Reporting, command: str, prog: str
+) -> int:
+    """Train, reporting JSON lines on stdout (nothing else goes there); returns the status."""
+    from models.training.control import listen_for_stop
+    from models.training.jsonl_progress import JsonLinesProgress, json_stdout
+    from models.training.run import run_training
+
+    stop = listen_for_stop() if reporting.control == "stdin" else None
+    with json_stdout() as channel:
+        progress = JsonLinesProgress(channel.write)
+        try:
+            run_training(
+                settings, command=command, progress=progress,
+                batch_interval=reporting.progress_every, stop=stop,
+            )  # fmt: skip
+        except UserError as error:
+            print(f"{prog}: error: {error}", file=sys.stderr)
+            progress.on_error(str(error), error.problem, EXIT_BAD_INPUT)
+            return EXIT_BAD_INPUT
+        except Exception as error:  # report any failure as a line, then let the lab know
+            traceback.print_exc()
+            report_internal_error(progress, error)
+            return EXIT_FAILURE
+    return 0
+
+
+def report_internal_error(progress: JsonLinesProgress, error: Exception) -> None:
+    """An "error" line for a failure that is not the user's (a bug, or out of memory)."""
+    from models.training.run import internal_error_message
+
+    progress.on_error(internal_error_message(error), "internal", EXIT_FAILURE)
 
 
 def main(
@@ -219,15 +120,8 @@ def main(
         launcher: the words that start the trainer, recorded before the options as the
             command in the model's metadata and card.
     """
-    settings = parse_settings(argv, prog)
-    # Imported after parsing, so that --help and bad options stay quick.
-    from models.training.console import ConsoleProgress
-    from models.training.run import run_training
-
+    settings, reporting = parse_command_line(argv, prog)
     command = command_line(launcher, argv)
-    try:
-        run_training(settings, command=command, progress=ConsoleProgress(), keras_log=True)
-    except UserError as error:
-        print(f"{prog}: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    return 0
+    if reporting.progress == "jsonl":
+        return run_with_json_lines(settings, reporting, command, prog)
+    return run_for_a_person(settings, command, prog)

@@ -6,7 +6,6 @@ is imported.
 
 from __future__ import annotations
 
-import os
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -14,14 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from models import MODELS_DIR
 from models.training.contract import IMAGE_SIZE, NUM_CLASSES
-from models.training.errors import UserError
+from models.training.errors import DataError
 from models.training.framework import use_tensorflow_backend
-
-DEFAULT_MNIST = MODELS_DIR.parent.parent / "shared" / "data" / "mnist.npz"
-MNIST_ENVIRONMENT_VARIABLE = "MNIST_NPZ"
-ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
+from models.training.mnist_source import ARRAY_NAMES, KERAS_DOWNLOAD
 
 
 @dataclass(frozen=True)
@@ -38,12 +33,25 @@ class MnistData:
     y_test: np.ndarray
     source: str
 
-    def limited(self, limit: int | None) -> MnistData:
-        """The same data with only the first `limit` training images (all of them if None)."""
-        if limit is None:
+    def limited(self, train_size: int | None) -> MnistData:
+        """The same data with only the first `train_size` training images (all if None).
+
+        Raises:
+            DataError: the data holds fewer than `train_size` training images.
+        """
+        if train_size is None:
             return self
+        if train_size > len(self.x_train):
+            raise DataError(
+                f"--train-size {train_size} is more than the {len(self.x_train):,} training "
+                f"images in {self.source}."
+            )
         return MnistData(
-            self.x_train[:limit], self.y_train[:limit], self.x_test, self.y_test, self.source
+            self.x_train[:train_size],
+            self.y_train[:train_size],
+            self.x_test,
+            self.y_test,
+            self.source,
         )
 
     def description(self) -> str:
@@ -53,44 +61,34 @@ class MnistData:
         return f"MNIST ({Path(self.source).name})"
 
 
-def resolve_data_path(option: Path | None) -> Path | None:
-    """The npz to read: --data, $MNIST_NPZ, the shared copy beside the repo; None: use Keras."""
-    if option is not None:
-        return option
-    from_env = os.environ.get(MNIST_ENVIRONMENT_VARIABLE)
-    if from_env:
-        return Path(from_env)
-    return DEFAULT_MNIST if DEFAULT_MNIST.is_file() else None
-
-
 def load_mnist_npz(path: Path) -> MnistData:
     """Read and check an MNIST npz (x_train, y_train, x_test, y_test).
 
     Raises:
-        UserError: the file is missing, unreadable, not an npz, lacks an array or holds bad
+        DataError: the file is missing, unreadable, not an npz, lacks an array or holds bad
             arrays; the message names the file and the problem.
     """
     if not path.exists():
-        raise UserError(f"MNIST data file {path} does not exist.")
+        raise DataError(f"MNIST data file {path} does not exist.")
     if not path.is_file():
-        raise UserError(f"MNIST data file {path} is not a file.")
+        raise DataError(f"MNIST data file {path} is not a file.")
     try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise UserError(f"MNIST data file {path} is a single .npy array, not an npz archive.")
+            raise DataError(f"MNIST data file {path} is a single .npy array, not an npz archive.")
         with archive:
             missing = [key for key in ARRAY_NAMES if key not in archive]
             if missing:
                 found = ", ".join(sorted(archive.files)) or "none"
-                raise UserError(
+                raise DataError(
                     f"MNIST data file {path} lacks the array(s) {', '.join(missing)} "
                     f"(found: {found}); expected x_train, y_train, x_test, y_test."
                 )
             arrays = {key: archive[key] for key in ARRAY_NAMES}
-    except UserError:
+    except DataError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise UserError(
+        raise DataError(
             f"MNIST data file {path} is not a readable npz archive ({type(error).__name__}: "
             f"{error})."
         ) from error
@@ -101,7 +99,7 @@ def checked_mnist(arrays: dict[str, np.ndarray], source: str) -> MnistData:
     """Check shapes, dtypes and label values of the four MNIST arrays.
 
     Raises:
-        UserError: images that are not uint8 (N, 28, 28) or are empty, labels that are not N
+        DataError: images that are not uint8 (N, 28, 28) or are empty, labels that are not N
             integers in 0..9; the message names the offending array.
     """
     for split in ("train", "test"):
@@ -111,19 +109,19 @@ def checked_mnist(arrays: dict[str, np.ndarray], source: str) -> MnistData:
             or images.ndim != 3
             or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE)
         ):
-            raise UserError(
+            raise DataError(
                 f"MNIST data {source}: x_{split} should be uint8 images of shape (N, 28, 28), "
                 f"got {images.dtype} {images.shape}."
             )
         if len(images) == 0:
-            raise UserError(f"MNIST data {source}: x_{split} is empty.")
+            raise DataError(f"MNIST data {source}: x_{split} is empty.")
         if not np.issubdtype(labels.dtype, np.integer) or labels.shape != (len(images),):
-            raise UserError(
+            raise DataError(
                 f"MNIST data {source}: y_{split} should be {len(images)} integer labels, "
                 f"got {labels.dtype} {labels.shape}."
             )
         if labels.min() < 0 or labels.max() >= NUM_CLASSES:
-            raise UserError(
+            raise DataError(
                 f"MNIST data {source}: y_{split} has labels outside 0..9 "
                 f"({labels.min()}..{labels.max()})."
             )
@@ -140,7 +138,7 @@ def load_mnist_from_keras() -> MnistData:
     """Download MNIST with Keras (needs a network; imports TensorFlow).
 
     Raises:
-        UserError: the download failed (the message says how to give a file instead).
+        DataError: the download failed (the message says how to give a file instead).
     """
     use_tensorflow_backend()
     import keras
@@ -148,12 +146,12 @@ def load_mnist_from_keras() -> MnistData:
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception as error:  # urllib and Keras raise many kinds here
-        raise UserError(
+        raise DataError(
             f"No MNIST file given and Keras could not download MNIST ({error}). "
             "Pass --data PATH or set MNIST_NPZ."
         ) from error
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return checked_mnist(arrays, "keras.datasets.mnist")
+    return checked_mnist(arrays, KERAS_DOWNLOAD)
 
 
 def as_model_input(images: np.ndarray) -> np.ndarray:

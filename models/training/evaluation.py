@@ -9,12 +9,14 @@ import numpy as np
 
 from models.training.contract import INPUT_NAME, NUM_CLASSES, OUTPUT_NAME
 from models.training.data import as_model_input
+from models.training.protocol import Validation
 
 if TYPE_CHECKING:
     import keras
 
 ONNX_BATCH = 1000
 KERAS_BATCH = 500
+PROBABILITY_FLOOR = 1e-7  # Keras's epsilon: log(p) of a probability 0 stays finite
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,21 @@ class Evaluation:
         """(10,) fraction of each digit's test images classified correctly."""
         confusion = self.confusion
         return np.asarray(np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1), np.float64)
+
+    @property
+    def loss(self) -> float:
+        """Mean cross-entropy, −mean(log p[true digit]), p clipped to >= 1e-7 as Keras does."""
+        chosen = self.probabilities[np.arange(len(self.labels)), self.labels]
+        return float(-np.mean(np.log(np.clip(chosen.astype(np.float64), PROBABILITY_FLOOR, 1))))
+
+    def validation(self) -> Validation:
+        """The measures an epoch line reports: loss, accuracy, per-class, confusion."""
+        return Validation(
+            loss=self.loss,
+            accuracy=self.accuracy,
+            per_class_accuracy=tuple(float(value) for value in self.per_class_accuracy),
+            confusion=tuple(tuple(int(count) for count in row) for row in self.confusion),
+        )
 
     @property
     def worst_class(self) -> int:

@@ -6,11 +6,9 @@ Nothing here imports TensorFlow at module level; each function imports what it n
 from __future__ import annotations
 
 import os
-from importlib.util import find_spec
 
-from models.training.errors import UserError
-
-TRAINING_PACKAGES = ("tensorflow", "keras", "tf2onnx")
+from models.training.errors import PackagesError
+from models.training.packages import missing_packages_message, missing_training_packages
 
 
 def use_tensorflow_backend() -> None:
@@ -23,14 +21,12 @@ def check_training_packages() -> None:
     """Fail before training, not after it, when the `train` extra is not installed.
 
     Raises:
-        UserError: TensorFlow, Keras or tf2onnx cannot be found (the message says how to install).
+        PackagesError: TensorFlow, Keras or tf2onnx cannot be found (the message says how to
+            install them).
     """
-    missing = [name for name in TRAINING_PACKAGES if find_spec(name) is None]
+    missing = missing_training_packages()
     if missing:
-        raise UserError(
-            f"training needs {', '.join(missing)} (the `train` extra): "
-            'pip install -e ".[train]" (TensorFlow, Keras and tf2onnx).'
-        )
+        raise PackagesError(missing_packages_message(missing))
 
 
 def configure_tensorflow(seed: int) -> None:

@@ -7,13 +7,33 @@ import platform
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.training.architectures import regularisation_text
 from models.training.augmentation import AUGMENTATION
 from models.training.contract import INPUT_DESCRIPTION, INPUT_NAME, NUM_CLASSES, OUTPUT_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from models.training.architectures import Architecture
     from models.training.report import TrainingReport
+    from models.training.settings import TrainingSettings
+
+OPTIMIZER_NAMES = {"adam": "Adam", "sgd": "SGD"}
+NAMES_TEXT = (
+    "Node and tensor names keep the Keras layer names; the learned parameters are "
+    "`<layer>/kernel`\n"
+)
+CNN_GRAPH_TEXT = NAMES_TEXT + (
+    "and `<layer>/bias` (a Conv kernel is stored as out × in × height × width). The input is "
+    "NHWC;\ninside, the conv and pool tensors are NCHW (N, channels, height, width), and the "
+    "node before\nthe flatten turns pool2's output back to NHWC, so `dense1/kernel` rows follow "
+    "Keras's flatten\norder (row, column, channel)."
+)
+DENSE_GRAPH_TEXT = NAMES_TEXT + (
+    "(inputs × units) and `<layer>/bias`. The input is NHWC; the flatten node reshapes each "
+    "image to\n784 values in row-major order (row, column), so row 28·r + c of the first kernel "
+    "holds the\nweights of pixel (r, c)."
+)
 
 
 def cpu_description() -> str:
@@ -40,6 +60,13 @@ def markdown_table(
     return "\n".join(lines)
 
 
+def graph_text(architecture: Architecture) -> str:
+    """How the exported graph is laid out (names, layouts), for the architecture section."""
+    if not architecture.is_convolutional:
+        return DENSE_GRAPH_TEXT
+    return CNN_GRAPH_TEXT
+
+
 def architecture_section(report: TrainingReport) -> str:
     """The layer table (with the total parameter count) and the ONNX node table."""
     total = sum(layer.parameters for layer in report.layers)
@@ -57,29 +84,49 @@ def architecture_section(report: TrainingReport) -> str:
 
 ### The exported ONNX graph
 
-Node and tensor names keep the Keras layer names; the learned parameters are `<layer>/kernel`
-and `<layer>/bias` (a Conv kernel is stored as out × in × height × width). The input is NHWC;
-inside, the conv and pool tensors are NCHW (N, channels, height, width), and the node before
-the flatten turns pool2's output back to NHWC, so `dense1/kernel` rows follow Keras's flatten
-order (row, column, channel).
+{graph_text(report.architecture)}
 
 {markdown_table(("Node", "Op type", "Output tensor"), node_rows, text_columns=3)}"""
+
+
+def optimizer_text(training: TrainingSettings) -> str:
+    """E.g. 'Adam, learning rate 0.001 with cosine decay to 1% of it'."""
+    name = OPTIMIZER_NAMES[training.optimizer]
+    decay = {
+        "none": "(constant)",
+        "cosine": "with cosine decay to 1% of it",
+        "exponential": "× 0.6 per epoch (slide 004's exponential decay)",
+    }[training.lr_decay]
+    return f"{name}, learning rate {training.learning_rate:g} {decay}"
+
+
+def epochs_text(report: TrainingReport) -> str:
+    """The epochs row: '3', or '3 asked for; stopped after 1 complete epoch'."""
+    epochs = report.settings.training.epochs
+    if not report.stopped:
+        return str(epochs)
+    done = report.epochs_done
+    return (
+        f"{epochs} asked for; stopped by the user after {done} complete "
+        f"epoch{'' if done == 1 else 's'} (the model has the weights of the last step)"
+    )
 
 
 def training_section(report: TrainingReport) -> str:
     """The table of training settings, and how close the export is to the Keras model."""
     training = report.settings.training
     augmentation = AUGMENTATION.describe() if training.augment else "none (--no-augment)"
+    regularisation = regularisation_text(report.architecture, training.dropout)
     return f"""## Training
 
 | Setting | Value |
 |---|---|
 | Data | {report.data_source}: {report.train_images:,} training images, 10,000 test images |
-| Epochs | {training.epochs} |
+| Epochs | {epochs_text(report)} |
 | Batch size | {training.batch_size} |
-| Optimizer | Adam, learning rate {training.learning_rate:g} with cosine decay to 1% of it |
+| Optimizer | {optimizer_text(training)} |
 | Loss | sparse categorical cross-entropy |
-| Regularisation | {report.architecture.regularisation} |
+| Regularisation | {regularisation} |
 | Augmentation | {augmentation} |
 | Input scaling | pixel / 255 (float32 0..1, ink = 1) |
 | Seed | {training.seed} (Keras/TensorFlow/NumPy seeded; TensorFlow op determinism on) |
@@ -119,20 +166,48 @@ Confusion matrix (rows: true digit, columns: predicted digit):
 {markdown_table(confusion_header, confusion_rows)}"""
 
 
+def augmentation_note(report: TrainingReport) -> str:
+    """The end of the handwriting limitation: what augmentation does, if it was on."""
+    if report.settings.training.augment:
+        return (
+            ",\n  although the augmentation helps with mouse-drawn, slanted, thick or thin digits."
+        )
+    return (
+        ";\n  this model was trained without augmentation, so mouse-drawn, slanted, thick or thin "
+        "digits\n  fare worse than with the CNN presets."
+    )
+
+
+def intended_use(architecture: Architecture) -> str:
+    """The "Intended use" paragraph: what the app shows inside this network."""
+    if architecture.is_convolutional:
+        inside = "feature maps of conv1, pool1,\nconv2, pool2, the dense layer, the probabilities"
+    else:
+        hidden = [layer.name for layer in architecture.layers if layer.kind == "dense"][:-1]
+        shown = f"the activations of {', '.join(hidden)}" if hidden else "the weighted sums"
+        inside = f"{shown},\nthe probabilities"
+    return (
+        f"Teaching: the CNN Visualizer shows what happens inside this network ({inside}) "
+        "when a student draws a digit. It is not meant\nfor production digit recognition."
+    )
+
+
 def render_model_card(report: TrainingReport) -> str:
     """MODEL_CARD.md for the exported model, in Markdown."""
     evaluation = report.evaluation
     correct = int(evaluation.confusion.trace())
     size_mb = report.model_size / 1_000_000
-    slide = report.architecture.source
+    architecture = report.architecture
+    slide = architecture.source
     file_name = report.settings.outputs.model.name
-    return f"""# Model card: {report.architecture.name}
+    network = "CNN" if architecture.is_convolutional else "network"
+    return f"""# Model card: {architecture.name}
 
 *Generated by `models/train.py`; do not edit by hand (re-run the command below instead).*
 
 ## What it is
 
-A small convolutional neural network that classifies handwritten digits 0–9: the CNN of the
+{architecture.what_it_is} that classifies handwritten digits 0–9: the {network} of the
 course slides ({slide}), trained on MNIST with Keras and exported to ONNX for the CNN Visualizer.
 
 - **File:** `{file_name}` ({size_mb:.2f} MB, {report.model_size:,} bytes), ONNX opset {report.opset}
@@ -143,9 +218,7 @@ course slides ({slide}), trained on MNIST with Keras and exported to ONNX for th
 
 ## Intended use
 
-Teaching: the CNN Visualizer shows what happens inside this network (feature maps of conv1, pool1,
-conv2, pool2, the dense layer, the probabilities) when a student draws a digit. It is not meant
-for production digit recognition.
+{intended_use(architecture)}
 
 ## Limitations
 
@@ -157,8 +230,8 @@ for production digit recognition.
 - Knows only the digits 0–9. Letters, symbols or scribbles still get a digit with a probability,
   often a high one: softmax probabilities are not a measure of "this is not a digit".
 - MNIST was written by American Census Bureau employees and high-school students; other
-  handwriting styles (e.g. a crossed 7 or a 1 with a long flag) may be recognised less well,
-  although the augmentation helps with mouse-drawn, slanted, thick or thin digits.
+  handwriting styles (e.g. a crossed 7 or a 1 with a long flag) may be recognised less \
+well{augmentation_note(report)}
 
 {architecture_section(report)}
 

@@ -25,7 +25,7 @@ class TrainingReport:
         framework: e.g. "Keras 3.15.1 / TensorFlow 2.21.0".
         exporter: e.g. "tf2onnx 1.17.0, onnx 1.23.2".
         trained_at: ISO 8601 date and time (UTC) the model was exported.
-        training_seconds: time spent in model.fit, seconds.
+        training_seconds: time spent in model.fit, seconds (with the epochs' snapshots).
         train_images: training images per epoch.
         data_source: where the data came from, without local paths, e.g. "MNIST (mnist.npz)".
         model_size: size of the ONNX file, bytes.
@@ -35,6 +35,8 @@ class TrainingReport:
         graph_nodes: the exported graph's nodes, in graph order.
         layers: the Keras model's layers, the input first.
         machine: CPU model, cores and operating system.
+        epochs_done: complete epochs (a stopped run's part epoch not counted).
+        stopped: True if the user stopped the run before its last epoch ended.
     """
 
     architecture: Architecture
@@ -53,6 +55,8 @@ class TrainingReport:
     graph_nodes: tuple[GraphNode, ...]
     layers: tuple[LayerRow, ...]
     machine: str
+    epochs_done: int
+    stopped: bool
 
 
 @dataclass(frozen=True, slots=True)

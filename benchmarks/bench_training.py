@@ -1,0 +1,196 @@
+"""Training lab speed: the lab against the command line, first line, epoch time, event-loop gaps.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_training.py [--arch softmax]
+        [--epochs 2] [--train-size 60000] [--data mnist.npz]
+
+One run of `python -m models.training` (a person's way: Keras's log to a pipe) and one run of
+the same settings through the training lab (TrainingLab in a window, offscreen: the child
+streams JSON lines, the lab draws every one), in the same invocation, so their ratio compares
+like with like. Printed as markdown tables:
+
+- wall time: the command line from start to exit; the lab from pressing Train (start_training)
+  to the child's end; and the time in model.fit both report (the run folder's end line). The
+  command line runs at the niceness the lab gives its trainer (+10), so that other load on the
+  machine weighs on both alike;
+- first line: from pressing Train to the first line, and to the first batch line, in the lab;
+- epoch time: seconds per epoch of the lab's run: its training steps only, and with the
+  epoch's ONNX snapshot and its measurement on the 10,000 test images;
+- event-loop gaps: a 5 ms QTimer runs in the GUI while the lab trains; the longest interval
+  between two of its ticks (and the 99th percentile) is how long the window could not react.
+
+The machine's load average is printed before and after: the figures mean little on a busy
+machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+# The repository root must be on the path first (run as a script, only benchmarks/ is).
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+
+from gui.app import make_application  # noqa: E402
+from gui.training.lab import TrainingLab  # noqa: E402
+from gui.training.trainer_process import CHILD_NICENESS  # noqa: E402
+from gui.training.window import TrainingWindow  # noqa: E402
+from models.training.mnist_source import resolve_data_path  # noqa: E402
+from models.training.runs import read_history  # noqa: E402
+
+if TYPE_CHECKING:
+    from models.training.history import RunHistory
+
+TICK_MS = 5
+TARGET_GAP_MS = 50.0
+TARGET_FIRST_LINE_S = 10.0
+TARGET_RATIO = 1.10
+TARGET_SOFTMAX_EPOCH_S = 10.0
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min, {os.cpu_count()} CPUs)"
+
+
+def lower_priority() -> None:
+    """In the command line's child: the niceness the lab gives its trainer, for a fair race."""
+    os.nice(CHILD_NICENESS)
+
+
+def command_line_run(options: list[str], folder: Path) -> tuple[float, RunHistory]:
+    """Wall seconds of `python -m models.training` with `options`, and its run's history."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "models.training", *options, f"--out={folder}"],
+        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        check=False, preexec_fn=lower_priority,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"the command line failed:\n{done.stderr}")
+    return seconds, read_history(folder).history
+
+
+class LabRun:
+    """One run through the lab, with a timer that measures the event loop's gaps."""
+
+    def __init__(self, lab: TrainingLab) -> None:
+        self.lab = lab
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def run(self) -> float:
+        """Press Train, wait for the end; returns the wall seconds."""
+        loop = QEventLoop()
+        self.lab.runFinished.connect(lambda _folder: loop.quit())
+        self.timer.start()
+        started = time.perf_counter()
+        if not self.lab.start_training():
+            raise SystemExit("the lab did not start: " + self.lab.notice.text())
+        loop.exec()
+        seconds = time.perf_counter() - started
+        self.timer.stop()
+        return seconds
+
+    def gaps_ms(self) -> list[float]:
+        """Intervals between the timer's ticks, ms."""
+        return [1000 * (b - a) for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+
+
+def epoch_seconds(history: RunHistory) -> tuple[list[float], list[float]]:
+    """Per epoch: (training steps only, with the snapshot and its measurement), seconds."""
+    steps, whole = [], []
+    previous = 0.0
+    for line in history.epochs:
+        if line.epoch < 1:
+            continue
+        last_step = max(b.seconds for b in history.batches if b.epoch == line.epoch)
+        steps.append(last_step - previous)
+        whole.append(line.seconds - previous)
+        previous = line.seconds
+    return steps, whole
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", default="softmax")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--train-size", type=int, default=60000)
+    parser.add_argument("--data", type=Path, default=None)
+    args = parser.parse_args()
+    data = resolve_data_path(args.data)
+    if data is None:
+        raise SystemExit("no MNIST file: pass --data or set MNIST_NPZ")
+    options = [f"--arch={args.arch}", f"--epochs={args.epochs}",
+               f"--train-size={args.train_size}", f"--data={data}"]  # fmt: skip
+    print(f"Load before: {load()}\n")
+    app = make_application()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        cli_seconds, cli_history = command_line_run(options, root / "command-line")
+        lab = TrainingLab(runs_folder=root / "lab")
+        window = TrainingWindow(lab)
+        window.show()
+        lab.form.set_preset(args.arch)
+        lab.form.epochs.setValue(args.epochs)
+        lab.form.train_size.setValue(args.train_size)
+        lab.data_row.set_file(data)
+        measured = LabRun(lab)
+        lab_seconds = measured.run()
+        lab_history = lab.history
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    if cli_history.end is None or lab_history.end is None:
+        raise SystemExit("a run did not finish")
+    ratio = lab_seconds / cli_seconds
+    fit_ratio = lab_history.end.training_seconds / cli_history.end.training_seconds
+    print(f"Settings: {' '.join(options)}\n")
+    print("| | command line | training lab | lab / command line | target |")
+    print("|---|---:|---:|---:|---|")
+    print(
+        f"| wall time | {cli_seconds:.1f} s | {lab_seconds:.1f} s | {ratio:.3f} "
+        f"| ≤ {TARGET_RATIO} |"
+    )
+    print(
+        f"| in model.fit | {cli_history.end.training_seconds:.1f} s | "
+        f"{lab_history.end.training_seconds:.1f} s | {fit_ratio:.3f} | ≤ {TARGET_RATIO} |"
+    )
+    first_line = (lab.first_line_ms or 0) / 1000
+    first_batch = (lab.first_batch_ms or 0) / 1000
+    print("\n| first line in the lab | seconds after Train | target |")
+    print("|---|---:|---|")
+    print(f"| any line (start) | {first_line:.2f} | |")
+    print(f"| first batch line | {first_batch:.2f} | ≤ {TARGET_FIRST_LINE_S} |")
+    steps, whole = epoch_seconds(lab_history)
+    print("\n| epoch | training steps | with snapshot and test measurement |")
+    print("|---:|---:|---:|")
+    for number, (step_seconds, all_seconds) in enumerate(zip(steps, whole, strict=True), 1):
+        print(f"| {number} | {step_seconds:.1f} s | {all_seconds:.1f} s |")
+    gaps = sorted(measured.gaps_ms())
+    p99 = gaps[int(0.99 * (len(gaps) - 1))] if gaps else float("nan")
+    print(f"\nEvent loop while training ({len(gaps):,} intervals of a {TICK_MS} ms timer):")
+    print(f"longest gap {max(gaps, default=float('nan')):.1f} ms (target ≤ {TARGET_GAP_MS:g}),"
+          f" 99th percentile {p99:.1f} ms, median {statistics.median(gaps):.1f} ms")  # fmt: skip
+    print(f"\nTest accuracy: command line {cli_history.end.test_accuracy:.4f}, "
+          f"lab {lab_history.end.test_accuracy:.4f}")  # fmt: skip
+    print(f"Load after: {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

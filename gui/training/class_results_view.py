@@ -1,0 +1,140 @@
+"""ClassResultsView: how well each digit is recognised after an epoch, and what it is taken for.
+
+Per-class accuracy as ten bars, and the confusion matrix (rows: the true digit, columns: the
+digit the network answered) with each cell's count written in it and its shade the fraction of
+its row, measured on the 10,000 test images (as Teachable Machine shows after training). The
+cells off the diagonal, the mistakes, have their counts written in them.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gui.colours import ColourScale
+from gui.training.curves_view import PercentAxis
+from models.training.contract import CLASS_LABELS, NUM_CLASSES
+from models.training.history import confusion_fractions, worst_digit
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
+    from models.training.protocol import Validation
+
+BAR = QColor(150, 166, 186)
+WORST = QColor(230, 97, 1)
+TEXT = QColor(40, 46, 56)
+LIGHT_TEXT = QColor(255, 255, 255)
+DARK_CELL = 0.5  # cells darker than half their row's images get white text
+LUT_SIZE = 256
+MIN_CELL_PX = 26  # smaller cells show no counts (they would overlap)
+DIGIT_TICKS = [[(float(digit), label) for digit, label in enumerate(CLASS_LABELS)]]
+
+
+def ink_table() -> np.ndarray:
+    """256 colours from white paper (0) to dark ink (1)."""
+    rgb = ColourScale("image").rgb(np.linspace(0.0, 1.0, LUT_SIZE))
+    return np.ascontiguousarray(rgb, dtype=np.uint8)
+
+
+class ClassResultsView(QWidget):
+    """Per-class accuracy bars over the confusion matrix."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel("Per-class accuracy and the confusion matrix appear after an epoch.")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setWordWrap(True)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.bars_plot = self.graphics.addPlot(axisItems={"left": PercentAxis("left")})
+        self.bars_plot.setMouseEnabled(x=False, y=False)
+        self.bars_plot.setMenuEnabled(False)
+        self.bars_plot.hideButtons()
+        self.bars_plot.getAxis("bottom").setTicks(DIGIT_TICKS)
+        self.bars_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.bars_plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
+        self.bars = pg.BarGraphItem(
+            x=np.arange(NUM_CLASSES), height=np.zeros(NUM_CLASSES), width=0.7, brush=BAR,
+            pen=pg.mkPen(None),
+        )  # fmt: skip
+        self.bars_plot.addItem(self.bars)
+        self.graphics.nextRow()
+        self.matrix_plot = self.graphics.addPlot()
+        self.matrix_plot.setMouseEnabled(x=False, y=False)
+        self.matrix_plot.setMenuEnabled(False)
+        self.matrix_plot.hideButtons()
+        self.matrix_plot.invertY(True)
+        self.matrix_plot.setAspectLocked(True)
+        self.matrix_plot.setLabel("left", "true digit")
+        self.matrix_plot.setLabel("bottom", "answered")
+        for side in ("left", "bottom"):
+            self.matrix_plot.getAxis(side).setTicks(
+                [[(digit + 0.5, label) for digit, label in enumerate(CLASS_LABELS)]]
+            )
+        self.matrix = pg.ImageItem(axisOrder="row-major")
+        self.matrix.setLookupTable(ink_table())
+        self.matrix_plot.addItem(self.matrix)
+        font = QFont(self.font())
+        font.setPointSize(7)
+        self.counts: dict[tuple[int, int], pg.TextItem] = {}
+        for row, column in product(range(NUM_CLASSES), repeat=2):
+            text = pg.TextItem("", color=TEXT, anchor=(0.5, 0.5))
+            text.setFont(font)
+            text.setPos(column + 0.5, row + 0.5)  # the centre of cell (row, column)
+            self.matrix_plot.addItem(text)
+            self.counts[row, column] = text
+        self.graphics.ci.layout.setRowStretchFactor(0, 1)
+        self.graphics.ci.layout.setRowStretchFactor(1, 3)
+        column_layout = QVBoxLayout(self)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(self.caption)
+        column_layout.addWidget(self.graphics, 1)
+        self.show_validation(None, 0)
+
+    def show_validation(self, validation: Validation | None, epoch: int) -> None:
+        """Show an epoch's measures on the test images (None: empty)."""
+        if validation is None:
+            self.bars.setOpts(height=np.zeros(NUM_CLASSES))
+            self.matrix.setImage(np.zeros((NUM_CLASSES, NUM_CLASSES)), levels=(0.0, 1.0))
+            for text in self.counts.values():
+                text.setText("")
+            return
+        per_class = np.array(validation.per_class_accuracy, np.float64)
+        worst = worst_digit(validation)
+        brushes = [WORST if digit == worst else BAR for digit in range(NUM_CLASSES)]
+        self.bars.setOpts(height=per_class, brushes=brushes)
+        fractions = confusion_fractions(validation)
+        self.matrix.setImage(fractions, autoLevels=False, levels=(0.0, 1.0))
+        for (row, column), text in self.counts.items():
+            count = validation.confusion[row][column]
+            shown = f"{count:,}" if count and row != column else ""
+            if text.toPlainText() != shown:  # a TextItem is slow to change: change few
+                text.setText(shown)
+            if shown:
+                text.setColor(LIGHT_TEXT if fractions[row, column] > DARK_CELL else TEXT)
+        self._fit_counts()
+        when = "before training" if epoch == 0 else f"after epoch {epoch}"
+        self.caption.setText(
+            f"Test images {when}: accuracy per digit (worst: {CLASS_LABELS[worst]}) and the "
+            "confusion matrix (row: the true digit; column: the network's answer; the numbers "
+            "count the mistakes)."
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Show the counts only while the cells are large enough to hold them."""
+        super().resizeEvent(event)
+        self._fit_counts()
+
+    def _fit_counts(self) -> None:
+        cell = self.matrix_plot.getViewBox().sceneBoundingRect().width() / NUM_CLASSES
+        visible = cell >= MIN_CELL_PX
+        for text in self.counts.values():
+            if text.isVisible() != visible:
+                text.setVisible(visible)

@@ -1,0 +1,479 @@
+"""TrainingLab: choose a network, train it in a child process, watch it learn, keep and compare.
+
+Left, two tabs: "Network" (the preset and its settings, the Keras code, the `model.summary()`
+table, the MNIST file) and "Saved runs" (compare, open in the digit lab, delete). Right, the
+run being watched: Train/Stop and the progress, the loss and accuracy curves, the first
+layer's weights and the per-class results of the latest epoch.
+
+Training runs in `python -m models.training --progress jsonl --control stdin` (TrainerProcess);
+each run gets a new folder in the user's data folder. The lab never imports TensorFlow: without
+the `train` extra it still lists, opens and compares saved runs and says how to install it.
+
+Public API (for the main window): the signals `openInDigitLabRequested(str)`,
+`statusMessage(str)` and `runningChanged(bool)`; `has_running_run()`, `start_training()`,
+`stop_training()`, `confirm_close()` and `stop_and_wait()`. The lab has no undo stack (it edits
+nothing that an undo would bring back).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.training.class_results_view import ClassResultsView
+from gui.training.curves_view import CurvesView, Overlay
+from gui.training.data_folder import training_runs_folder
+from gui.training.data_source_row import DataSourceRow
+from gui.training.first_layer_view import FirstLayerView
+from gui.training.network_view import NetworkView
+from gui.training.progress_strip import ProgressStrip
+from gui.training.runs_panel import RunsPanel
+from gui.training.settings_form import SettingsForm
+from gui.training.thread_limits import BlasThreadLimit
+from gui.training.trainer_process import TrainerProcess
+from models.training.history import RunHistory
+from models.training.lab_text import percent_text
+from models.training.mnist_source import mnist_file_problem
+from models.training.options import Reporting, option_arguments, reporting_arguments
+from models.training.packages import missing_packages_message, missing_training_packages
+from models.training.protocol import (
+    BatchLine,
+    EndLine,
+    EpochLine,
+    ErrorLine,
+    MessageLine,
+    StartLine,
+)
+from models.training.run_layout import RunLayout, snapshot_epoch
+from models.training.runs import (
+    RunFolderError,
+    delete_run,
+    list_runs,
+    new_run_folder,
+    read_history,
+)
+from models.training.settings import (
+    DataSettings,
+    OutputSettings,
+    RunSettings,
+    SettingsError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from gui.training.trainer_process import TrainerCommand
+    from models.training.protocol import Line
+    from models.training.runs import RunSummary
+
+REDRAW_MS = 150  # lines arriving closer together than this are drawn together
+STOP_GRACE_MS = 15_000  # how long closing waits for a stopped run to save before ending it
+KILL_WAIT_MS = 5_000
+PROGRESS_EVERY = 10  # batch lines every 10 steps (the protocol's default)
+STDERR_LINES_SHOWN = 4
+
+
+class TrainingLab(QWidget):
+    """The training mode's page (see the module docstring for its public API)."""
+
+    openInDigitLabRequested = Signal(str)
+    """Open this ONNX model (a run's final model or an epoch's snapshot) in the digit lab."""
+    statusMessage = Signal(str)
+    """A short message for the status bar."""
+    runningChanged = Signal(bool)
+    """A run started (True) or ended (False)."""
+    runFinished = Signal(str)
+    """The trainer of the run in this folder has ended (finished, stopped, failed or killed)."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        runs_folder: Path | None = None,
+        command: TrainerCommand | None = None,
+        missing_packages: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runs_folder = runs_folder if runs_folder is not None else training_runs_folder()
+        missing = missing_training_packages() if missing_packages is None else missing_packages
+        self.missing_packages = list(missing)
+        self.trainer = TrainerProcess(command, self)
+        self.history = RunHistory()
+        self.running_folder: Path | None = None
+        self.rejected_lines: list[str] = []
+        self.first_line_ms: int | None = None
+        self.first_batch_ms: int | None = None
+        self._stopping = False
+        self._clock = QElapsedTimer()
+        self._thread_limit = BlasThreadLimit()
+        self._history_cache: dict[Path, tuple[float, RunHistory]] = {}
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_MS)
+        self._redraw.timeout.connect(self._draw_live)
+
+        self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fff4e5; border: 1px solid #f0c36d; padding: 6px; }"
+        )
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form = SettingsForm()
+        self.data_row = DataSourceRow()
+        self.network = NetworkView()
+        self.runs = RunsPanel()
+        self.strip = ProgressStrip()
+        self.curves = CurvesView()
+        self.first_layer = FirstLayerView()
+        self.class_results = ClassResultsView()
+        self._build_layout()
+        self._connect()
+        self._show_network()
+        self.refresh_runs()
+        self._show_packages_notice()
+
+    # ----- building ------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        choose = QWidget()
+        choose_column = QVBoxLayout(choose)
+        choose_column.addWidget(self.form)
+        choose_column.addWidget(self.data_row)
+        choose_column.addWidget(self.network, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(choose, "Network")
+        self.tabs.addTab(self.runs, "Saved runs")
+        pictures = QSplitter(Qt.Orientation.Horizontal)
+        pictures.addWidget(self.first_layer)
+        pictures.addWidget(self.class_results)
+        watch_splitter = QSplitter(Qt.Orientation.Vertical)
+        watch_splitter.addWidget(self.curves)
+        watch_splitter.addWidget(pictures)
+        watch = QWidget()
+        watch_column = QVBoxLayout(watch)
+        watch_column.setContentsMargins(0, 0, 0, 0)
+        watch_column.addWidget(self.strip)
+        watch_column.addWidget(watch_splitter, 1)
+        self.columns = QSplitter(Qt.Orientation.Horizontal)
+        self.columns.setObjectName("trainingLabColumns")
+        self.columns.setChildrenCollapsible(False)
+        self.columns.addWidget(self.tabs)
+        self.columns.addWidget(watch)
+        self.columns.setStretchFactor(0, 2)
+        self.columns.setStretchFactor(1, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.addWidget(self.notice)
+        outer.addWidget(self.columns, 1)
+
+    def _connect(self) -> None:
+        self.form.changed.connect(self._show_network)
+        self.strip.train_button.clicked.connect(lambda: self.start_training())
+        self.strip.stop_button.clicked.connect(self.stop_training)
+        self.trainer.lineReceived.connect(self._line_received)
+        self.trainer.lineRejected.connect(self._line_rejected)
+        self.trainer.finished.connect(self._trainer_finished)
+        self.runs.overlaysChanged.connect(self._update_overlays)
+        self.runs.currentRunChanged.connect(self._show_chosen_run)
+        self.runs.modelChosen.connect(self._show_chosen_epoch)
+        self.runs.openRequested.connect(self.openInDigitLabRequested)
+        self.runs.deleteRequested.connect(self.delete_run)
+        self.runs.refresh_button.clicked.connect(self.refresh_runs)
+
+    # ----- the public API ------------------------------------------------------------------
+    # first_line_ms / first_batch_ms: milliseconds from start_training to the run's first line
+    # and first batch line (for the benchmark), None until they arrive.
+
+    def has_running_run(self) -> bool:
+        """True while a trainer child process runs."""
+        return self.trainer.is_running()
+
+    @property
+    def can_train(self) -> bool:
+        """True if the `train` extra is installed (TensorFlow, Keras, tf2onnx)."""
+        return not self.missing_packages
+
+    def start_training(self) -> bool:
+        """Start a run with the form's settings (as the Train button does); True if started."""
+        if self.has_running_run():
+            return False
+        if not self.can_train:
+            self._show_packages_notice()
+            return False
+        usable, data_path = self._checked_data_path()
+        if not usable:
+            return False
+        try:
+            training = self.form.training_settings()
+        except SettingsError as error:
+            self._notify(f"Cannot train with these settings: {error}")
+            return False
+        folder = new_run_folder(self.runs_folder, training.architecture)
+        settings = RunSettings(
+            DataSettings(data_path, self.form.train_images()),
+            training,
+            OutputSettings.in_run_folder(folder),
+        )
+        reporting = Reporting("jsonl", PROGRESS_EVERY, "stdin")
+        self._begin_run(folder)
+        self.trainer.start([*option_arguments(settings), *reporting_arguments(reporting)])
+        return True
+
+    def stop_training(self) -> None:
+        """Stop the run after its current step; it saves its last weights as a usable model."""
+        if self.has_running_run() and not self._stopping:
+            self._stopping = True
+            self.trainer.request_stop()
+            self.strip.stop_button.setEnabled(False)
+            self.statusMessage.emit("Stopping after the current step, then saving the model…")
+
+    def confirm_close(self) -> bool:
+        """Ask whether to stop a running run so the window can close; True: close (no run)."""
+        if not self.has_running_run():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Stop training?",
+            "A network is training. Stop it and close? The run keeps every epoch it finished "
+            "(and, if it can save in time, the weights of its last step).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def stop_and_wait(self, grace_ms: int = STOP_GRACE_MS) -> bool:
+        """End the trainer: ask it to stop and save, wait up to `grace_ms`, then kill it.
+
+        Blocks (the window is closing). Returns True when no trainer process is left.
+        """
+        if not self.has_running_run():
+            return True
+        self.stop_training()
+        if not self.trainer.wait(grace_ms):
+            self.trainer.kill()
+            self.trainer.wait(KILL_WAIT_MS)
+        return not self.has_running_run()
+
+    # ----- starting and ending a run -------------------------------------------------------
+    def _checked_data_path(self) -> tuple[bool, Path | None]:
+        """(usable, the MNIST file): None for Keras's download; not usable if the user gave up.
+
+        A file that is missing or not an MNIST npz gets a message and a file chooser.
+        """
+        path = self.data_row.source_path()
+        while path is not None:
+            problem = mnist_file_problem(path)
+            if problem is None:
+                return True, path
+            QMessageBox.warning(self, "MNIST file", f"{problem}\n\nChoose an MNIST npz file.")
+            if not self.data_row.choose_file("Choose the MNIST file (an npz like Keras's)"):
+                return False, None
+            path = self.data_row.source_path()
+        self.statusMessage.emit("No MNIST file found: the trainer will download it with Keras.")
+        return True, None
+
+    def _begin_run(self, folder: Path) -> None:
+        self.running_folder = folder
+        self.history = RunHistory()
+        self.rejected_lines = []
+        self.first_line_ms = None
+        self.first_batch_ms = None
+        self._stopping = False
+        self.notice.setVisible(False)
+        self._thread_limit.apply()
+        self._clock.start()
+        self.form.set_editable(False)
+        self.data_row.setEnabled(False)
+        self.strip.set_running(True)
+        self.strip.show_progress(self.history.progress())
+        self.curves.show_history(None)
+        self.first_layer.show_weights(None, 0)
+        self.class_results.show_validation(None, 0)
+        self.runningChanged.emit(True)
+        self.statusMessage.emit(f"Training {folder.name}…")
+
+    def _line_received(self, line: Line) -> None:
+        if self.first_line_ms is None:
+            self.first_line_ms = int(self._clock.elapsed())
+        if isinstance(line, BatchLine) and self.first_batch_ms is None:
+            self.first_batch_ms = int(self._clock.elapsed())
+        self.history.add(line)
+        if isinstance(line, EpochLine):
+            self._show_epoch(line)
+        elif isinstance(line, MessageLine):
+            self.statusMessage.emit(line.text)
+        elif isinstance(line, StartLine):
+            self.refresh_runs()
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def _draw_live(self) -> None:
+        """Draw the progress and the curves once for the lines that came in meanwhile."""
+        self.strip.show_progress(self.history.progress())
+        self.curves.show_history(self.history)
+
+    def _line_rejected(self, reason: str) -> None:
+        self.rejected_lines.append(reason)
+        self.statusMessage.emit(f"The trainer sent a line the lab cannot read (skipped): {reason}")
+
+    def _trainer_finished(self, status: int, stderr: str) -> None:
+        folder = self.running_folder
+        self._redraw.stop()
+        self._draw_live()
+        self._thread_limit.release()
+        self.running_folder = None
+        self._stopping = False
+        self.form.set_editable(True)
+        self.data_row.setEnabled(True)
+        self.strip.set_running(False, can_train=self.can_train)
+        self.strip.show_progress(self.history.progress())
+        self.runningChanged.emit(False)
+        self._report_end(self.history.end, self.history.error, status, stderr)
+        self.refresh_runs()
+        if folder is not None:
+            self._remember_history(folder, self.history)
+            self.runs.choose(folder)
+            self.runFinished.emit(str(folder))
+
+    def _report_end(
+        self, end: EndLine | None, error: ErrorLine | None, status: int, stderr: str
+    ) -> None:
+        if end is not None:
+            how = "Stopped" if end.stopped else "Finished"
+            self.statusMessage.emit(
+                f"{how}: test accuracy {percent_text(end.test_accuracy, 2)} after "
+                f"{end.epochs_done} complete epoch{'' if end.epochs_done == 1 else 's'}."
+            )
+            return
+        if error is not None:
+            self._notify(f"Training failed: {error.message}")
+            if error.problem == "data":
+                self.data_row.choose_file("Choose an MNIST file the trainer can read")
+            return
+        last_words = "\n".join(stderr.strip().splitlines()[-STDERR_LINES_SHOWN:])
+        self._notify(
+            f"The trainer ended without finishing (exit status {status}). The run keeps the "
+            f"epochs it finished.\n{last_words}".strip()
+        )
+
+    # ----- showing -------------------------------------------------------------------------
+    def _show_network(self) -> None:
+        try:
+            training = self.form.training_settings()
+        except SettingsError as error:
+            self.statusMessage.emit(str(error))
+            return
+        self.network.show_network(training, self.form.train_images())
+
+    def _show_epoch(self, line: EpochLine) -> None:
+        self.first_layer.show_weights(line.weights, line.epoch)
+        self.class_results.show_validation(line.validation, line.epoch)
+
+    def _show_packages_notice(self) -> None:
+        if self.can_train:
+            self.notice.setVisible(False)
+            self.strip.set_running(False)
+            return
+        self._notify(
+            f"This installation cannot train: {missing_packages_message(self.missing_packages)} "
+            "Saved runs can still be opened in the digit lab and compared."
+        )
+        self.strip.set_running(False, can_train=False)
+
+    def _notify(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+        self.statusMessage.emit(text.splitlines()[0])
+
+    # ----- saved runs ----------------------------------------------------------------------
+    def refresh_runs(self) -> None:
+        """Read the run folders again (the list, the overlays)."""
+        self.runs.set_runs(list_runs(self.runs_folder), self.running_folder)
+
+    def _remember_history(self, folder: Path, history: RunHistory) -> None:
+        """Keep a run's history (as read live) so that showing the run does not read it again."""
+        path = RunLayout(folder).history
+        with contextlib.suppress(OSError):
+            self._history_cache[path] = (path.stat().st_mtime, history)
+
+    def saved_history(self, summary: RunSummary) -> RunHistory:
+        """A saved run's history (read again only if history.jsonl changed)."""
+        path = summary.layout.history
+        try:
+            stamp = path.stat().st_mtime
+        except OSError:
+            stamp = -1.0
+        cached = self._history_cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        read = read_history(summary.layout.folder)
+        if read.problems:
+            self.statusMessage.emit(f"{summary.name}: {read.problems[0]}")
+        self._history_cache[path] = (stamp, read.history)
+        return read.history
+
+    def _update_overlays(self) -> None:
+        overlays = []
+        for summary in self.runs.checked_runs():
+            history = self.saved_history(summary)
+            accuracy = history.best_validation_accuracy()
+            network = summary.document.settings.training.architecture if summary.document else "?"
+            shown = percent_text(accuracy) if accuracy is not None else "–"
+            overlays.append(Overlay(f"{network} · {shown}", history))
+        self.curves.set_overlays(overlays)
+
+    def _show_chosen_run(self) -> None:
+        if self.has_running_run():
+            return
+        summary = self.runs.current_run()
+        if summary is None:
+            return
+        self.history = self.saved_history(summary)
+        self.curves.show_history(self.history)
+        self.strip.show_progress(self.history.progress())
+        self._show_chosen_epoch()
+
+    def _show_chosen_epoch(self) -> None:
+        if self.has_running_run() or self.runs.current_run() is None:
+            return
+        model = self.runs.chosen_model()
+        epoch = None if model is None else snapshot_epoch(model.name)
+        chosen = [line for line in self.history.epochs if line.epoch == epoch]
+        line = chosen[0] if chosen else self.history.latest_epoch()  # the final model: the last
+        if line is not None:
+            self._show_epoch(line)
+
+    def delete_run(self, folder: Path) -> bool:
+        """Delete a saved run after asking; True if deleted. The running run cannot be."""
+        if folder == self.running_folder:
+            self._notify("This run is training; stop it before deleting it.")
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Delete run?",
+            f"Delete the run {folder.name} and all its files (models, history, card)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            delete_run(self.runs_folder, folder)
+        except (RunFolderError, OSError) as error:
+            self._notify(f"Could not delete the run: {error}")
+            self.refresh_runs()
+            return False
+        self.statusMessage.emit(f"Deleted the run {folder.name}.")
+        self.refresh_runs()
+        return True
