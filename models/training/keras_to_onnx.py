@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING
 
 from models.training.errors import UserError
 from models.training.export import ONNX_OPSET, add_metadata
-from models.training.framework import TRAINING_PACKAGES, use_tensorflow_backend
+from models.training.framework import use_tensorflow_backend
 from models.training.onnx_names import numbered_generated_names, rename_everything, weight_names
+from models.training.packages import TRAINING_PACKAGES
 
 if TYPE_CHECKING:
     import keras
