@@ -24,7 +24,11 @@ def title_label(text: str, *, size: int = 13) -> QLabel:
 
 def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") -> QLabel:
     """A word-wrapped, selectable label of ``size`` points in ``colour``."""
-    label = QLabel(text)
+    return style_caption(QLabel(text), size=size, colour=colour)
+
+
+def style_caption(label: QLabel, *, size: int = 10, colour: str = "#555d6b") -> QLabel:
+    """Make ``label`` a caption (see :func:`caption_label`) and return it."""
     font = label.font()
     font.setPointSize(size)
     label.setFont(font)
