@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from engine.animation.frames import Animation, Frame, MapColumn
     from gui.playground.state import PlaygroundState
 
-MAX_CELL = 64  # pixels at zoom 1: few small maps grow on a large screen
+MAX_CELL = 80  # pixels at zoom 1: few small maps grow on a large screen
 FLOOR_CELL = 12  # pixels at zoom 1: smaller cells would not read; the panel scrolls instead
-LABEL_WIDTH = 110  # pixels at zoom 1: the filters' names wrap beyond it
+LABEL_WIDTH = 90  # pixels at zoom 1: the filters' names may wrap beyond it (not if there is room)
 SPACING = (10, 12)  # pixels at zoom 1 between columns, between filters' rows (kept apart)
 
 
@@ -199,6 +199,7 @@ class FeatureMapPanel(Panel):
             column_ideals=tuple(_unwrapped_width(header) for header in headers),
             header_height=header_height,
             spacing=(scaled(SPACING[0]), scaled(SPACING[1])),
+            label_ideal=max((_unwrapped_width(label) for label in labels), default=0),
         )
         fit = fit_maps(
             table,
@@ -215,21 +216,19 @@ class FeatureMapPanel(Panel):
         self._layout.setHorizontalSpacing(table.spacing[0])
         self._layout.setVerticalSpacing(table.spacing[1])
         for label in labels:
-            label.setFixedSize(label_width, label.heightForWidth(label_width))
+            label.setFixedSize(fit.label_width, label.heightForWidth(fit.label_width))
         for grid in self._grids.values():
             grid.set_cell_hint(fit.cell)
             grid.setMinimumSize(grid.size_for_cell(fit.cell))
 
     def _label_width(self, labels: list[QLabel]) -> int:
-        """The names' column: the longest name on one line, at most ``LABEL_WIDTH``.
+        """The names' least column: the longest name, at most ``LABEL_WIDTH`` (it may wrap).
 
         Never narrower than the longest word.
         """
-        longest = max(
-            (label.fontMetrics().horizontalAdvance(label.text()) for label in labels), default=0
-        )
+        longest = max((_unwrapped_width(label) for label in labels), default=0)
         words = max((label.minimumSizeHint().width() for label in labels), default=0)
-        return max(min(longest + 2, scaled(LABEL_WIDTH)), words)
+        return max(min(longest, scaled(LABEL_WIDTH)), words)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The view got another size: fit the maps to it. Never consumes the event."""

@@ -28,8 +28,9 @@ class MapTable:
     Attributes:
         shapes: Each column's map shape, (rows, cols) in cells, left to right.
         filters: Rows of maps, one per filter.
-        label_width: The filters' names' column.
+        label_width: The filters' names' column (they wrap to fit it).
         label_height: The tallest name, wrapped at ``label_width``.
+        label_ideal: The longest name on one line (the column widens to it if there is room).
         column_floors: Each column's least width (its caption's longest word).
         column_ideals: Each column's caption on one line per line of its text.
         header_height: The captions' height for the columns' widths (they wrap).
@@ -44,6 +45,7 @@ class MapTable:
     column_ideals: tuple[int, ...]
     header_height: Callable[[tuple[int, ...]], int]
     spacing: tuple[int, int] = (10, 4)
+    label_ideal: int = 0
 
     def least_columns(self, cell: int) -> tuple[int, ...]:
         """Each column's least width at ``cell``: its maps (with the closing line), its words."""
@@ -53,21 +55,27 @@ class MapTable:
         )
 
     def columns(self, cell: int, room: int) -> tuple[int, ...]:
-        """Each column's width at ``cell`` in a view ``room`` pixels wide.
+        """Each column's width at ``cell`` in a view ``room`` pixels wide (see :meth:`widths`)."""
+        return self.widths(cell, room)[1]
 
-        At least :meth:`least_columns`; the width the table leaves goes to captions that
-        would wrap, up to their width unwrapped (shared in proportion when short).
+    def widths(self, cell: int, room: int) -> tuple[int, tuple[int, ...]]:
+        """The names' width and each column's width at ``cell`` in a view ``room`` pixels wide.
+
+        At least ``label_width`` and :meth:`least_columns`; the width the table leaves goes
+        to names and captions that would wrap, up to their width unwrapped (shared in
+        proportion when short).
         """
-        least = self.least_columns(cell)
+        least = (self.label_width, *self.least_columns(cell))
+        ideals = (self.label_ideal, *self.column_ideals)
         spare = room - self.width(cell)
-        wanted = [
-            max(ideal - width, 0) for ideal, width in zip(self.column_ideals, least, strict=True)
-        ]
+        wanted = [max(ideal - width, 0) for ideal, width in zip(ideals, least, strict=True)]
         total = sum(wanted)
-        if spare <= 0 or total == 0:
-            return least
-        share = min(spare / total, 1.0)
-        return tuple(width + int(extra * share) for width, extra in zip(least, wanted, strict=True))
+        if spare > 0 and total > 0:
+            share = min(spare / total, 1.0)
+            least = tuple(
+                width + int(more * share) for width, more in zip(least, wanted, strict=True)
+            )
+        return least[0], least[1:]
 
     def width(self, cell: int) -> int:
         """The table's least width: the names, the columns and the spaces between them."""
@@ -86,9 +94,10 @@ class MapTable:
 
 @dataclass(frozen=True, slots=True)
 class MapFit:
-    """The cell size chosen, the columns' widths, and whether the table scrolls down."""
+    """The cell size chosen, the names' and columns' widths, whether the table scrolls down."""
 
     cell: int
+    label_width: int
     columns: tuple[int, ...]
     scrolls: bool
 
@@ -129,18 +138,18 @@ def fit_maps(
     width, height = room
     largest = max(largest, SMALLEST_CELL)
 
-    def whole_fits(cell: int, room: int = width) -> bool:
-        return table.width(cell) <= room and table.height(cell, room) <= height
+    def whole_fits(cell: int) -> bool:
+        return table.width(cell) <= width and table.height(cell, width) <= height
 
-    def result(cell: int, room: int) -> MapFit:
-        scrolls = table.height(cell, room) > height
-        return MapFit(cell, table.columns(cell, room), scrolls=scrolls)
+    def result(cell: int) -> MapFit:
+        scrolls = table.height(cell, width) > height
+        room = width - scroll_bar if scrolls else width  # a scroll bar takes its width
+        label, columns = table.widths(cell, room)
+        return MapFit(cell, label, columns, scrolls=scrolls)
 
     whole = _largest(whole_fits, largest)
     if whole >= min(floor, largest) or table.width(whole) > width:
-        return result(whole, width)
+        return result(whole)
     narrower = width - scroll_bar
     cell = min(floor, largest, _largest(lambda c: table.width(c) <= narrower, largest))
-    if cell <= whole:  # the width allows no larger cell than the one that shows it all
-        return result(whole, width)
-    return result(cell, narrower)
+    return result(max(cell, whole))  # the width allows no more: the one that shows it all
