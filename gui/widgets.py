@@ -182,7 +182,7 @@ class StaticText(QWidget):
             return font
         if self._ceiling <= 0:
             self._ceiling = largest
-        self._ceiling = min(self._ceiling, self._largest_fitting(text, points, largest))
+        self._ceiling = self._largest_fitting(text, points, self._ceiling)
         font.setPointSizeF(max(points, self._ceiling))
         return font
 
@@ -196,6 +196,8 @@ class StaticText(QWidget):
             used = self._measure(text, font, None)
             return used.height() <= room_height and used.width() <= room_width
 
+        if largest <= smallest or fits(largest):
+            return max(largest, smallest)  # the usual case while stepping: one measurement
         low, high = 0, int((largest - smallest) * 2)  # half points above the smallest
         while low < high:
             middle = (low + high + 1) // 2
