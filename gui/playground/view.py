@@ -30,7 +30,7 @@ from gui.playground.state import PlaygroundState
 from gui.playground.step_panel import StepPanel
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent, QResizeEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 
     from engine.animation.frames import Frame
 
@@ -97,6 +97,7 @@ class PlaygroundView(QWidget):
         self._presenting = False
         self._sizes_before: tuple[list[int], list[int]] | None = None
         self._presentation_sizes_due = False
+        self._shares_given = False  # default_sizes ran (the window calls it, then restores)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
@@ -233,6 +234,16 @@ class PlaygroundView(QWidget):
         if self._presentation_sizes_due:
             QTimer.singleShot(0, self, self._apply_presentation_sizes)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown without a window that sized its panels: the default shares of its size.
+
+        (A splitter on its own gives the step panel only its least height, and the dot
+        product's grids no room to grow.)
+        """
+        super().showEvent(event)
+        if not self._shares_given:
+            self.default_sizes(self.width(), self.height())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Give the keyboard back to the animation after Escape or Enter in a field.
 
@@ -266,6 +277,7 @@ class PlaygroundView(QWidget):
         The step and settings get the height they need (at most 30 %), the maps the rest; the
         settings take what they need of the width (at most 40 %).
         """
+        self._shares_given = True
         rest = max(width - 24, 600)
         self.columns.setSizes([int(rest * 0.28), int(rest * 0.21), int(rest * 0.51)])
         settings = min(
