@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.network.display_ranges import display_ranges, probe_pictures, range_for
 from engine.network.file import ModelError, describe_error
+from engine.network.finite_values import NotFinite
 from engine.network.input_choice import InputChoice
 from engine.network.input_detection import is_digit_model
 from engine.network.layer_roles import (
@@ -122,7 +123,8 @@ class LabModel:
         per class for a digit model); the model is run on them (preprocessed as ``choice``
         says) to fix each layer's value range (without them, 0..1). A model that is not a
         digit model is measured on smooth random pictures instead. ``choice`` None: 0..1,
-        assumed. ModelError when the model fails on those pictures.
+        assumed. ModelError when the model fails on those pictures, or when a layer's output
+        on them is NaN or infinite (the message names the layer).
         """
         digits = is_digit_model(model)
         if choice is None:
@@ -130,11 +132,13 @@ class LabModel:
         pictures = [np.asarray(image, dtype=np.float32) for image in range_images]
         if not digits:  # no samples of its classes: smooth random pictures
             pictures = probe_pictures(model.input_shape)
+        what = "the sample digits" if digits else "test pictures"
         try:
             inputs = [choice.preprocessing.apply(model.model_input(p)) for p in pictures]
-            ranges = display_ranges(model, inputs)
+            ranges = display_ranges(model, inputs, what)
+        except NotFinite as exc:
+            raise ModelError(f"{model.path}: {exc}") from None
         except Exception as exc:  # ORT raises its own types; a user's model may fail anyhow
-            what = "the sample digits" if digits else "test pictures"
             raise ModelError(
                 f"{model.path}: the model failed on {what} ({describe_error(exc)}); "
                 "expected a model that classifies images of its input size"
