@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
-    """A bold label of ``size`` points."""
+    """A bold label of ``size`` points; plain text (``gui.plain_text``: titles come from files)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSize(size)
     font.setBold(True)
@@ -23,8 +24,9 @@ def title_label(text: str, *, size: int = 13) -> QLabel:
 
 
 def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") -> QLabel:
-    """A word-wrapped, selectable label of ``size`` points in ``colour``."""
+    """A word-wrapped, selectable label of ``size`` points in ``colour``; plain text."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSize(size)
     label.setFont(font)
