@@ -121,21 +121,28 @@ def _with_open_file(
                 f"endless; {expected}"
             )
         if info.st_size > limit:
-            raise UnreadableFile(_too_large(name, size_text(info.st_size), limit, kind, expected))
+            raise UnreadableFile(_too_large(name, info.st_size, limit, kind, expected))
         data = use(fd)
     except OSError as exc:
         raise UnreadableFile(f"{name} cannot be read ({exc.strerror or exc}); {expected}") from None
     finally:
         os.close(fd)
     if len(data) > limit:  # the file grew after fstat
-        grown = f"more than {size_text(limit)}"
-        raise UnreadableFile(_too_large(name, grown, limit, kind, expected))
+        raise UnreadableFile(_too_large(name, None, limit, kind, expected))
     return data
 
 
-def _too_large(name: Path, size: str, limit: int, kind: str, expected: str) -> str:
-    allowed = f"the app reads {kind} files of at most {size_text(limit)}"
-    return f"{name} is too large ({size}; {allowed}); {expected}"
+def _too_large(name: Path, size: int | None, limit: int, kind: str, expected: str) -> str:
+    """The message for a file of ``size`` bytes (None: it grew past the limit while read)."""
+    if size is None:
+        found = f"more than {size_text(limit)}"
+    elif size_text(size) == size_text(limit):  # "500.0 MB" for both: say the bytes
+        found = f"{size:,} bytes"
+    else:
+        found = size_text(size)
+    limit_text = f"{limit:,} bytes" if size is not None and found.endswith("bytes") else None
+    allowed = f"the app reads {kind} files of at most {limit_text or size_text(limit)}"
+    return f"{name} is too large ({found}; {allowed}); {expected}"
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:

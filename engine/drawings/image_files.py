@@ -16,12 +16,13 @@ above it is refused rather than merely warned about, since decoding it would tak
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine.drawings.file_bytes import MEGABYTE, read_regular_file
 
@@ -68,19 +69,36 @@ def _decoded(
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 result = convert(ImageOps.exif_transpose(image))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        count = f"{int(found.group(1)):,} pixels, " if found else ""
         raise ValueError(
-            f"{file} has too many pixels to be decoded safely (more than "
+            f"{file} has too many pixels to be decoded safely ({count}more than "
             f"{Image.MAX_IMAGE_PIXELS:,}, Pillow's limit against decompression bombs); {expected}"
         ) from None
     except MemoryError:
         raise ValueError(f"{file} is too large to decode in memory; {expected}") from None
     except Exception as exc:  # Pillow raises many types for damaged files
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"{file} is not a readable image ({reason}); {expected}") from None
+        raise ValueError(
+            f"{file} is not a readable image ({_damage(exc, data)}); {expected}"
+        ) from None
     if result.size == 0:
         raise ValueError(f"{file} has no pixels; {expected}")
     return result
+
+
+def _damage(exc: Exception, data: bytes) -> str:
+    """What is wrong with an image file Pillow could not read, in words (not Pillow's)."""
+    if not data:
+        return "the file is empty"
+    if isinstance(exc, UnidentifiedImageError):
+        return "not in an image format the app reads, such as PNG, JPEG, BMP, GIF or WebP"
+    text = " ".join(str(exc).split())
+    if "truncated" in text.lower():
+        return "the file is cut short"
+    if not text or "<_io." in text:
+        return f"damaged: the decoder stopped ({type(exc).__name__})"
+    return f"damaged: {text[:160]}"
 
 
 def load_canvas(path: str | os.PathLike[str]) -> NDArray[np.float32]:

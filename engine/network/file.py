@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,13 +43,27 @@ class ModelError(ValueError):
     """A file that is not a usable ONNX image classifier; the message names it and says why."""
 
 
-def describe_error(exc: BaseException) -> str:
-    """The exception as "TypeName: first line of its message", kept short, for messages."""
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else ""
-    if len(first) > 160:
-        first = first[:157] + "..."
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+_RUNTIME_PREFIX = re.compile(r"^\s*\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*")
+_LOAD_FAILED = re.compile(r"^Load model from .*? failed:\s*", re.DOTALL)
+
+
+def describe_error(exc: BaseException, *, kind: bool = True) -> str:
+    """What a library's exception says, in one short line, for messages.
+
+    ONNX Runtime's own prefix ("[ONNXRuntimeError] : 10 : INVALID_GRAPH : ") and its "Load
+    model from … failed:" are dropped: what is left names the node and the problem. Other
+    exceptions keep their type's name ("ValueError: …"), which says what kind of failure it
+    was when the message alone does not; the engine's own (``ModelError``, ``NotFinite``…)
+    are meant for people and keep their words only, as does any with ``kind`` False.
+    """
+    text = " ".join(str(exc).split())
+    runtime = _RUNTIME_PREFIX.match(text) is not None
+    text = _LOAD_FAILED.sub("", _RUNTIME_PREFIX.sub("", text))
+    if len(text) > 200:
+        text = text[:199] + "…"
+    if not kind or runtime or type(exc).__module__.startswith("engine."):  # words for people
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class ModelFile(NamedTuple):
@@ -81,10 +96,10 @@ def read_model_file(path: Path) -> ModelFile:
         raise ModelError(f"{path} is empty (0 bytes); {EXPECTED_FILE}")
     try:
         model = onnx.load_model_from_string(data)
-    except Exception as exc:  # protobuf raises DecodeError, but garbage may raise anything
+    except Exception:  # protobuf raises DecodeError, but garbage may raise anything
         raise ModelError(
-            f"{path} is not an ONNX model: it could not be parsed ({describe_error(exc)}); "
-            f"the file may be truncated or in another format; {EXPECTED_FILE}"
+            f"{path} is not an ONNX model: its {size_text(len(data))} could not be read as one "
+            f"(is it cut short, or another kind of file?); {EXPECTED_FILE}"
         ) from None
     if not model.HasField("graph") or len(model.graph.node) == 0:
         raise ModelError(
@@ -96,6 +111,7 @@ def read_model_file(path: Path) -> ModelFile:
             f"{path} is damaged: some of its names are not valid text (UTF-8); {EXPECTED_FILE}"
         )
     _check_node_count(model, path)
+    _check_operators(model, path)
     external = [t for t in model.graph.initializer if external_data_helper.uses_external_data(t)]
     if external:
         _check_external_files(external, path, len(data))
@@ -132,6 +148,21 @@ def _check_node_count(model: onnx.ModelProto, path: Path) -> None:
             f"{path} has {count:,} nodes; the app shows image classifiers of at most "
             f"{MAX_NODES:,} nodes (every layer is a row of the lab)"
         )
+
+
+def _check_operators(model: onnx.ModelProto, path: Path) -> None:
+    """ModelError naming the first node whose operator is not a standard ONNX one.
+
+    Only the default domain is checked (ONNX Runtime's own ops, "com.microsoft", are not
+    in ONNX's list but run).
+    """
+    for index, node in enumerate(model.graph.node):
+        if node.domain in ("", "ai.onnx") and not onnx.defs.has(node.op_type):
+            name = repr(node.name) if node.name else f"number {index + 1}"
+            raise ModelError(
+                f"{path}: its node {name} uses the operator {node.op_type!r}, which is not an "
+                "ONNX operator; expected a model exported with standard ONNX operators"
+            )
 
 
 def _check_external_files(tensors: list[onnx.TensorProto], path: Path, model_bytes: int) -> None:

@@ -253,7 +253,7 @@ class LabState:
             try:
                 run = run_model(self.model.model, prepared, self.model.choice.preprocessing)
             except Exception as exc:  # a user's model may fail at run time; say so
-                problem = f"The model failed on this input: {exc}"
+                problem = f"The model failed on this input: {describe_error(exc, kind=False)}"
             else:
                 answer = answer_text(run.prediction, run.probabilities, run.kind)
         state = replace(self, image=prepared, run=run, answer=answer, problem=problem)

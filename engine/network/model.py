@@ -131,7 +131,7 @@ def _session(model: bytes, path: Path) -> ort.InferenceSession:
         )
     except Exception as exc:  # ORT raises its own exception types (Fail, InvalidGraph, ...)
         raise ModelError(
-            f"{path}: ONNX Runtime cannot load this model ({describe_error(exc)}); "
+            f"{path}: ONNX Runtime cannot load this model: {describe_error(exc)}; "
             "expected a valid ONNX image classifier using standard operators"
         ) from None
 
