@@ -149,10 +149,13 @@ def _gray_and_alpha(image: Image.Image) -> tuple[NDArray[np.float32], NDArray[np
     if image.mode in _SIXTEEN_BIT_MODES:
         gray = np.asarray(image, dtype=np.float32) / np.float32(65535.0)
         return np.clip(gray, 0.0, 1.0), None
-    if image.mode == "F":
-        gray = np.nan_to_num(np.asarray(image, dtype=np.float32))
-        peak = float(gray.max()) if gray.size else 0.0
-        return (gray / peak if peak > 1.0 else gray), None
+    if image.mode == "F":  # floats of any range: NaN and -inf are 0, +inf the brightest
+        gray = np.asarray(image, dtype=np.float32).copy()
+        finite = np.isfinite(gray)
+        peak = float(gray[finite].max(initial=0.0))
+        gray[~finite] = np.where(gray[~finite] > 0, max(peak, 1.0), 0.0)
+        gray = gray / np.float32(peak) if peak > 1.0 else gray
+        return np.clip(gray, 0.0, 1.0), None
     has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         image.mode == "P" and "transparency" in image.info
     )

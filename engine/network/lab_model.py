@@ -121,8 +121,9 @@ class LabModel:
 
         ``range_images`` are pictures in 0..1 of the model's input size (e.g. one sample digit
         per class for a digit model); the model is run on them (preprocessed as ``choice``
-        says) to fix each layer's value range (without them, 0..1). A model that is not a
-        digit model is measured on smooth random pictures instead. ``choice`` None: 0..1,
+        says) to fix each layer's value range (without them, 0..1, and the values are checked on
+        test pictures instead). A model that is not a digit model is measured on smooth random
+        pictures instead. ``choice`` None: 0..1,
         assumed. ModelError when the model fails on those pictures, or when a layer's output
         on them is NaN or infinite (the message names the layer).
         """
@@ -133,9 +134,14 @@ class LabModel:
         if not digits:  # no samples of its classes: smooth random pictures
             pictures = probe_pictures(model.input_shape)
         what = "the sample digits" if digits else "test pictures"
+        measured = bool(pictures)
+        if not measured:  # no samples at all: the ranges stay 0..1, the values are still checked
+            pictures, what = probe_pictures(model.input_shape), "test pictures"
         try:
             inputs = [choice.preprocessing.apply(model.model_input(p)) for p in pictures]
-            ranges = display_ranges(model, inputs, what)
+            ranges = display_ranges(model, inputs, what) if measured else {}
+            if not measured:
+                display_ranges(model, inputs, what)  # NotFinite for NaN or infinite values
         except NotFinite as exc:
             raise ModelError(f"{model.path}: {exc}") from None
         except Exception as exc:  # ORT raises its own types; a user's model may fail anyhow
