@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QFrame,
-    QLabel,
     QLayout,
     QLayoutItem,
     QMainWindow,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from gui.about import about_html
 from gui.export import export_png
 from gui.modes import Mode, ModeDescription, make_action, menu_actions
-from gui.plain_text import install_plain_text_guard, show_about_box
+from gui.plain_text import install_plain_text_guard, plain_label, show_about_box
 from gui.settings import app_settings, read_bytes, read_int, read_text
 from gui.wheel_guard import install_wheel_guard
 from gui.zoom import PRESENTATION_SCALE, install_font_zoom, next_step, set_zoom
@@ -95,7 +94,7 @@ class MainWindow(QMainWindow):
             self._pages[mode] = page = _scrolling_page(mode.widget)
             self.tabs.addTab(page, mode.description.title)
         self.setCentralWidget(self.tabs)
-        self.mode_status = QLabel()
+        self.mode_status = plain_label()  # names the model, whose name is from its file
         self.statusBar().addPermanentWidget(self.mode_status)
         self._create_actions()
         self._create_menus()
