@@ -97,6 +97,11 @@ def _values_words(model: OnnxModel, infos: Sequence[LayerInfo]) -> dict[str, str
     return words
 
 
+MAX_LAYERS = 300
+"""The most layers the lab shows: each is a row of pictures that costs the window about 50 ms
+to build and is updated on every stroke. ResNet-50 as PyTorch exports it has about 120."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class LabModel:
     """A model the lab can use, and how the lab shows each of its layers (in graph order).
@@ -124,9 +129,16 @@ class LabModel:
         says) to fix each layer's value range (without them, 0..1, and the values are checked on
         test pictures instead). A model that is not a digit model is measured on smooth random
         pictures instead. ``choice`` None: 0..1,
-        assumed. ModelError when the model fails on those pictures, or when a layer's output
-        on them is NaN or infinite (the message names the layer).
+        assumed. ModelError when the model has more than ``MAX_LAYERS`` layers, fails on those
+        pictures, or when a layer's output on them is NaN or infinite (the message names the
+        layer).
         """
+        layer_count = len(model.layers())
+        if layer_count > MAX_LAYERS:
+            raise ModelError(
+                f"{model.path} has {layer_count:,} layers; the lab shows image classifiers of at "
+                f"most {MAX_LAYERS} layers (one row of pictures each)"
+            )
         digits = is_digit_model(model)
         if choice is None:
             choice = InputChoice(ZERO_ONE, "assumed", digits)

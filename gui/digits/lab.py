@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
 from engine import ModelError, load_canvas, to_mnist
 from engine.drawings.image_files import load_picture
 from engine.drawings.samples import load_samples
-from engine.network.keras_files import KERAS_SUFFIXES, converted_path, is_keras_file, up_to_date
+from engine.network.keras_files import (
+    KERAS_SUFFIXES,
+    check_keras_file,
+    converted_path,
+    is_keras_file,
+    up_to_date,
+)
 from engine.network.lab_state import LabState
 from engine.network.layer_text import filter_name, shape_text
 from engine.network.remembered_inputs import RememberedInputs
@@ -258,6 +264,12 @@ class DigitLab(QWidget):
         ``modelChanged`` follows when the converted model is in use.
         """
         self._flush()
+        if is_keras_file(path):
+            try:  # a FIFO or a huge file would stall the converter: refused before it starts
+                check_keras_file(path)
+            except (OSError, ModelError) as exc:
+                self._refuse_model(_problem_text(exc))
+                return False
         if is_keras_file(path) and not up_to_date(path):
             self._convert(path)
             return False

@@ -231,6 +231,11 @@ def _many_nodes(folder: Path) -> tuple[Path, str]:
     return write_model(folder, "chain.onnx", chain(10_000)), "10,006 nodes"
 
 
+@_model_kind("1,000 layers")
+def _many_layers(folder: Path) -> tuple[Path, str]:
+    return write_model(folder, "layers.onnx", chain(1_000)), "1,006 layers; the lab shows"
+
+
 @_model_kind("cycle")
 def _cycle(folder: Path) -> tuple[Path, str]:
     return write_model(folder, "cycle.onnx", cycle()), "cycle"

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,14 @@ def test_values_beyond_their_limits_exit_2(tmp_path: Path, options: list[str], w
     done = run_main(tmp_path, *command)
     assert done.returncode == 2 and words in done.stderr, done.stderr
     tally("command line", "an option's value beyond its limits")
+
+
+@pytest.mark.parametrize("make", [hf.fifo, hf.endless], ids=["FIFO", "/dev/zero"])
+@pytest.mark.parametrize("mode", ["--summary", "--screenshot"])
+def test_a_keras_file_that_is_no_file_exits_2(tmp_path: Path, make: Any, mode: str) -> None:
+    path = make(tmp_path, "model.h5")
+    args = ["--model", str(path), mode]
+    if mode == "--screenshot":
+        args.append(str(tmp_path / "s.png"))
+    assert_refused(run_main(tmp_path, *args), str(path), "not a regular file")
+    tally("command line", f"--model: a Keras file that is a FIFO or /dev/zero ({mode})")

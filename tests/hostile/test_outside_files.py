@@ -24,6 +24,7 @@ from PIL import Image
 from engine.drawings.image_files import MAX_IMAGE_BYTES, load_canvas, load_picture
 from engine.network.contract import read_labels
 from engine.network.file import MAX_NODES, ModelError
+from engine.network.lab_model import MAX_LAYERS, LabModel
 from engine.network.lab_state import LabState, load_lab_model
 from engine.network.model import OnnxModel
 from engine.network.model_run import run_model
@@ -97,11 +98,23 @@ def test_a_model_of_10000_nodes_is_refused_within_5_s(chain_10000: Path) -> None
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("op", ["Relu", "Add"])
 def test_a_long_chain_within_the_limit_loads_with_unique_names(tmp_path: Path, op: str) -> None:
-    """Every per-model pass is linear: 1,000 layers of one kind load (layer naming took 6 s)."""
-    path = save(hf.chain(1_000, op), tmp_path / f"chain-{op}.onnx")
+    """Every per-model pass is linear: 1,990 layers of one kind are read (naming 1,000 took 6 s).
+
+    The file is within ``MAX_NODES``; the lab then refuses it for its number of layers.
+    """
+    path = save(hf.chain(MAX_NODES - 10, op), tmp_path / f"chain-{op}.onnx")
     model = OnnxModel(path)
     names = [layer.name for layer in model.layers()]
-    assert len(names) == len(set(names)) >= 1_000
+    assert len(names) == len(set(names)) >= MAX_NODES - 10
+    with pytest.raises(ModelError, match=f"at most {MAX_LAYERS} layers"):
+        LabModel.of(model)
+    tally("model files (OnnxModel, load_lab_model)", "model file: 1,990 layers")
+
+
+def test_the_most_layers_the_lab_shows_load(tmp_path: Path) -> None:
+    path = save(hf.chain(MAX_LAYERS - 6), tmp_path / "chain.onnx")  # the classifier adds 6
+    lab_model = load_lab_model(path)
+    assert len(lab_model.layers) == MAX_LAYERS
     tally("model files (OnnxModel, load_lab_model)", "accepted (checked against the reference)")
 
 

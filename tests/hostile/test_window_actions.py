@@ -320,3 +320,16 @@ def test_the_lab_keeps_working_after_every_refusal(
     assert window.digit_lab.prediction is not None
     assert window.digit_lab.prediction[0] == "7"
     assert np.isfinite(window.digit_lab.state.run.probabilities).all()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("make", [hf.fifo, hf.endless], ids=["FIFO", "/dev/zero"])
+def test_a_keras_file_that_is_no_file_is_refused_before_converting(
+    window: AppWindow, dialogs: list[str], tmp_path: Path, make: Any
+) -> None:
+    """No converter child is started for it (it would wait on the pipe for ever)."""
+    path = make(tmp_path, "model.keras")
+    window.show_mode("digits")
+    assert not window.digit_lab_mode.open_model(str(path))
+    assert not window.digit_lab.converting
+    assert len(dialogs) == 1 and str(path) in dialogs[0] and "not a regular file" in dialogs[0]
+    tally("window: File ▸ Open Model", "Keras file that is a FIFO or /dev/zero")
