@@ -602,5 +602,3 @@ def _gallery() -> tuple[Samples | None, str]:
         return load_samples(), ""
     except ValueError as exc:
         return None, f"No sample gallery: {exc}"
-
-

@@ -374,7 +374,14 @@ class PlaygroundMode(Mode):
         self.view.player.pause()
         try:
             frames = export_gif(self.view, path, seconds, parent=self.view)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            QMessageBox.warning(
+                self.view, "Cannot export",
+                f"{path} could not be written ({exc.strerror or exc}).\n\n"
+                "Nothing was written; a file already there is unchanged.",
+            )  # fmt: skip
+            return False
+        except ValueError as exc:
             QMessageBox.warning(self.view, "Cannot export", f"{path}: {exc}")
             return False
         self.gif_frame_seconds = seconds
