@@ -14,8 +14,8 @@ the allocator is not a leak).
 2. strokes: mouse strokes (press, 8 moves, release) sent to the real lab's canvas, with the
    updates they cause; the canvas cleared every 20 strokes, as users do.
 3. steps: the playground's animation stepped on and painted (to the end, then from the start).
-4. model opens: File ▸ Open Model in the lab, two model files in turn (the shipped one and the
-   same network as PyTorch exports it).
+4. model opens: File ▸ Open Model in the lab, two model files in turn (the shipped one and a
+   copy under another name).
 5. lesson opens: File ▸ Open Lesson File in the playground, two lesson files in turn.
 
 Prints a markdown table and a verdict; exit status 1 if a run grew by ``LIMIT_MB`` or more.
@@ -185,11 +185,17 @@ def steps(app: QApplication, window: AppWindow, count: int) -> tuple[float, floa
 def model_opens(
     app: QApplication, window: AppWindow, count: int, folder: Path
 ) -> tuple[float, float]:
+    import onnx
+
     from models import DEFAULT_MODEL_PATH
-    from tests.onnx_builders import pytorch_digits, save
 
     window.show_mode("digits")
-    files = [str(DEFAULT_MODEL_PATH), str(save(pytorch_digits(), folder / "torch.onnx"))]
+    renamed = onnx.load(str(DEFAULT_MODEL_PATH))  # another file: another name and hash
+    for entry in renamed.metadata_props:
+        if entry.key == "name":
+            entry.value = "MNIST CNN (a copy)"
+    onnx.save(renamed, str(folder / "copy.onnx"))
+    files = [str(DEFAULT_MODEL_PATH), str(folder / "copy.onnx")]
     lab = window.digit_lab
     lab.load_sample(3)
 

@@ -85,14 +85,14 @@ def test_an_error_repeated_while_its_dialog_is_open_makes_no_second_dialog(
         try:  # a paint handler failing again while the dialog is up
             raise ValueError("again")
         except ValueError:
-            dialogs.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+            dialogs.excepthook(*sys.exc_info())
         return QMessageBox.StandardButton.Ok
 
     monkeypatch.setattr(QMessageBox, "critical", dialog_that_sees_a_repaint)
     try:
         raise RuntimeError("first")
     except RuntimeError:
-        dialogs.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+        dialogs.excepthook(*sys.exc_info())
     assert len(shown) == 1 and len(dialogs.errors) == 2
     tally("window: an exception escaping a slot", "repeated while its dialog is open")
 
@@ -105,7 +105,7 @@ def test_without_anyone_to_answer_errors_go_to_stderr_only(
     try:
         raise KeyError("in a screenshot")
     except KeyError:
-        dialogs.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+        dialogs.excepthook(*sys.exc_info())
     assert not shown and dialogs.errors
     assert "unexpected error: KeyError" in capsys.readouterr().err
     tally("window: an exception escaping a slot", "said on stderr during a screenshot")

@@ -118,7 +118,9 @@ def test_the_most_layers_the_lab_shows_load(tmp_path: Path) -> None:
     tally("model files (OnnxModel, load_lab_model)", "accepted (checked against the reference)")
 
 
-def test_remembered_labels_that_no_longer_fit_are_ignored(tmp_path: Path, monkeypatch) -> None:
+def test_remembered_labels_that_no_longer_fit_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A damaged remembered-inputs record never makes a good model unusable."""
     monkeypatch.setenv("CNN_VISUALIZER_DATA_DIR", str(tmp_path))
     path = save(hf.digits_model(), tmp_path / "digits.onnx")
@@ -233,13 +235,18 @@ def test_exotic_images_are_read_correctly(tmp_path: Path, read: Callable[[Path],
 
 
 # ----- labels and remembered inputs ------------------------------------------------------------
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
 LABEL_KINDS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "FIFO": (lambda f: hf.fifo(f, "labels.txt"), "not a regular file"),
     "/dev/zero": (lambda f: hf.endless(f, "labels.txt"), "not a regular file"),
     "larger than 1 MB": (lambda f: hf.sparse(f, "labels.txt", 1_000_001), "too large"),
     "binary": (lambda f: hf.garbage(f, "labels.txt", b"\xff\xfe\x00\x81" * 50), "not a text file"),
     "empty": (lambda f: hf.garbage(f, "labels.txt", b"\n\n"), "holds no labels"),
-    "folder": (lambda f: (f / "labels.txt").mkdir() or f / "labels.txt", "it is a folder"),
+    "folder": (lambda f: _folder(f / "labels.txt"), "it is a folder"),
 }
 
 

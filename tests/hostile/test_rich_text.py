@@ -118,8 +118,9 @@ def label_problems(module: str, tree: ast.Module) -> list[str]:
                 problems.append(f"{module}:{node.lineno}: {ast.unparse(node)}")
         for node in ast.walk(function):  # a QLabel passed on at once, never formatted
             for argument in node.args if isinstance(node, ast.Call) else ():
-                made_here = isinstance(argument, ast.Call) and _called(argument, "QLabel")
-                if made_here and not (argument.args and _is_literal(argument.args[0])):
+                if not (isinstance(argument, ast.Call) and _called(argument, "QLabel")):
+                    continue
+                if not (argument.args and _is_literal(argument.args[0])):
                     problems.append(f"{module}:{argument.lineno}: {ast.unparse(argument)}")
     return problems
 
@@ -279,7 +280,7 @@ def window(qtbot: Any) -> Iterator[AppWindow]:
 
 
 @pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> list[QMessageBox]:
+def boxes(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> Iterator[list[QMessageBox]]:
     """Every warning, shown for real (not modal) so that its labels can be inspected."""
     shown: list[QMessageBox] = []
 

@@ -22,7 +22,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from engine.drawings import file_bytes
 from gui.app import LaunchOptions, build_window
 from tests.hostile import hostile_files as hf
 from tests.hostile.tally import tally
@@ -231,7 +230,7 @@ def test_a_full_disk_keeps_the_old_png(
         def write(self, data: bytes) -> int:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(file_bytes.os, "fdopen", FullDisk)
+    monkeypatch.setattr(os, "fdopen", FullDisk)  # the os module file_bytes writes with
     assert not window.export_view_png(str(target))
     assert len(dialogs) == 1 and "No space left on device" in dialogs[0], dialogs
     assert target.read_bytes() == OLD
@@ -253,7 +252,7 @@ def test_a_read_only_folder_keeps_the_old_png(
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real_open(path, flags, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(file_bytes.os, "open", read_only_folder)
+    monkeypatch.setattr(os, "open", read_only_folder)
     assert not window.export_view_png(str(target))
     assert len(dialogs) == 1 and "Permission denied" in dialogs[0] and str(target) in dialogs[0]
     assert target.read_bytes() == OLD
@@ -298,7 +297,7 @@ def test_a_full_disk_keeps_the_old_gif(
         os.close(fd)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(file_bytes.os, "fdopen", full)
+    monkeypatch.setattr(os, "fdopen", full)
     assert not window.export_animation_gif(str(target))
     assert len(dialogs) == 1 and str(target) in dialogs[0] and "No space left" in dialogs[0]
     assert target.read_bytes() == OLD
