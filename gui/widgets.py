@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
-    """A bold label of ``size`` points."""
+    """A bold label of ``size`` points; plain text (``gui.plain_text``: titles come from files)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSize(size)
     font.setBold(True)
@@ -23,12 +24,14 @@ def title_label(text: str, *, size: int = 13) -> QLabel:
 
 
 def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") -> QLabel:
-    """A word-wrapped, selectable label of ``size`` points in ``colour``."""
-    return style_caption(QLabel(text), size=size, colour=colour)
+    """A word-wrapped, selectable label of ``size`` points in ``colour``; plain text."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return style_caption(label, size=size, colour=colour)
 
 
 def style_caption(label: QLabel, *, size: int = 10, colour: str = "#555d6b") -> QLabel:
-    """Make ``label`` a caption (see :func:`caption_label`) and return it."""
+    """Make ``label`` a caption (see :func:`caption_label`) and return it; its text format is kept."""
     font = label.font()
     font.setPointSize(size)
     label.setFont(font)

@@ -53,6 +53,7 @@ class BackpropPanel(Panel):
         self.rate.setKeyboardTracking(False)
         self.rate.valueChanged.connect(state.set_learning_rate)
         self.loss = QLabel()
+        self.loss.setTextFormat(Qt.TextFormat.PlainText)
         self.loss.setWordWrap(True)  # never cut in a narrow window
         rate_row = QHBoxLayout()
         rate_row.addWidget(QLabel("Learning rate η"))

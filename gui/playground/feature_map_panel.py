@@ -124,6 +124,7 @@ class FeatureMapPanel(Panel):
         """The filter's name left of its row, made when first needed."""
         while len(self._row_labels) <= d:
             label = style_caption(FilterName(), size=10, colour="#222831")
+            label.setTextFormat(Qt.TextFormat.PlainText)  # filter names come from lesson files
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self._layout.addWidget(label, 1 + len(self._row_labels), 0)
             self._row_labels.append(label)

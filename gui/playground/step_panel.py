@@ -50,6 +50,7 @@ WINDOW_KEY = (STEP_WINDOW, 0)
 
 def _symbol(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSize(18)
     label.setFont(font)

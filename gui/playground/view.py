@@ -132,8 +132,11 @@ class PlaygroundView(QWidget):
                 return False
         try:
             picture = to_mnist(load_canvas(path))
-        except ValueError as exc:
-            QMessageBox.warning(self, "Cannot open the image", f"{exc}\n\nThe input is unchanged.")
+        except (ValueError, MemoryError) as exc:  # MemoryError (no message): a huge picture
+            problem = str(exc) or f"{path} has too many pixels for the memory this computer has"
+            QMessageBox.warning(
+                self, "Cannot open the image", f"{problem}\n\nThe input is unchanged."
+            )
             return False
         return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
