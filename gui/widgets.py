@@ -31,7 +31,7 @@ def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") ->
 
 
 def style_caption(label: QLabel, *, size: int = 10, colour: str = "#555d6b") -> QLabel:
-    """Make ``label`` a caption (see :func:`caption_label`) and return it; its text format is kept."""
+    """Make ``label`` a caption (see :func:`caption_label`); its text format is kept."""
     font = label.font()
     font.setPointSize(size)
     label.setFont(font)
