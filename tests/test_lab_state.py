@@ -292,16 +292,29 @@ def test_bad_model_files_leave_the_state_as_it_was(ready: LabState, tmp_path: Pa
 def test_a_model_that_fails_on_the_drawing_is_refused(tmp_path: Path, monkeypatch) -> None:
     good = LabState.start().with_model(tiny_model(tmp_path)).with_canvas(one())
     broken = tiny_model(tmp_path, "broken.onnx", seed=3)
+    picky = tiny_model(tmp_path, "picky.onnx", seed=4)
+    drawing = np.asarray(good.image, np.float32).reshape(-1)
+    works = picky.forward
 
     def fail(image: object) -> None:
         raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION")
 
+    def fail_on_the_drawing(image: np.ndarray) -> object:
+        """Runs on the test pictures the model is checked on, fails on the drawing."""
+        if np.array_equal(np.asarray(image, np.float32).reshape(-1), drawing):
+            fail(image)
+        return works(image)
+
     monkeypatch.setattr(broken, "forward", fail)
-    with pytest.raises(ModelError, match=r"broken\.onnx: the model failed on the drawing"):
+    monkeypatch.setattr(picky, "forward", fail_on_the_drawing)
+    with pytest.raises(ModelError, match=r"broken\.onnx: the model failed on test pictures"):
         good.with_model(broken)
+    with pytest.raises(ModelError, match=r"picky\.onnx: the model failed on the drawing"):
+        good.with_model(picky)
     with pytest.raises(ModelError, match=r"broken\.onnx: the model failed on the sample digits"):
         LabModel.of(broken, [np.zeros((28, 28), np.float32)])
     assert good.model is not None and good.model.model is not broken
+    assert good.model.model is not picky
     assert good.prediction is not None
 
 
