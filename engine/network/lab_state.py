@@ -24,6 +24,7 @@ import numpy as np
 from engine.drawings.digit_prep import to_mnist
 from engine.drawings.picture_fit import fit_picture
 from engine.network.answer_text import AnswerText, answer_text
+from engine.network.decision import decision_text, dense_unit_text, is_dense
 from engine.network.file import ModelError, describe_error
 from engine.network.finite_values import NotFinite
 from engine.network.hover_text import HoverText, map_cell_text, pixel_text, unit_text
@@ -195,6 +196,31 @@ class LabState:
     def choice(self) -> InputChoice | None:
         """The model's preprocessing and picture fit, None with no model."""
         return None if self.model is None else self.model.choice
+
+    def arithmetic_text(self, layer: str | None, unit: int) -> str:
+        """How the network computed a dense unit, or its answer, for the current input.
+
+        ``layer`` None: class ``unit``'s probability (its logit as a weighted sum, then
+        softmax; ``engine.network.decision.decision_text``); else unit ``unit`` of dense
+        ``layer`` (``dense_unit_text``). Plain text; when there is nothing to work out (no
+        model, no input, not a dense layer) a sentence that says why.
+        """
+        if self.model is None:
+            return "There is no model, so there is no arithmetic to show."
+        if self.run is None:
+            return "Draw a digit first: the arithmetic is worked out on the current drawing."
+        model = self.model.model
+        try:
+            if layer is None:
+                return decision_text(model, self.run, unit)
+            if not is_dense(model, layer):
+                return (
+                    f"{layer} is not a dense layer: its units are not a weighted sum of the "
+                    "layer before. Click a unit of a dense layer, the answer or a class bar."
+                )
+            return dense_unit_text(model, self.run, layer, unit)
+        except ValueError as exc:  # a model whose last layer is not dense, a unit outside it
+            return str(exc)
 
     # ----- new inputs ----------------------------------------------------------------------
     def with_canvas(self, canvas: ArrayLike) -> LabState:

@@ -45,6 +45,7 @@ from engine.network.lab_state import LabState
 from engine.network.layer_text import filter_name, shape_text
 from engine.network.remembered_inputs import RememberedInputs
 from engine.network.summary import summary_text
+from gui.digits.arithmetic_dialog import ArithmeticDialog
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
 from gui.digits.draw_panel import DrawPanel
@@ -104,6 +105,10 @@ class DigitLab(QWidget):
         self.start_problem: str | None = None
         """Why the model given at start (the command line's --model) was refused, if it was."""
         self.conversion = KerasConversion(self)
+        self.arithmetic = ArithmeticDialog(self)
+        self._arithmetic_of: tuple[str | None, int | None] | None = None
+        """What the arithmetic window shows: (dense layer or None for the answer, unit or
+        None for the top class); None when it is closed."""
 
         self.draw = DrawPanel(self._samples, self.undo_stack)
         self.canvas = self.draw.canvas
@@ -189,6 +194,10 @@ class DigitLab(QWidget):
         self.picture.clear_button.clicked.connect(self.clear)
         self.network.cellHovered.connect(self._cell_hovered)
         self.network.unitHovered.connect(self._unit_hovered)
+        self.network.unitClicked.connect(self.show_arithmetic)
+        self.prediction_panel.answerClicked.connect(lambda: self.show_arithmetic(None, None))
+        self.prediction_panel.classClicked.connect(lambda k: self.show_arithmetic(None, k))
+        self.arithmetic.finished.connect(self._arithmetic_closed)
         self.network.hoverLeft.connect(self._hover_left)
         self.network.animateRequested.connect(self._animate)
         self.network.summary_button.clicked.connect(self.show_summary)
@@ -402,6 +411,35 @@ class DigitLab(QWidget):
         except OSError as exc:
             self.statusMessage.emit(f"Could not remember the choice: {exc}")
 
+    def show_arithmetic(self, layer: str | None, unit: int | None) -> None:
+        """Show how unit ``unit`` of dense ``layer`` was computed for the current input.
+
+        ``layer`` None: a class's probability (its logit, then softmax); ``unit`` None: the
+        class the network answers. The window follows the drawing until it is closed.
+        """
+        self._arithmetic_of = (layer, unit)
+        self._refresh_arithmetic()
+        self.arithmetic.show()
+        self.arithmetic.raise_()
+
+    def _arithmetic_closed(self) -> None:
+        self._arithmetic_of = None
+
+    def _refresh_arithmetic(self) -> None:
+        if self._arithmetic_of is None:
+            return
+        layer, unit = self._arithmetic_of
+        state = self._state
+        if unit is None:
+            unit = 0 if state.prediction is None else state.prediction.index
+        labels = () if state.model is None else state.model.model.class_labels
+        if layer is None:
+            label = labels[unit] if unit < len(labels) else str(unit)
+            title = f"How the network scores class {label}"
+        else:
+            title = f"How unit {unit} of {layer} is computed"
+        self.arithmetic.show_text(title, state.arithmetic_text(layer, unit))
+
     # ----- models --------------------------------------------------------------------------
     def _use_model(self, state: LabState) -> None:
         """Show a state with a new model (or a new input set-up): rows, bars, input, values."""
@@ -530,6 +568,7 @@ class DigitLab(QWidget):
             self.network.clear_values()
         if state.hover is not None:  # the value under the mouse changed too
             self._show_hover(state)
+        self._refresh_arithmetic()
 
     # ----- hovering, the playground bridge -------------------------------------------------
     def _show_hover(self, state: LabState) -> None:
