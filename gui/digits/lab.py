@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine import ModelError, load_canvas, to_mnist
+from engine.drawings.digit_shift import clamp_shift, shift_text
 from engine.drawings.image_files import load_picture
 from engine.drawings.samples import load_samples
 from engine.network.keras_files import (
@@ -48,6 +49,7 @@ from engine.network.summary import summary_text
 from gui.digits.arithmetic_dialog import ArithmeticDialog
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
+from gui.digits.compare_panel import DENSE, NOTHING, OTHER, ComparePanel
 from gui.digits.draw_panel import DrawPanel
 from gui.digits.input_panel import InputPanel
 from gui.digits.keras_conversion import KerasConversion
@@ -55,8 +57,10 @@ from gui.digits.network_panel import NetworkPanel
 from gui.digits.picture_panel import PicturePanel
 from gui.digits.prediction_panel import PredictionPanel
 from gui.digits.problem_panel import ProblemPanel
+from gui.digits.shift_edit import ShiftEdit
 from gui.digits.summary_dialog import SummaryDialog
 from gui.widgets import caption_label
+from models import DENSE_MODEL_PATH
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QResizeEvent
 
     from engine import OnnxModel
+    from engine.drawings.digit_shift import Framing
     from engine.drawings.samples import Samples
     from engine.network.hover_text import HoverText
     from engine.network.preprocessing import Preprocessing
@@ -73,6 +78,7 @@ if TYPE_CHECKING:
 UNDO_LIMIT = 100
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
 MODEL_SUFFIXES = (".onnx", *KERAS_SUFFIXES)
+ONNX_FILTER = "ONNX models (*.onnx);;All files (*)"
 MODEL_FILTER = "Models (*.onnx *.keras *.h5 *.hdf5);;ONNX models (*.onnx);;All files (*)"
 INPUT_VIEW_SHARE = 0.27  # of the lab's height, for the 28×28 view
 INPUT_VIEW_MIN, INPUT_VIEW_MAX = 140, 300
@@ -80,6 +86,13 @@ ANSWER_SHARE = 0.3  # of the lab's height, for the answer and its bars
 ANSWER_MIN, ANSWER_MAX = 180, 280
 EMPTY_HINT = "Draw a digit here"
 PICTURE_EMPTY = "open a picture"
+ARROWS = (
+    (Qt.Key.Key_Left, 0, -1),
+    (Qt.Key.Key_Right, 0, 1),
+    (Qt.Key.Key_Up, -1, 0),
+    (Qt.Key.Key_Down, 1, 0),
+)
+"""The arrow keys move the network's input by one pixel: (key, rows, cols)."""
 WARNING_STYLE = "color: #8a1c1c; background: #fdecea; border-radius: 4px; padding: 4px;"
 
 
@@ -114,6 +127,7 @@ class DigitLab(QWidget):
         self.canvas = self.draw.canvas
         self.picture = PicturePanel()
         self.input = InputPanel()
+        self.compare = ComparePanel()
         self.prediction_panel = PredictionPanel()
         self.network = NetworkPanel()
         self.problem = ProblemPanel()
@@ -136,6 +150,10 @@ class DigitLab(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.clear)
+        for key, rows, cols in ARROWS:
+            shortcut = QShortcut(QKeySequence(key), self.canvas)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the boxes keep their keys
+            shortcut.activated.connect(lambda r=rows, c=cols: self.move_input(r, c))
 
         if model_path is not None and is_keras_file(model_path):
             self._show_problem(f"Converting {model_path} to ONNX…")
@@ -149,6 +167,8 @@ class DigitLab(QWidget):
             else:
                 self._use_model(state)
         self._update_now()
+        if self._state.digits:  # the dense network is offered, and shown, from the start
+            self.set_comparison(str(DENSE_MODEL_PATH), quiet=True)
         if samples_problem:
             self.statusMessage.emit(samples_problem)
 
@@ -169,6 +189,7 @@ class DigitLab(QWidget):
         right_column.setSpacing(8)
         right_column.addWidget(self.warning)
         right_column.addWidget(self.prediction_panel, 1)
+        right_column.addWidget(self.compare)
         right_column.addWidget(self.network, 3)
         self.results = QStackedWidget()
         self.results.addWidget(results)
@@ -206,6 +227,9 @@ class DigitLab(QWidget):
         self.input.setup.preprocessingChosen.connect(self.set_preprocessing)
         self.input.setup.fitChosen.connect(self.set_fit)
         self.problem.open_button.clicked.connect(self._choose_model)
+        self.compare.compareChosen.connect(self._compare_chosen)
+        self.compare.framingChosen.connect(self.set_framing)
+        self.compare.shiftReset.connect(lambda: self.move_input(*(-v for v in self._state.shift)))
         self.conversion.progress.connect(self.statusMessage)
         self.conversion.finished.connect(self.load_model)
         self.conversion.failed.connect(self._conversion_failed)
@@ -402,6 +426,72 @@ class DigitLab(QWidget):
         self._remember(fit=fit)
         return True
 
+    # ----- why convolution: a second model, the framing, moving the input ----------------
+    def set_comparison(self, path: str | None, *, quiet: bool = False) -> bool:
+        """Run the model at ``path`` beside the lab's own on every input (None: stop).
+
+        A file the lab cannot use is refused with a dialog (``quiet``: in the status bar) and
+        the comparison stays as it was.
+        """
+        self._flush()
+        if path is None:
+            self._show(self._state.without_comparison())
+            self.compare.show_choice(NOTHING)
+            return True
+        try:
+            state = self._state.with_comparison(path)
+        except Exception as exc:  # a user's file may fail in any way; the old choice stays
+            problem = _problem_text(exc)
+            if quiet:
+                self.statusMessage.emit(f"No comparison: {problem}")
+            else:
+                QMessageBox.warning(self, "Cannot compare with this model", problem)
+            self._show_compare_choice()
+            return False
+        self._show(state)
+        self._show_compare_choice()
+        return True
+
+    def _show_compare_choice(self) -> None:
+        comparison = self._state.comparison
+        if comparison is None:
+            self.compare.show_choice(NOTHING)
+        else:
+            dense = Path(comparison.model.model.path).resolve() == DENSE_MODEL_PATH.resolve()
+            self.compare.show_choice(DENSE if dense else OTHER)
+
+    def _compare_chosen(self, choice: int) -> None:
+        if choice == NOTHING:
+            self.set_comparison(None)
+        elif choice == DENSE:
+            self.set_comparison(str(DENSE_MODEL_PATH))
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Compare with", "", ONNX_FILTER)
+            if path:
+                self.set_comparison(path)
+            else:
+                self._show_compare_choice()
+
+    def set_framing(self, framing: Framing) -> None:
+        """Feed the drawing centred like MNIST ("mnist") or the whole canvas as it is ("raw")."""
+        self._flush()
+        self._show(self._state.with_framing(framing))
+        self.compare.show_framing(framing)
+
+    def move_input(self, rows: int, cols: int) -> None:
+        """Move the network's 28×28 input by (rows, cols) pixels (undoable, like a stroke)."""
+        if not self._state.digits or self._state.model is None:
+            return
+        before = self._state.shift
+        after = clamp_shift(before[0] + rows, before[1] + cols)
+        if after == before:
+            return
+        self.undo_stack.push(ShiftEdit(self._apply_shift, before, after, "Move the input"))
+
+    def _apply_shift(self, shift: tuple[int, int]) -> None:
+        self._flush()
+        self._show(self._state.with_shift(*shift))
+
     def _remember(self, **choices: object) -> None:
         model = self.model
         if model is None:
@@ -543,15 +633,17 @@ class DigitLab(QWidget):
             self._show(self._state)
             return
         origin = self.canvas.origin
-        if isinstance(origin, np.ndarray):  # an opened picture, unedited: the input it came from
-            self._show(self._state.with_image(origin))
-        else:
-            self._show(self._state.with_canvas(self.canvas.ink()))
+        # An opened picture, unedited: the input it came from (while the framing is MNIST's).
+        given = origin if isinstance(origin, np.ndarray) else None
+        self._show(self._state.with_drawing(self.canvas.ink(), given))
 
     def _show(self, state: LabState) -> None:
         """Make ``state`` the lab's state and paint what it holds."""
         self._state = state
         self.input.view.show_image(state.image)
+        self.compare.show_comparison(state.comparison)
+        self.compare.show_shift(shift_text(*state.shift), moved=any(state.shift))
+        self.compare.setVisible(state.digits)
         self.canvas.set_hint(EMPTY_HINT if state.empty else "")
         if not state.digits:
             self.picture.show_picture(state.picture)
