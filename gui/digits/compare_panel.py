@@ -72,11 +72,13 @@ class ComparePanel(Panel):
         self.reset_button.setMinimumWidth(0)
         self.reset_button.setToolTip("Undo every move of the input (Ctrl+Z undoes one)")
         self.reset_button.clicked.connect(self.shiftReset)
+        self.reset_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows keep moving the input
         self.chart_button = QPushButton("Shift chart…")
         self.chart_button.setToolTip(
             "Both networks' accuracy on 1,000 MNIST test digits moved by 0 to 8 pixels"
         )
         self.chart_button.clicked.connect(self.chartRequested)
+        self.chart_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         first = QHBoxLayout()  # short rows: the right column can be narrow
         first.addWidget(QLabel("Compare with"))
         first.addWidget(self.model_box, 1)

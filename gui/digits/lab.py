@@ -461,6 +461,7 @@ class DigitLab(QWidget):
             self.compare.show_choice(DENSE if dense else OTHER)
 
     def _compare_chosen(self, choice: int) -> None:
+        self.canvas.setFocus()  # the arrow keys move the input again, not the box's choice
         if choice == NOTHING:
             self.set_comparison(None)
         elif choice == DENSE:
@@ -477,6 +478,7 @@ class DigitLab(QWidget):
         self._flush()
         self._show(self._state.with_framing(framing))
         self.compare.show_framing(framing)
+        self.canvas.setFocus()  # the arrow keys move the input again, not the box's choice
 
     def move_input(self, rows: int, cols: int) -> None:
         """Move the network's 28×28 input by (rows, cols) pixels (undoable, like a stroke)."""
