@@ -547,6 +547,9 @@ class DigitLab(QWidget):
         self.warning.setText(model.choice.warning or "")
         self.warning.setVisible(model.choice.warning is not None)
         self.picture.set_model_size(size)
+        if not model.digits:  # the second model compares drawings only
+            self.compare.show_comparison(None)
+        self.compare.setEnabled(model.digits)
         self.source.setCurrentWidget(self.draw if model.digits else self.picture)
         self.results.setCurrentWidget(self._results_page)
         self._show(state)
@@ -643,9 +646,10 @@ class DigitLab(QWidget):
         """Make ``state`` the lab's state and paint what it holds."""
         self._state = state
         self.input.view.show_image(state.image)
-        self.compare.show_comparison(state.comparison)
+        # An image model: nothing to compare on (set once, in _use_model).
+        if state.digits:
+            self.compare.show_comparison(state.comparison)
         self.compare.show_shift(shift_text(*state.shift), moved=any(state.shift))
-        self.compare.setVisible(state.digits)
         self.canvas.set_hint(EMPTY_HINT if state.empty else "")
         if not state.digits:
             self.picture.show_picture(state.picture)
