@@ -57,6 +57,7 @@ from gui.digits.network_panel import NetworkPanel
 from gui.digits.picture_panel import PicturePanel
 from gui.digits.prediction_panel import PredictionPanel
 from gui.digits.problem_panel import ProblemPanel
+from gui.digits.shift_chart import ShiftChartDialog
 from gui.digits.shift_edit import ShiftEdit
 from gui.digits.summary_dialog import SummaryDialog
 from gui.widgets import caption_label
@@ -119,6 +120,8 @@ class DigitLab(QWidget):
         """Why the model given at start (the command line's --model) was refused, if it was."""
         self.conversion = KerasConversion(self)
         self.arithmetic = ArithmeticDialog(self)
+        self.shift_chart: ShiftChartDialog | None = None
+        """The shift chart, once asked for (it measures in a worker thread)."""
         self._arithmetic_of: tuple[str | None, int | None] | None = None
         """What the arithmetic window shows: (dense layer or None for the answer, unit or
         None for the top class); None when it is closed."""
@@ -229,6 +232,7 @@ class DigitLab(QWidget):
         self.problem.open_button.clicked.connect(self._choose_model)
         self.compare.compareChosen.connect(self._compare_chosen)
         self.compare.framingChosen.connect(self.set_framing)
+        self.compare.chartRequested.connect(self.show_shift_chart)
         self.compare.shiftReset.connect(lambda: self.move_input(*(-v for v in self._state.shift)))
         self.conversion.progress.connect(self.statusMessage)
         self.conversion.finished.connect(self.load_model)
@@ -472,6 +476,33 @@ class DigitLab(QWidget):
                 self.set_comparison(path)
             else:
                 self._show_compare_choice()
+
+    def show_shift_chart(self) -> ShiftChartDialog | None:
+        """Open the shift chart for the lab's model and the compared one (measured once).
+
+        None when there is no digit model to measure.
+        """
+        state = self._state
+        if state.model is None or not state.digits:
+            self.statusMessage.emit("The shift chart measures digit models only")
+            return None
+        models = [(state.model.model.path, state.model.choice.preprocessing)]
+        if state.comparison is not None:
+            second = state.comparison.model
+            models.append((second.model.path, second.choice.preprocessing))
+        self.stop_shift_chart()
+        self.shift_chart = ShiftChartDialog(models, self)
+        self.shift_chart.show()
+        self.shift_chart.start()
+        return self.shift_chart
+
+    def stop_shift_chart(self) -> None:
+        """Stop the shift chart's measurement, if one is running, and close it."""
+        if self.shift_chart is not None:
+            self.shift_chart.stop()
+            self.shift_chart.close()
+            self.shift_chart.deleteLater()
+            self.shift_chart = None
 
     def set_framing(self, framing: Framing) -> None:
         """Feed the drawing centred like MNIST ("mnist") or the whole canvas as it is ("raw")."""
