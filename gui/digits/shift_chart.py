@@ -136,7 +136,7 @@ class ShiftChartDialog(QDialog):
         self.digits = TEST_DIGITS if digits is None else digits
         """How many MNIST test digits are moved (``TEST_DIGITS``: 1,000)."""
         self.setWindowTitle("Shifted digits: which network keeps its answer?")
-        self.resize(820, 600)
+        self.resize(900, 700)
         self._models = list(models)
         self._thread: QThread | None = None
         self._worker: ShiftWorker | None = None
@@ -152,7 +152,9 @@ class ShiftChartDialog(QDialog):
         self.plot.setXRange(0, MAX_SHIFT, padding=0.03)
         self.plot.setYRange(0, 100, padding=0.02)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, -10))
+        self.legend = self.plot.addLegend(  # bottom left: empty while both still read digits
+            offset=(10, -10), brush=pg.mkBrush(255, 255, 255, 230), labelTextColor="#222831"
+        )
         self.text = caption_label(size=11, colour="#222831")
         self.text.setWordWrap(True)
         self.choose_button = QPushButton("Choose the MNIST file…")
