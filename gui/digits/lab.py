@@ -35,6 +35,7 @@ from engine import ModelError, load_canvas, to_mnist
 from engine.drawings.digit_shift import clamp_shift, shift_text
 from engine.drawings.image_files import load_picture
 from engine.drawings.samples import load_samples
+from engine.network.epoch_snapshots import epoch_snapshots
 from engine.network.keras_files import (
     KERAS_SUFFIXES,
     check_keras_file,
@@ -51,6 +52,7 @@ from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
 from gui.digits.compare_panel import DENSE, NOTHING, OTHER, ComparePanel
 from gui.digits.draw_panel import DrawPanel
+from gui.digits.epoch_bar import EpochBar
 from gui.digits.input_panel import InputPanel
 from gui.digits.keras_conversion import KerasConversion
 from gui.digits.network_panel import NetworkPanel
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
     from engine import OnnxModel
     from engine.drawings.digit_shift import Framing
     from engine.drawings.samples import Samples
+    from engine.network.epoch_snapshots import EpochSnapshots
     from engine.network.hover_text import HoverText
     from engine.network.preprocessing import Preprocessing
     from engine.network.remembered_inputs import Fit
@@ -120,6 +123,8 @@ class DigitLab(QWidget):
         """Why the model given at start (the command line's --model) was refused, if it was."""
         self.conversion = KerasConversion(self)
         self.arithmetic = ArithmeticDialog(self)
+        self._run: EpochSnapshots | None = None
+        """The training run the model belongs to (its epoch snapshots), None if none."""
         self.shift_chart: ShiftChartDialog | None = None
         """The shift chart, once asked for (it measures in a worker thread)."""
         self._arithmetic_of: tuple[str | None, int | None] | None = None
@@ -131,6 +136,7 @@ class DigitLab(QWidget):
         self.picture = PicturePanel()
         self.input = InputPanel()
         self.compare = ComparePanel()
+        self.epochs = EpochBar()
         self.prediction_panel = PredictionPanel()
         self.network = NetworkPanel()
         self.problem = ProblemPanel()
@@ -191,6 +197,7 @@ class DigitLab(QWidget):
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.setSpacing(8)
         right_column.addWidget(self.warning)
+        right_column.addWidget(self.epochs)
         right_column.addWidget(self.prediction_panel, 1)
         right_column.addWidget(self.compare)
         right_column.addWidget(self.network, 3)
@@ -233,6 +240,7 @@ class DigitLab(QWidget):
         self.compare.compareChosen.connect(self._compare_chosen)
         self.compare.framingChosen.connect(self.set_framing)
         self.compare.chartRequested.connect(self.show_shift_chart)
+        self.epochs.epochChosen.connect(self.show_epoch)
         self.compare.shiftReset.connect(lambda: self.move_input(*(-v for v in self._state.shift)))
         self.conversion.progress.connect(self.statusMessage)
         self.conversion.finished.connect(self.load_model)
@@ -477,6 +485,21 @@ class DigitLab(QWidget):
             else:
                 self._show_compare_choice()
 
+    def show_epoch(self, index: int) -> bool:
+        """Use the training run's snapshot ``index`` (0: the untrained network) as the model.
+
+        The drawing stays: the answer and the feature maps are the network's after that epoch.
+        False when there is no run or the snapshot cannot be used (the model stays).
+        """
+        run = self._run
+        if run is None or not 0 <= index < len(run.epochs):
+            return False
+        if self.load_model(str(run.at(index).path)):
+            return True
+        model = self.model
+        self.epochs.show_run(run, None if model is None else model.accuracy)  # back to the old
+        return False
+
     def show_shift_chart(self) -> ShiftChartDialog | None:
         """Open the shift chart for the lab's model and the compared one (measured once).
 
@@ -578,6 +601,8 @@ class DigitLab(QWidget):
         self.warning.setText(model.choice.warning or "")
         self.warning.setVisible(model.choice.warning is not None)
         self.picture.set_model_size(size)
+        self._run = epoch_snapshots(onnx_model.path)
+        self.epochs.show_run(self._run, onnx_model.accuracy)
         if not model.digits:  # the second model compares drawings only
             self.compare.show_comparison(None)
         self.compare.setEnabled(model.digits)
