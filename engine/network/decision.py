@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.animation.numbers import MINUS, Written, write
+from engine.network.ops import Kind, op_info
 
 if TYPE_CHECKING:
     from engine.network.model import OnnxModel
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 SHOWN_TERMS = 10
 """How many contributions wᵢ·aᵢ are written out (the largest by size); the rest are summed."""
-DENSE_OPS = ("MatMul+Add", "Gemm", "MatMul")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def softmax_arithmetic(logits: np.ndarray) -> SoftmaxArithmetic:
 def is_dense(model: OnnxModel, layer: str) -> bool:
     """Whether ``layer`` is a dense layer whose weights the engine can read."""
     info = next((i for i in model.layers() if i.name == layer), None)
-    if info is None or info.op not in DENSE_OPS or len(info.output_shape) != 1:
+    if info is None or op_info(info.op).kind != Kind.DENSE or len(info.output_shape) != 1:
         return False
     try:
         model.weights(layer)
