@@ -806,6 +806,7 @@ def test_an_image_model_classifies_opened_pictures(lab, tmp_path, qtbot) -> None
     assert lab.prediction_panel.answer.text() in labels
     assert lab.input.view.image_item.image.shape == (32, 32, 3)
     QApplication.processEvents()  # the input view is laid out for 32×32 pictures
+    QApplication.processEvents()  # and the compare panel beside the answer for an image model
     QTest.mouseMove(lab.input.view.viewport(), view_point(lab.input.view, 4.5, 2.5))
     assert "Input pixel row 3, column 5: <b>R " in lab.input.info.text()  # and G, B
     lab.input.setup.fit_box.setCurrentIndex(1)

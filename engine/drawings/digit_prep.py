@@ -85,3 +85,25 @@ def _area_weights(origin: float, scale: float, size: int) -> NDArray[np.float32]
     np.maximum(overlap, np.float32(0.0), out=overlap)
     overlap *= np.float32(scale)
     return overlap
+
+
+def to_raw(canvas: ArrayLike) -> NDArray[np.float32]:
+    """A 2-D canvas (ink 1.0 on paper 0.0) → (28, 28) float32: the whole canvas, scaled down.
+
+    No crop, no 20×20 box, no centring: each output pixel is the area average of the canvas
+    pixels under it (rows and columns scaled separately, so any canvas fills 28×28), and the
+    ink keeps its own strength (no scaling of the darkest pixel to 1.0). A digit drawn small
+    or off-centre stays small or off-centre, as a network without MNIST's preparation would
+    see it (Harley's nn_vis feeds its networks this way). ValueError for anything that is not
+    a 2-D array of finite numbers.
+    """
+    a = as_float_array(canvas, "canvas")
+    if a.ndim != 2 or a.size == 0:
+        raise ValueError(f"canvas must be a 2-D array (H, W) of ink in 0..1, got shape {a.shape}")
+    h, w = a.shape
+    ink = np.clip(a, 0.0, 1.0).astype(np.float32)
+    rows = _area_weights(0.0, MNIST_SIZE / h, h)
+    cols = _area_weights(0.0, MNIST_SIZE / w, w)
+    out = np.asarray(rows @ ink @ cols.T, dtype=np.float32)
+    result: NDArray[np.float32] = np.clip(out, 0.0, 1.0, out=out)
+    return result

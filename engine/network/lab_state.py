@@ -21,9 +21,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.drawings.digit_prep import to_mnist
+from engine.drawings.digit_prep import to_mnist, to_raw
+from engine.drawings.digit_shift import Framing, clamp_shift, shift_images
 from engine.drawings.picture_fit import fit_picture
 from engine.network.answer_text import AnswerText, answer_text
+from engine.network.comparison import Comparison
+from engine.network.decision import decision_text, dense_unit_text, is_dense
 from engine.network.file import ModelError, describe_error
 from engine.network.finite_values import NotFinite
 from engine.network.hover_text import HoverText, map_cell_text, pixel_text, unit_text
@@ -146,6 +149,12 @@ class LabState:
         samples: The MNIST samples a digit model's preprocessing is found with (None: no
             detection).
         inputs: The remembered choices per model file (None: nothing is remembered).
+        drawing: The canvas ``image`` was made from (ink 1.0 on paper 0.0), None when none.
+        origin: An opened picture's own prepared input (28, 28), used instead of the drawing
+            while it is unedited and the framing is MNIST's; None when there is none.
+        framing: How a drawing becomes the input: "mnist" (cropped, centred) or "raw".
+        shift: (rows, cols) the 28×28 input is moved by (down and right positive).
+        comparison: A second model run on the same input ("Compare with"), None when none.
     """
 
     image: NDArray[np.float32] = dataclass_field(repr=False)
@@ -158,6 +167,11 @@ class LabState:
     range_images: tuple[NDArray[np.float32], ...] = dataclass_field(default=(), repr=False)
     samples: Samples | None = dataclass_field(default=None, repr=False)
     inputs: RememberedInputs | None = dataclass_field(default=None, repr=False)
+    drawing: NDArray[np.float32] | None = dataclass_field(default=None, repr=False)
+    origin: NDArray[np.float32] | None = dataclass_field(default=None, repr=False)
+    framing: Framing = "mnist"
+    shift: tuple[int, int] = (0, 0)
+    comparison: Comparison | None = None
 
     @classmethod
     def start(
@@ -196,6 +210,31 @@ class LabState:
         """The model's preprocessing and picture fit, None with no model."""
         return None if self.model is None else self.model.choice
 
+    def arithmetic_text(self, layer: str | None, unit: int) -> str:
+        """How the network computed a dense unit, or its answer, for the current input.
+
+        ``layer`` None: class ``unit``'s probability (its logit as a weighted sum, then
+        softmax; ``engine.network.decision.decision_text``); else unit ``unit`` of dense
+        ``layer`` (``dense_unit_text``). Plain text; when there is nothing to work out (no
+        model, no input, not a dense layer) a sentence that says why.
+        """
+        if self.model is None:
+            return "There is no model, so there is no arithmetic to show."
+        if self.run is None:
+            return "Draw a digit first: the arithmetic is worked out on the current drawing."
+        model = self.model.model
+        try:
+            if layer is None:
+                return decision_text(model, self.run, unit)
+            if not is_dense(model, layer):
+                return (
+                    f"{layer} is not a dense layer: its units are not a weighted sum of the "
+                    "layer before. Click a unit of a dense layer, the answer or a class bar."
+                )
+            return dense_unit_text(model, self.run, layer, unit)
+        except ValueError as exc:  # a model whose last layer is not dense, a unit outside it
+            return str(exc)
+
     # ----- new inputs ----------------------------------------------------------------------
     def with_canvas(self, canvas: ArrayLike) -> LabState:
         """The lab for a new drawing: a 2-D canvas (ink 1.0 on paper 0.0, any size).
@@ -204,9 +243,48 @@ class LabState:
         when the canvas is not a 2-D array of finite numbers, or when the model is not a digit
         model (it takes pictures: ``with_picture``).
         """
+        return self.with_drawing(canvas)
+
+    def with_drawing(self, canvas: ArrayLike, origin: ArrayLike | None = None) -> LabState:
+        """The lab for a drawing (2-D canvas, ink 1.0 on paper 0.0), framed and shifted.
+
+        The canvas becomes the (28, 28) input as ``framing`` says (``to_mnist`` or
+        ``to_raw``), then is moved by ``shift``. ``origin``: an opened picture's own prepared
+        input (28, 28), used instead while the framing is MNIST's, so the lab answers as
+        ``--classify`` does.
+        ValueError for a canvas that is not 2-D and finite, or with an image model.
+        """
         if not self.digits:
             raise ValueError("this model takes pictures, not drawings: open a picture instead")
-        return self._with_prepared(to_mnist(canvas))
+        ink = np.array(canvas, dtype=np.float32)
+        ink.flags.writeable = False
+        start = None
+        if origin is not None:
+            start = np.array(origin, dtype=np.float32).reshape(self.image.shape[:2])
+            start.flags.writeable = False
+        return replace(self, drawing=ink, origin=start)._reframed()
+
+    def with_framing(self, framing: Framing) -> LabState:
+        """The drawing framed another way ("mnist" or "raw"). ValueError for another."""
+        if framing not in ("mnist", "raw"):
+            raise ValueError(f"unknown framing {framing!r}; expected 'mnist' or 'raw'")
+        return replace(self, framing=framing)._reframed()
+
+    def with_shift(self, rows: int, cols: int) -> LabState:
+        """The input moved to (rows, cols) pixels from where the framing puts it (clamped)."""
+        return replace(self, shift=clamp_shift(rows, cols))._reframed()
+
+    def _reframed(self) -> LabState:
+        """The input made again from the drawing (or the origin), with the framing and shift."""
+        if not self.digits:
+            return self
+        if self.origin is not None and (self.framing == "mnist" or self.drawing is None):
+            base = self.origin
+        elif self.drawing is not None:  # frame_drawing, spelt out: one preparation per update
+            base = to_mnist(self.drawing) if self.framing == "mnist" else to_raw(self.drawing)
+        else:
+            return self
+        return self._with_prepared(shift_images(base, *self.shift) if any(self.shift) else base)
 
     def with_image(self, image: ArrayLike) -> LabState:
         """The lab for an input already prepared, in 0..1.
@@ -221,6 +299,9 @@ class LabState:
         if a.shape != expected:
             size = "(28, 28)" if self.digits else str(expected)
             raise ValueError(f"the lab's input must be {size}, got shape {a.shape}")
+        if self.digits:  # a prepared digit: the origin, shifted as the lab's input is
+            a.flags.writeable = False
+            return replace(self, drawing=None, origin=a.reshape(expected[:2]))._reframed()
         return self._with_prepared(a)
 
     def with_picture(self, picture: ArrayLike) -> LabState:
@@ -239,7 +320,8 @@ class LabState:
 
     def without_input(self) -> LabState:
         """Nothing drawn or opened."""
-        return replace(self, picture=None)._with_prepared(blank_input(self._model()))
+        state = replace(self, picture=None, drawing=None, origin=None)
+        return state._with_prepared(blank_input(self._model()))
 
     def _model(self) -> OnnxModel | None:
         return None if self.model is None else self.model.model
@@ -256,7 +338,10 @@ class LabState:
                 problem = f"The model failed on this input: {describe_error(exc, kind=False)}"
             else:
                 answer = answer_text(run.prediction, run.probabilities, run.kind)
-        state = replace(self, image=prepared, run=run, answer=answer, problem=problem)
+        comparison = None if self.comparison is None else self.comparison.on(prepared)
+        state = replace(
+            self, image=prepared, run=run, answer=answer, problem=problem, comparison=comparison
+        )
         return state._rehovered()
 
     # ----- models --------------------------------------------------------------------------
@@ -295,9 +380,11 @@ class LabState:
                     "expected a model that classifies images of its input size"
                 ) from None
             answer = answer_text(run.prediction, run.probabilities, run.kind)
+        comparison = None if self.comparison is None else self.comparison.on(image)
         return replace(
-            self, image=image, model=lab_model, run=run, answer=answer, problem=None, hover=None
-        )
+            self, image=image, model=lab_model, run=run, answer=answer, problem=None,
+            hover=None, comparison=comparison,
+        )  # fmt: skip
 
     def with_model_file(
         self, path: str | os.PathLike[str] | None, labels: Sequence[str] | None = None
@@ -314,6 +401,22 @@ class LabState:
             range_images=self.range_images,
         )  # fmt: skip
         return self._with_lab_model(lab_model)
+
+    def with_comparison(self, path: str | os.PathLike[str] | None) -> LabState:
+        """The lab with a second model (the file at ``path``) run beside its own, live.
+
+        Loaded as the lab loads any model (``load_lab_model``: its preprocessing remembered,
+        from its metadata or found on the samples). FileNotFoundError, ModelError as
+        ``load_lab_model``; ValueError when it is not a digit model.
+        """
+        lab_model = load_lab_model(
+            path, inputs=self.inputs, samples=self.samples, range_images=self.range_images
+        )
+        return replace(self, comparison=Comparison.of(lab_model).on(self.image))
+
+    def without_comparison(self) -> LabState:
+        """No second model."""
+        return replace(self, comparison=None)
 
     def with_preprocessing(self, preprocessing: Preprocessing) -> LabState:
         """The same model fed another way (the user's choice), its ranges measured again.

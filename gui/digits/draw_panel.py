@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
     from engine.drawings.samples import Samples
 
-HINT = "Left button, pen or finger draws; right button erases. Esc clears."
+HINT = (
+    "Left button, pen or finger draws; right button erases. Esc clears. "
+    "Arrow keys move the network's input by one pixel."
+)
 
 
 class DrawPanel(Panel):

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from engine import ModelError, load_canvas, to_mnist
+from engine.drawings.digit_shift import clamp_shift, shift_text
 from engine.drawings.image_files import load_picture
 from engine.drawings.samples import load_samples
+from engine.network.epoch_snapshots import epoch_snapshots
 from engine.network.keras_files import (
     KERAS_SUFFIXES,
     check_keras_file,
@@ -45,17 +47,23 @@ from engine.network.lab_state import LabState
 from engine.network.layer_text import filter_name, shape_text
 from engine.network.remembered_inputs import RememberedInputs
 from engine.network.summary import summary_text
+from gui.digits.arithmetic_dialog import ArithmeticDialog
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
+from gui.digits.compare_panel import DENSE, NOTHING, OTHER, ComparePanel
 from gui.digits.draw_panel import DrawPanel
+from gui.digits.epoch_bar import EpochBar
 from gui.digits.input_panel import InputPanel
 from gui.digits.keras_conversion import KerasConversion
 from gui.digits.network_panel import NetworkPanel
 from gui.digits.picture_panel import PicturePanel
 from gui.digits.prediction_panel import PredictionPanel
 from gui.digits.problem_panel import ProblemPanel
+from gui.digits.shift_chart import ShiftChartDialog
+from gui.digits.shift_edit import ShiftEdit
 from gui.digits.summary_dialog import SummaryDialog
 from gui.widgets import caption_label
+from models import DENSE_MODEL_PATH
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -63,7 +71,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QResizeEvent
 
     from engine import OnnxModel
+    from engine.drawings.digit_shift import Framing
     from engine.drawings.samples import Samples
+    from engine.network.epoch_snapshots import EpochSnapshots
     from engine.network.hover_text import HoverText
     from engine.network.preprocessing import Preprocessing
     from engine.network.remembered_inputs import Fit
@@ -72,6 +82,7 @@ if TYPE_CHECKING:
 UNDO_LIMIT = 100
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
 MODEL_SUFFIXES = (".onnx", *KERAS_SUFFIXES)
+ONNX_FILTER = "ONNX models (*.onnx);;All files (*)"
 MODEL_FILTER = "Models (*.onnx *.keras *.h5 *.hdf5);;ONNX models (*.onnx);;All files (*)"
 INPUT_VIEW_SHARE = 0.27  # of the lab's height, for the 28×28 view
 INPUT_VIEW_MIN, INPUT_VIEW_MAX = 140, 300
@@ -79,6 +90,13 @@ ANSWER_SHARE = 0.3  # of the lab's height, for the answer and its bars
 ANSWER_MIN, ANSWER_MAX = 180, 280
 EMPTY_HINT = "Draw a digit here"
 PICTURE_EMPTY = "open a picture"
+ARROWS = (
+    (Qt.Key.Key_Left, 0, -1),
+    (Qt.Key.Key_Right, 0, 1),
+    (Qt.Key.Key_Up, -1, 0),
+    (Qt.Key.Key_Down, 1, 0),
+)
+"""The arrow keys move the network's input by one pixel: (key, rows, cols)."""
 WARNING_STYLE = "color: #8a1c1c; background: #fdecea; border-radius: 4px; padding: 4px;"
 
 
@@ -104,11 +122,21 @@ class DigitLab(QWidget):
         self.start_problem: str | None = None
         """Why the model given at start (the command line's --model) was refused, if it was."""
         self.conversion = KerasConversion(self)
+        self.arithmetic = ArithmeticDialog(self)
+        self._run: EpochSnapshots | None = None
+        """The training run the model belongs to (its epoch snapshots), None if none."""
+        self.shift_chart: ShiftChartDialog | None = None
+        """The shift chart, once asked for (it measures in a worker thread)."""
+        self._arithmetic_of: tuple[str | None, int | None] | None = None
+        """What the arithmetic window shows: (dense layer or None for the answer, unit or
+        None for the top class); None when it is closed."""
 
         self.draw = DrawPanel(self._samples, self.undo_stack)
         self.canvas = self.draw.canvas
         self.picture = PicturePanel()
         self.input = InputPanel()
+        self.compare = ComparePanel()
+        self.epochs = EpochBar()
         self.prediction_panel = PredictionPanel()
         self.network = NetworkPanel()
         self.problem = ProblemPanel()
@@ -131,6 +159,10 @@ class DigitLab(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.clear)
+        for key, rows, cols in ARROWS:
+            shortcut = QShortcut(QKeySequence(key), self.canvas)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the boxes keep their keys
+            shortcut.activated.connect(lambda r=rows, c=cols: self.move_input(r, c))
 
         if model_path is not None and is_keras_file(model_path):
             self._show_problem(f"Converting {model_path} to ONNX…")
@@ -144,6 +176,8 @@ class DigitLab(QWidget):
             else:
                 self._use_model(state)
         self._update_now()
+        if self._state.digits:  # the dense network is offered, and shown, from the start
+            self.set_comparison(str(DENSE_MODEL_PATH), quiet=True)
         if samples_problem:
             self.statusMessage.emit(samples_problem)
 
@@ -163,7 +197,9 @@ class DigitLab(QWidget):
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.setSpacing(8)
         right_column.addWidget(self.warning)
+        right_column.addWidget(self.epochs)
         right_column.addWidget(self.prediction_panel, 1)
+        right_column.addWidget(self.compare)
         right_column.addWidget(self.network, 3)
         self.results = QStackedWidget()
         self.results.addWidget(results)
@@ -189,6 +225,10 @@ class DigitLab(QWidget):
         self.picture.clear_button.clicked.connect(self.clear)
         self.network.cellHovered.connect(self._cell_hovered)
         self.network.unitHovered.connect(self._unit_hovered)
+        self.network.unitClicked.connect(self.show_arithmetic)
+        self.prediction_panel.answerClicked.connect(lambda: self.show_arithmetic(None, None))
+        self.prediction_panel.classClicked.connect(lambda k: self.show_arithmetic(None, k))
+        self.arithmetic.finished.connect(self._arithmetic_closed)
         self.network.hoverLeft.connect(self._hover_left)
         self.network.animateRequested.connect(self._animate)
         self.network.summary_button.clicked.connect(self.show_summary)
@@ -197,6 +237,11 @@ class DigitLab(QWidget):
         self.input.setup.preprocessingChosen.connect(self.set_preprocessing)
         self.input.setup.fitChosen.connect(self.set_fit)
         self.problem.open_button.clicked.connect(self._choose_model)
+        self.compare.compareChosen.connect(self._compare_chosen)
+        self.compare.framingChosen.connect(self.set_framing)
+        self.compare.chartRequested.connect(self.show_shift_chart)
+        self.epochs.epochChosen.connect(self.show_epoch)
+        self.compare.shiftReset.connect(lambda: self.move_input(*(-v for v in self._state.shift)))
         self.conversion.progress.connect(self.statusMessage)
         self.conversion.finished.connect(self.load_model)
         self.conversion.failed.connect(self._conversion_failed)
@@ -393,6 +438,116 @@ class DigitLab(QWidget):
         self._remember(fit=fit)
         return True
 
+    # ----- why convolution: a second model, the framing, moving the input ----------------
+    def set_comparison(self, path: str | None, *, quiet: bool = False) -> bool:
+        """Run the model at ``path`` beside the lab's own on every input (None: stop).
+
+        A file the lab cannot use is refused with a dialog (``quiet``: in the status bar) and
+        the comparison stays as it was.
+        """
+        self._flush()
+        if path is None:
+            self._show(self._state.without_comparison())
+            self.compare.show_choice(NOTHING)
+            return True
+        try:
+            state = self._state.with_comparison(path)
+        except Exception as exc:  # a user's file may fail in any way; the old choice stays
+            problem = _problem_text(exc)
+            if quiet:
+                self.statusMessage.emit(f"No comparison: {problem}")
+            else:
+                QMessageBox.warning(self, "Cannot compare with this model", problem)
+            self._show_compare_choice()
+            return False
+        self._show(state)
+        self._show_compare_choice()
+        return True
+
+    def _show_compare_choice(self) -> None:
+        comparison = self._state.comparison
+        if comparison is None:
+            self.compare.show_choice(NOTHING)
+        else:
+            dense = Path(comparison.model.model.path).resolve() == DENSE_MODEL_PATH.resolve()
+            self.compare.show_choice(DENSE if dense else OTHER)
+
+    def _compare_chosen(self, choice: int) -> None:
+        self.canvas.setFocus()  # the arrow keys move the input again, not the box's choice
+        if choice == NOTHING:
+            self.set_comparison(None)
+        elif choice == DENSE:
+            self.set_comparison(str(DENSE_MODEL_PATH))
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Compare with", "", ONNX_FILTER)
+            if path:
+                self.set_comparison(path)
+            else:
+                self._show_compare_choice()
+
+    def show_epoch(self, index: int) -> bool:
+        """Use the training run's snapshot ``index`` (0: the untrained network) as the model.
+
+        The drawing stays: the answer and the feature maps are the network's after that epoch.
+        False when there is no run or the snapshot cannot be used (the model stays).
+        """
+        run = self._run
+        if run is None or not 0 <= index < len(run.epochs):
+            return False
+        if self.load_model(str(run.at(index).path)):
+            return True
+        model = self.model
+        self.epochs.show_run(run, None if model is None else model.accuracy)  # back to the old
+        return False
+
+    def show_shift_chart(self) -> ShiftChartDialog | None:
+        """Open the shift chart for the lab's model and the compared one (measured once).
+
+        None when there is no digit model to measure.
+        """
+        state = self._state
+        if state.model is None or not state.digits:
+            self.statusMessage.emit("The shift chart measures digit models only")
+            return None
+        models = [(state.model.model.path, state.model.choice.preprocessing)]
+        if state.comparison is not None:
+            second = state.comparison.model
+            models.append((second.model.path, second.choice.preprocessing))
+        self.stop_shift_chart()
+        self.shift_chart = ShiftChartDialog(models, self)
+        self.shift_chart.show()
+        self.shift_chart.start()
+        return self.shift_chart
+
+    def stop_shift_chart(self) -> None:
+        """Stop the shift chart's measurement, if one is running, and close it."""
+        if self.shift_chart is not None:
+            self.shift_chart.stop()
+            self.shift_chart.close()
+            self.shift_chart.deleteLater()
+            self.shift_chart = None
+
+    def set_framing(self, framing: Framing) -> None:
+        """Feed the drawing centred like MNIST ("mnist") or the whole canvas as it is ("raw")."""
+        self._flush()
+        self._show(self._state.with_framing(framing))
+        self.compare.show_framing(framing)
+        self.canvas.setFocus()  # the arrow keys move the input again, not the box's choice
+
+    def move_input(self, rows: int, cols: int) -> None:
+        """Move the network's 28×28 input by (rows, cols) pixels (undoable, like a stroke)."""
+        if not self._state.digits or self._state.model is None:
+            return
+        before = self._state.shift
+        after = clamp_shift(before[0] + rows, before[1] + cols)
+        if after == before:
+            return
+        self.undo_stack.push(ShiftEdit(self._apply_shift, before, after, "Move the input"))
+
+    def _apply_shift(self, shift: tuple[int, int]) -> None:
+        self._flush()
+        self._show(self._state.with_shift(*shift))
+
     def _remember(self, **choices: object) -> None:
         model = self.model
         if model is None:
@@ -401,6 +556,35 @@ class DigitLab(QWidget):
             self.inputs.remember(model.sha256, **choices)  # type: ignore[arg-type]
         except OSError as exc:
             self.statusMessage.emit(f"Could not remember the choice: {exc}")
+
+    def show_arithmetic(self, layer: str | None, unit: int | None) -> None:
+        """Show how unit ``unit`` of dense ``layer`` was computed for the current input.
+
+        ``layer`` None: a class's probability (its logit, then softmax); ``unit`` None: the
+        class the network answers. The window follows the drawing until it is closed.
+        """
+        self._arithmetic_of = (layer, unit)
+        self._refresh_arithmetic()
+        self.arithmetic.show()
+        self.arithmetic.raise_()
+
+    def _arithmetic_closed(self) -> None:
+        self._arithmetic_of = None
+
+    def _refresh_arithmetic(self) -> None:
+        if self._arithmetic_of is None:
+            return
+        layer, unit = self._arithmetic_of
+        state = self._state
+        if unit is None:
+            unit = 0 if state.prediction is None else state.prediction.index
+        labels = () if state.model is None else state.model.model.class_labels
+        if layer is None:
+            label = labels[unit] if unit < len(labels) else str(unit)
+            title = f"How the network scores class {label}"
+        else:
+            title = f"How unit {unit} of {layer} is computed"
+        self.arithmetic.show_text(title, state.arithmetic_text(layer, unit))
 
     # ----- models --------------------------------------------------------------------------
     def _use_model(self, state: LabState) -> None:
@@ -417,6 +601,11 @@ class DigitLab(QWidget):
         self.warning.setText(model.choice.warning or "")
         self.warning.setVisible(model.choice.warning is not None)
         self.picture.set_model_size(size)
+        self._run = epoch_snapshots(onnx_model.path)
+        self.epochs.show_run(self._run, onnx_model.accuracy)
+        if not model.digits:  # the second model compares drawings only
+            self.compare.show_comparison(None)
+        self.compare.setEnabled(model.digits)
         self.source.setCurrentWidget(self.draw if model.digits else self.picture)
         self.results.setCurrentWidget(self._results_page)
         self._show(state)
@@ -505,15 +694,18 @@ class DigitLab(QWidget):
             self._show(self._state)
             return
         origin = self.canvas.origin
-        if isinstance(origin, np.ndarray):  # an opened picture, unedited: the input it came from
-            self._show(self._state.with_image(origin))
-        else:
-            self._show(self._state.with_canvas(self.canvas.ink()))
+        # An opened picture, unedited: the input it came from (while the framing is MNIST's).
+        given = origin if isinstance(origin, np.ndarray) else None
+        self._show(self._state.with_drawing(self.canvas.ink(), given))
 
     def _show(self, state: LabState) -> None:
         """Make ``state`` the lab's state and paint what it holds."""
         self._state = state
         self.input.view.show_image(state.image)
+        # An image model: nothing to compare on (set once, in _use_model).
+        if state.digits:
+            self.compare.show_comparison(state.comparison)
+        self.compare.show_shift(shift_text(*state.shift), moved=any(state.shift))
         self.canvas.set_hint(EMPTY_HINT if state.empty else "")
         if not state.digits:
             self.picture.show_picture(state.picture)
@@ -530,6 +722,7 @@ class DigitLab(QWidget):
             self.network.clear_values()
         if state.hover is not None:  # the value under the mouse changed too
             self._show_hover(state)
+        self._refresh_arithmetic()
 
     # ----- hovering, the playground bridge -------------------------------------------------
     def _show_hover(self, state: LabState) -> None:

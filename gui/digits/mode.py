@@ -118,8 +118,9 @@ class DigitLabMode(Mode):
         save_splitters(settings, self._splitters())
 
     def closing(self) -> None:
-        """The window is closing: end a Keras conversion still running in its child process."""
+        """The window is closing: end a Keras conversion and a shift measurement still running."""
         self.lab.cancel_conversion()
+        self.lab.stop_shift_chart()
 
     def open_model(self, path: str | None = None) -> bool:
         """Another classifier for the lab (a bad one is refused, the current one stays).

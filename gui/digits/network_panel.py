@@ -44,6 +44,8 @@ class NetworkPanel(Panel):
     """The mouse is over a feature-map cell: (layer, map, row, col)."""
     unitHovered = Signal(str, int)
     """The mouse is over a unit of a vector layer: (layer, unit)."""
+    unitClicked = Signal(str, int)
+    """The user clicked a unit of a vector layer: (layer, unit)."""
     hoverLeft = Signal()
     """The mouse left the layer it was over."""
     filterChosen = Signal(str, int)
@@ -118,6 +120,7 @@ class NetworkPanel(Panel):
             picture.mapClicked.connect(lambda k, button, n=name: self._map_clicked(n, k, button))
         else:
             picture.unitHovered.connect(lambda i, n=name: self.unitHovered.emit(n, i))
+            picture.unitClicked.connect(lambda i, n=name: self.unitClicked.emit(n, i))
         picture.hoverLeft.connect(self.hoverLeft)
 
     # ----- values --------------------------------------------------------------------------

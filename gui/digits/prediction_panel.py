@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -31,6 +31,11 @@ ANSWER_POINTS = 64
 class PredictionPanel(Panel):
     """The top class in large type with its probability, beside the bars of all classes."""
 
+    answerClicked = Signal()
+    """The user clicked the answer (to see how the network reached it)."""
+    classClicked = Signal(int)
+    """The user clicked the bar of class k."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The network's answer", parent)
         self._empty_text = EMPTY_TEXT
@@ -47,7 +52,12 @@ class PredictionPanel(Panel):
         self.detail = caption_label(size=12, colour="#222831")
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.answer.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.answer.setToolTip("Click: the arithmetic of this answer (the last layer, softmax)")
+        self.answer.installEventFilter(self)
         self.chart = ProbabilityChart()
+        self.chart.setToolTip("Click a bar: the arithmetic of that class's probability")
+        self.chart.barClicked.connect(self.classClicked)
         self.chart.setMinimumHeight(120)
         self.chart.setMaximumHeight(230)
         answer_column = QVBoxLayout()
@@ -60,6 +70,13 @@ class PredictionPanel(Panel):
         row.addWidget(self.chart, 1)
         self.body.addLayout(row, 1)
         self.show_empty()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A click on the answer is ``answerClicked``."""
+        if watched is self.answer and event.type() == QEvent.Type.MouseButtonRelease:
+            self.answerClicked.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_labels(self, labels: tuple[str, ...]) -> None:
         """One bar per class label (for a new model)."""

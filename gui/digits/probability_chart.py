@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFont
 
-from engine.network.picture_grids import axis_ticks, bars_x_range
+from engine.network.picture_grids import BarScale, axis_ticks, bars_x_range
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -28,6 +29,9 @@ LABEL_POINTS = 10  # the percentages above the bars: small enough for ten of the
 
 class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints
     """Class probabilities as bars on a fixed 0..100 % scale, labelled with the class names."""
+
+    barClicked = Signal(int)
+    """The user clicked the column of class k's bar."""
 
     def __init__(self, labels: tuple[str, ...] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
@@ -55,6 +59,7 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
         self._texts: list[pg.TextItem] = []
         self._values = np.zeros(0, dtype=np.float32)
         self.set_labels(labels)
+        self.scene().sigMouseClicked.connect(self._clicked)
 
     def set_labels(self, labels: tuple[str, ...]) -> None:
         """One bar per class label (for a new model)."""
@@ -103,6 +108,13 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
         for i, text in enumerate(self._texts):
             text.setText(bar_labels[i] if i < len(bar_labels) else "")
             text.setPos(float(i), heights[i])
+
+    def _clicked(self, event: object) -> None:
+        scene_pos = event.scenePos()  # type: ignore[attr-defined]
+        point = self.getPlotItem().vb.mapSceneToView(scene_pos)
+        unit = BarScale.of(len(self.labels), (0.0, 1.0), labelled=False).unit_at(point.x())
+        if unit is not None:
+            self.barClicked.emit(unit)
 
     @property
     def values(self) -> NDArray[np.float32]:

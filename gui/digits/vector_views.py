@@ -37,6 +37,8 @@ class VectorBars(LayerView):
 
     unitHovered = Signal(int)
     """The mouse is over unit i."""
+    unitClicked = Signal(int)
+    """The user clicked unit i."""
     hoverLeft = Signal()
     """The mouse left the bars."""
 
@@ -74,6 +76,12 @@ class VectorBars(LayerView):
         self.set_data_range(*self.scale.x_range, self.scale.bottom, self.scale.high)
         self.pointerMoved.connect(self._pointer_moved)
         self.pointerLeft.connect(self._left)
+        self.clicked.connect(self._clicked_at)
+
+    def _clicked_at(self, point: QPointF, _button: object) -> None:
+        unit = self.scale.unit_at(point.x())
+        if unit is not None:
+            self.unitClicked.emit(unit)
 
     def show_values(self, values: NDArray[np.float32]) -> None:
         """Show one value per unit."""
@@ -110,6 +118,8 @@ class VectorStrip(LayerView):
 
     unitHovered = Signal(int)
     """The mouse is over unit i."""
+    unitClicked = Signal(int)
+    """The user clicked unit i."""
     hoverLeft = Signal()
     """The mouse left the strip."""
 
@@ -132,6 +142,12 @@ class VectorStrip(LayerView):
         self.set_data_range(0, self.cols, 0, self.rows)
         self.pointerMoved.connect(self._pointer_moved)
         self.pointerLeft.connect(self._left)
+        self.clicked.connect(self._clicked_at)
+
+    def _clicked_at(self, point: QPointF, _button: object) -> None:
+        unit = self.grid.unit_at(point.x(), point.y())
+        if unit is not None:
+            self.unitClicked.emit(unit)
 
     def show_values(self, values: NDArray[np.float32]) -> None:
         """Show one value per unit, in order, row by row."""
