@@ -122,6 +122,7 @@ class TrainingLab(QWidget):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self._draw_live)
+        self._epoch_to_show: EpochLine | None = None
 
         self.notice = QLabel()
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -289,6 +290,7 @@ class TrainingLab(QWidget):
         self.rejected_lines = []
         self.first_line_ms = None
         self.first_batch_ms = None
+        self._epoch_to_show = None
         self._stopping = False
         self.notice.setVisible(False)
         self._thread_limit.apply()
@@ -310,7 +312,7 @@ class TrainingLab(QWidget):
             self.first_batch_ms = int(self._clock.elapsed())
         self.history.add(line)
         if isinstance(line, EpochLine):
-            self._show_epoch(line)
+            self._epoch_to_show = line  # epoch 0 and 1 arrive together: only 1 is drawn
         elif isinstance(line, MessageLine):
             self.statusMessage.emit(line.text)
         elif isinstance(line, StartLine):
@@ -319,9 +321,26 @@ class TrainingLab(QWidget):
             self._redraw.start()
 
     def _draw_live(self) -> None:
-        """Draw the progress and the curves once for the lines that came in meanwhile."""
+        """Draw the progress and the curves once for the lines that came in meanwhile.
+
+        A new epoch's pictures follow in later passes of the event loop (the weights, then the
+        per-class results), so that no single pass keeps the window from reacting for long.
+        """
         self.strip.show_progress(self.history.progress())
         self.curves.show_history(self.history)
+        if self._epoch_to_show is not None:
+            QTimer.singleShot(0, self, self._draw_epoch_weights)
+
+    def _draw_epoch_weights(self) -> None:
+        line = self._epoch_to_show
+        if line is not None:
+            self.first_layer.show_weights(line.weights, line.epoch)
+            QTimer.singleShot(0, self, self._draw_epoch_results)
+
+    def _draw_epoch_results(self) -> None:
+        line, self._epoch_to_show = self._epoch_to_show, None
+        if line is not None:
+            self.class_results.show_validation(line.validation, line.epoch)
 
     def _line_rejected(self, reason: str) -> None:
         self.rejected_lines.append(reason)
@@ -331,6 +350,9 @@ class TrainingLab(QWidget):
         folder = self.running_folder
         self._redraw.stop()
         self._draw_live()
+        if self._epoch_to_show is not None:
+            self._show_epoch(self._epoch_to_show)
+            self._epoch_to_show = None
         self._thread_limit.release()
         self.running_folder = None
         self._stopping = False
