@@ -7,7 +7,8 @@ For every move three things are timed:
 
 - canvas segment only: the move event handled by the canvas (one segment painted into the
   backing store) and the canvas repainted (``repaint()``), with the update signal blocked;
-- to_mnist + ORT: preparing the drawing (``to_mnist``) and one ``OnnxModel.activations`` run;
+- to_mnist + ORT: the engine's share of an update, ``LabState.with_canvas``: preparing the
+  drawing (``to_mnist``), one ORT run of every layer (``run_model``) and the answer's words;
 - full update incl. repaint: the move event, the event loop pass that runs the coalesced
   update (prediction, bars, every layer view), and a synchronous ``repaint()`` of the whole lab,
   so the time is until everything is painted (conservative: real use repaints changed areas);
@@ -37,7 +38,6 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from engine import to_mnist
 from gui.app import make_application
 from gui.digits.lab import DigitLab
 
@@ -73,6 +73,7 @@ class Driver:
         self.canvas = lab.canvas
 
     def send(self, kind: QEvent.Type, point: tuple[float, float], down: bool) -> None:
+        """A mouse event at a canvas point, the left button down or not."""
         pixel = self.canvas.to_widget(QPointF(*point))
         buttons = Qt.MouseButton.LeftButton if down else Qt.MouseButton.NoButton
         event = QMouseEvent(
@@ -82,12 +83,15 @@ class Driver:
         QApplication.sendEvent(self.canvas, event)
 
     def press(self, point: tuple[float, float]) -> None:
+        """The left button goes down at ``point``."""
         self.send(QEvent.Type.MouseButtonPress, point, True)
 
     def move(self, point: tuple[float, float]) -> None:
+        """The mouse moves to ``point``, the button down."""
         self.send(QEvent.Type.MouseMove, point, True)
 
     def release(self, point: tuple[float, float]) -> None:
+        """The left button comes up at ``point``."""
         self.send(QEvent.Type.MouseButtonRelease, point, False)
 
 
@@ -104,8 +108,7 @@ def settle(app: QApplication, passes: int = SETTLE_PASSES) -> None:
 
 def measure_latency(app: QApplication, lab: DigitLab, moves: int) -> dict[str, list[float]]:
     driver = Driver(lab)
-    model = lab.model
-    assert model is not None
+    assert lab.model is not None
     times: dict[str, list[float]] = {"segment": [], "inference": [], "full": [], "loop": []}
     per_stroke = 30
     strokes = max(1, math.ceil(moves / per_stroke))
@@ -122,10 +125,10 @@ def measure_latency(app: QApplication, lab: DigitLab, moves: int) -> dict[str, l
             lab.canvas.repaint()
             t1 = time.perf_counter()
             lab.canvas.blockSignals(False)
-            # 2. the engine's share: preparation and one ORT run
+            # 2. the engine's share: preparation, one ORT run, the answer (a new state)
+            state, ink = lab.state, lab.canvas.ink()
             t2 = time.perf_counter()
-            prepared = to_mnist(lab.canvas.ink())
-            model.activations(prepared)
+            state.with_canvas(ink)
             t3 = time.perf_counter()
             # 3. the whole path: a move, the event loop, everything painted (forced)
             step = (point[0] + 0.5, point[1] + 0.5)
@@ -205,7 +208,7 @@ def main() -> int:
     print("| --- | ---: | ---: | ---: | --- |")
     names = {
         "segment": "canvas segment only",
-        "inference": "to_mnist + ORT (activations)",
+        "inference": "to_mnist + ORT (LabState.with_canvas: run_model + answer)",
         "full": "full update incl. repaint (whole lab, forced)",
         "loop": "full update, event-loop painting (as in the app)",
     }

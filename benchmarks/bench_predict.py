@@ -1,6 +1,14 @@
-"""How fast is a prediction? A drawn 280x280 canvas → to_mnist → OnnxModel.predict, measured
-side by side with its floor (a bare ``session.run`` on a ready (1, 28, 28, 1) input), with
-``activations`` and with Keras running the same network (weights copied from the ONNX model).
+"""How fast is a prediction? A drawn 280x280 canvas → to_mnist → OnnxModel.predict.
+
+Measured side by side with its floor (a bare ``session.run`` on a ready (1, 28, 28, 1) input),
+with ``activations``, with ``run_model`` (the one call behind the digit lab's answer and
+--classify: every activation and the answer from one run) and with Keras running the same
+network (weights copied from the ONNX model).
+
+Then loading: ``OnnxModel(path)`` (parse, sort, two sessions, the probe runs) followed by the
+first ``run_model``, and finding a digit model's preprocessing on the 100 shipped samples
+(``detect_preprocessing``: 8 candidates × 100 samples; run only for digit models whose file
+does not say its input range, never for the shipped model).
 
     python benchmarks/bench_predict.py [--model PATH] [--repeats N] [--no-keras]
 
@@ -25,6 +33,9 @@ import onnxruntime as ort
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import OnnxModel, to_mnist
+from engine.drawings.samples import load_samples
+from engine.network.input_detection import detect_preprocessing, is_digit_model
+from engine.network.model_run import run_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,6 +102,22 @@ def keras_twin(model: OnnxModel):  # type: ignore[no-untyped-def]
     return net
 
 
+def time_loading(path: Path | None, canvas: np.ndarray, repeats: int) -> dict[str, np.ndarray]:
+    """Seconds to load the model and give its first answer, and to find its preprocessing."""
+    times: dict[str, list[float]] = {"load + first run_model": [], "detect_preprocessing": []}
+    samples = load_samples()
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model = OnnxModel(path)
+        run_model(model, to_mnist(canvas))
+        times["load + first run_model"].append(time.perf_counter() - start)
+        if is_digit_model(model):
+            start = time.perf_counter()
+            detect_preprocessing(model, samples.images, samples.labels)
+            times["detect_preprocessing"].append(time.perf_counter() - start)
+    return {name: np.array(t) for name, t in times.items() if t}
+
+
 def text(seconds: float) -> str:
     return f"{seconds * 1e6:.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
@@ -101,6 +128,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3000)
     parser.add_argument("--keras-repeats", type=int, default=200)
     parser.add_argument("--no-keras", action="store_true", help="skip the Keras comparison")
+    parser.add_argument("--load-repeats", type=int, default=20)
     args = parser.parse_args()
 
     model = OnnxModel(args.model)
@@ -119,6 +147,9 @@ def main() -> int:
         "predict(28x28)": lambda: model.predict(digit),
         "to_mnist → predict": lambda: model.predict(to_mnist(canvas)),
         "activations(28x28), all layers": lambda: model.activations(digit),
+        "to_mnist → run_model (the lab's and --classify's answer)": lambda: run_model(
+            model, to_mnist(canvas)
+        ),
     }
     times = time_side_by_side(operations, args.repeats)
     if not args.no_keras:
@@ -146,6 +177,11 @@ def main() -> int:
         print(f"| {name} | {text(medians[name])} | {text(p95)} | {medians[name] / floor:.2f} |")
     if not args.no_keras:
         print(f"\nKeras vs ONNX Runtime, largest probability difference: {difference:.1e}")
+    loading = time_loading(args.model, canvas, args.load_repeats)
+    print(f"\n| loading ({args.load_repeats} times) | median | p95 |")
+    print("|---|---:|---:|")
+    for name, t in loading.items():
+        print(f"| {name} | {text(float(np.median(t)))} | {text(float(np.percentile(t, 95)))} |")
 
     pipeline = medians["to_mnist → predict"]
     checks = [

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QColor
 
+from engine.animation import frames
+
 NEGATIVE = np.array([33, 102, 172], dtype=float)  # blue
 ZERO = np.array([247, 247, 247], dtype=float)  # near white
 POSITIVE = np.array([178, 24, 43], dtype=float)  # red
@@ -24,6 +26,8 @@ HIDDEN_FILL = QColor(250, 251, 253)
 WINDOW = QColor(255, 170, 0)  # the kernel window on the input
 CURRENT = QColor(0, 150, 136)  # the output cell being computed
 CHOSEN = QColor(230, 0, 126)  # the winning cell of max pooling
+MARK_COLOURS = {frames.READ: WINDOW, frames.CURRENT: CURRENT, frames.CHOSEN: CHOSEN}
+"""The colour of each role of an engine frame's marks."""
 
 
 CHANNEL_TINTS = {
@@ -35,8 +39,11 @@ CHANNEL_TINTS = {
 
 @dataclass(frozen=True, slots=True)
 class ColourScale:
-    """Maps values to colours: "image" (0 white … 1 ink), "diverging" (−limit … +limit), or
-    "tint" (0 white … 1 the colour of an R, G or B channel)."""
+    """Maps values to colours.
+
+    "image" (0 white … 1 ink), "diverging" (−limit blue … 0 white … +limit red), or "tint"
+    (0 white … 1 the colour of an R, G or B channel).
+    """
 
     kind: str
     limit: float = 1.0
@@ -76,5 +83,6 @@ class ColourScale:
         return rgb
 
     def colour(self, value: float) -> QColor:
+        """The colour of one value."""
         r, g, b = (int(c) for c in self.rgb(np.array(value)))
         return QColor(r, g, b)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
+    """A bold label of ``size`` points; plain text (``gui.plain_text``: titles come from files)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSize(size)
     font.setBold(True)
@@ -22,7 +24,14 @@ def title_label(text: str, *, size: int = 13) -> QLabel:
 
 
 def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") -> QLabel:
+    """A word-wrapped, selectable label of ``size`` points in ``colour``; plain text."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return style_caption(label, size=size, colour=colour)
+
+
+def style_caption(label: QLabel, *, size: int = 10, colour: str = "#555d6b") -> QLabel:
+    """Make ``label`` a caption (see :func:`caption_label`); its text format is kept."""
     font = label.font()
     font.setPointSize(size)
     label.setFont(font)
@@ -42,21 +51,39 @@ class Panel(QFrame):
             "QFrame#Panel { background: #ffffff; border: 1px solid #d7dce4; border-radius: 6px; }"
         )
         self.title = title_label(title)
+        self.title.setWordWrap(True)  # a narrow panel wraps its title rather than cutting it
+        self.title_bar = QHBoxLayout()
+        self.title_bar.setContentsMargins(0, 0, 0, 0)
+        self.title_bar.addWidget(self.title, 1)
         self.body = QVBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(6)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 8, 10, 10)
         outer.setSpacing(6)
-        outer.addWidget(self.title)
+        outer.addLayout(self.title_bar)
         outer.addLayout(self.body, 1)
+
+    def add_title_widget(self, widget: QWidget) -> None:
+        """Put a small widget (a button) at the right end of the title's row."""
+        self.title_bar.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
 class StaticText(QWidget):
     """Text that changes often without moving anything: it paints itself and keeps its size.
 
     A QLabel asks its layout to recompute on every setText, which relayouts the whole window;
-    the step panel changes its text on every animation step, so it uses this instead.
+    the step panel changes its text on every animation step, so it uses this instead. The text
+    wraps at word boundaries and is never cut. A text longer than ``lines`` lines is written
+    smaller (down to ``min_point_size``); one that still does not fit makes the widget's
+    minimum height grow (one relayout), and the widget keeps that room for the texts that
+    follow, so that stepping does not make the layout jump. :meth:`reset_room` gives the room
+    back (e.g. for a new set-up); a new width or font measures it again.
+
+    With ``max_point_size``, a text that has more room than it needs is written larger, up to
+    that size: the largest size at which every text shown since the last reset fits the
+    widget (so the size does not jump from step to step; a longer text makes it smaller, a
+    reset or a new size measures again). The room asked for stays that of ``point_size``.
     """
 
     def __init__(
@@ -64,31 +91,158 @@ class StaticText(QWidget):
         lines: int = 1,
         *,
         point_size: int = 10,
+        min_point_size: int | None = None,
+        max_point_size: int | None = None,
         bold: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._text = ""
+        self._tallest = ""  # the text that needed the most room since the last reset
+        self._lines = lines
+        self._shrink = (min_point_size or point_size) / point_size
+        self._grow = (max_point_size or point_size) / point_size
+        self._ceiling = 0.0  # points: what the texts since the last reset fit at (0: unknown)
         font = QFont(self.font())
         font.setPointSize(point_size)
         font.setBold(bold)
         self.setFont(font)
-        height = QFontMetrics(font).lineSpacing() * lines + 4
-        self.setMinimumHeight(height)
+        self._shown_font = QFont(font)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._colour = QColor(34, 40, 49)
+        self._fit_room()
 
     def setText(self, text: str) -> None:
+        """Show ``text`` (repaints only when it changes; relayouts only if it needs more room)."""
         if text != self._text:
             self._text = text
+            if self.text_height(text) > self.text_height(self._tallest):
+                self._tallest = text
+                self._fit_room()
+            self._shown_font = self._grown(text)
             self.update()
 
     def text(self) -> str:
+        """The text shown."""
         return self._text
 
+    def shown_font(self) -> QFont:
+        """The font the text is written in (smaller than the widget's for a long text)."""
+        return QFont(self._shown_font)
+
+    def reset_room(self) -> None:
+        """Keep only the room the current text needs (the next taller text grows it again)."""
+        self._tallest = self._text
+        self._fit_room()
+        self._measure_again()
+
+    def text_height(self, text: str, width: int | None = None) -> int:
+        """The height in pixels ``text`` needs at ``width`` (default: the widget's).
+
+        In the largest font that keeps it within ``lines`` lines, else in the smallest.
+        """
+        return self._measure(text, self._font_for(text, width), width).height() + 4
+
+    def fits(self) -> bool:
+        """Whether the text shown fits the widget's current size (nothing is cut)."""
+        used = self._measure(self._text, self._shown_font, None)
+        return used.height() + 4 <= self.height() and used.width() <= max(self.width() - 4, 1)
+
+    def _budget(self) -> int:
+        return QFontMetrics(self.font()).lineSpacing() * self._lines
+
+    def _measure(self, text: str, font: QFont, width: int | None) -> QRect:
+        if not text:
+            return QRect()
+        inner = max((self.width() if width is None else width) - 4, 1)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        return QFontMetrics(font).boundingRect(0, 0, inner, 100000, flags, text)
+
+    def _font_for(self, text: str, width: int | None = None) -> QFont:
+        """The widget's font, or a smaller one (not below the minimum) that fits the lines."""
+        font = QFont(self.font())
+        if self._shrink >= 1 or self._measure(text, font, width).height() <= self._budget():
+            return font
+        largest = font.pointSizeF()
+        smallest = largest * self._shrink
+        points = largest
+        while points > smallest:
+            points = max(points - 0.5, smallest)
+            font.setPointSizeF(points)
+            if self._measure(text, font, width).height() <= self._budget():
+                break
+        return font
+
+    def _grown(self, text: str) -> QFont:
+        """The font ``text`` is shown in: :meth:`_font_for`'s, or larger if the widget has room.
+
+        Never larger than what the texts since the last reset fit at (``_ceiling``).
+        """
+        font = self._font_for(text)
+        points = font.pointSizeF()
+        largest = self.font().pointSizeF() * self._grow
+        if largest <= points or not text:
+            return font
+        if self._ceiling <= 0:
+            self._ceiling = largest
+        self._ceiling = self._largest_fitting(text, points, self._ceiling)
+        font.setPointSizeF(max(points, self._ceiling))
+        return font
+
+    def _largest_fitting(self, text: str, smallest: float, largest: float) -> float:
+        """The largest point size (in half points) at which ``text`` fits the widget."""
+        font = QFont(self.font())
+        room_width, room_height = max(self.width() - 4, 1), self.height() - 4
+
+        def fits(points: float) -> bool:
+            font.setPointSizeF(points)
+            used = self._measure(text, font, None)
+            return used.height() <= room_height and used.width() <= room_width
+
+        if largest <= smallest or fits(largest):
+            return max(largest, smallest)  # the usual case while stepping: one measurement
+        low, high = 0, int((largest - smallest) * 2)  # half points above the smallest
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(smallest + middle / 2):
+                low = middle
+            else:
+                high = middle - 1
+        return smallest + low / 2
+
+    def _measure_again(self) -> None:
+        """A new size or reset: the size the texts grow to is measured again."""
+        self._ceiling = 0.0
+        if self._tallest and self._tallest != self._text:
+            self._grown(self._tallest)
+        self._shown_font = self._grown(self._text)
+        self.update()
+
+    def _fit_room(self) -> None:
+        lines = self._budget() + 4
+        needed = max(lines, self.text_height(self._tallest), self.text_height(self._text))
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Another width wraps the texts differently: measure the room again."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_room()
+        self._measure_again()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Another font (a zoom) needs other room."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_room()
+            self._measure_again()
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the text, wrapped, from the top left."""
         painter = QPainter(self)
         painter.setPen(self._colour)
+        painter.setFont(self._shown_font)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         painter.drawText(self.rect().adjusted(2, 2, -2, -2), int(flags), self._text)
         painter.end()

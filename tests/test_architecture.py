@@ -31,3 +31,26 @@ def test_engine_root_keeps_few_modules() -> None:
     assert len(modules) <= MAX_ROOT_MODULES, modules
     packages = sorted(p.parent.name for p in ENGINE.glob("*/__init__.py"))
     assert {"operations", "animation", "lessons", "network", "drawings"} <= set(packages)
+
+
+def test_engine_exports_resolve_lazily() -> None:
+    code = (
+        "import sys, engine\n"
+        "assert 'onnxruntime' not in sys.modules, 'import engine loaded ONNX Runtime'\n"
+        "from engine.lessons.registry import all_lessons\n"
+        "all_lessons()\n"
+        "assert 'onnxruntime' not in sys.modules, 'the lessons loaded ONNX Runtime'\n"
+        "for name in engine.__all__:\n"
+        "    assert getattr(engine, name) is not None, name\n"
+        "assert 'onnxruntime' in sys.modules\n"
+        "try:\n"
+        "    engine.no_such_name\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('an unknown name resolved')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,4 +1,5 @@
-"""The command line: --list-lessons, bad options (exit 2), --screenshot (exit 0)."""
+"""The command line: --list-lessons, bad options such as an unknown lesson or mode (exit 2),
+--screenshot (exit 0)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from engine.lessons.registry import all_lessons
@@ -37,6 +39,9 @@ def test_unknown_lesson_exits_2_with_a_message(tmp_path: Path) -> None:
     assert "unknown lesson 'nope'" in done.stderr and "six-by-six" in done.stderr
     bad_size = run_main("--screenshot", str(tmp_path / "x.png"), "--size", "big", tmp_path=tmp_path)
     assert bad_size.returncode == 2 and "size must look like 1280x800" in bad_size.stderr
+    bad_tab = run_main("--tab", "training-wheels", tmp_path=tmp_path)
+    assert bad_tab.returncode == 2 and "invalid choice: 'training-wheels'" in bad_tab.stderr
+    assert "(choose from 'playground', 'digits')" in bad_tab.stderr
 
 
 def test_screenshot_renders_the_window_and_exits_0(tmp_path: Path) -> None:
@@ -122,3 +127,99 @@ def test_classify_reports_unreadable_images_and_goes_on(tmp_path: Path) -> None:
     bad_model.write_text("not a model")
     done = run_main("--classify", str(good), "--model", str(bad_model), tmp_path=tmp_path)
     assert done.returncode == 2 and "model.onnx" in done.stderr and not done.stdout
+
+
+# ----- the model options: --summary, --labels, --input-range, --mean/--std, --ink, --fit -------
+def test_summary_prints_the_layers_and_the_input(tmp_path: Path) -> None:
+    done = run_main("--summary", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Model: MNIST CNN (slide 002)"
+    assert "Preprocessing: input 0..1, white ink on black (read from the model file)" in lines
+    assert "conv2 (Conv)                        (None, 14, 14, 64)    18,496" in lines
+    assert "Total params: 421,642" in lines
+    given = run_main("--summary", "--input-range", "-1..1", "--ink", "black-on-white",
+                     tmp_path=tmp_path)  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    assert (
+        "Preprocessing: input −1..1, black ink on white (given on the command line)"
+        in given.stdout.splitlines()
+    )
+
+
+def in_process(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[object, str, str]:
+    """The command line run in this process: exit status, stdout, stderr."""
+    import main
+
+    try:
+        status: object = main.main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        status = exc.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [(["--mean", "0.5"], "--mean and --std go together"),
+     (["--input-range", "0..1", "--mean", "0.5", "--std", "0.5"], "not both"),
+     (["--mean", "0.5", "--std", "zero"], "--std must be numbers"),
+     (["--mean", "0.5", "--std", "0"], "std must be positive"),
+     (["--mean", "0.4,0.5,0.6", "--std", "1,1,1"], "3 values but the model has 1 channels"),
+     (["--input-range", "0..2"], "invalid choice: '0..2'"),
+     (["--labels", "missing.txt"], "missing.txt")],
+)  # fmt: skip
+def test_bad_model_options_exit_2(options: list[str], message: str, capsys) -> None:
+    status, out, err = in_process(["--summary", *options], capsys)
+    assert status == 2 and not out
+    assert message in err
+
+
+def test_labels_file_names_the_classes(tmp_path: Path, capsys) -> None:
+    from engine.drawings.samples import load_samples
+
+    picture = tmp_path / "seven.png"
+    write_digit_picture(picture, load_samples().first_of(7), dark_ink=True, rgb=False)
+    labels = tmp_path / "labels.txt"
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    labels.write_text("\n".join(names) + "\n", encoding="utf-8")
+    status, out, _ = in_process(["--classify", str(picture), "--labels", str(labels)], capsys)
+    assert status == 0 and out.split("\t")[1] == "seven"
+    labels.write_text("a\nb\n", encoding="utf-8")
+    status, out, err = in_process(["--classify", str(picture), "--labels", str(labels)], capsys)
+    assert status == 2 and not out
+    assert "2 labels but the model outputs 10 classes" in err
+
+
+def test_classify_says_the_preprocessing_on_stderr(tmp_path: Path) -> None:
+    from engine.drawings.samples import load_samples
+
+    picture = tmp_path / "three.png"
+    write_digit_picture(picture, load_samples().first_of(3), dark_ink=False, rgb=True)
+    done = run_main("--classify", str(picture), "--input-range", "-1..1", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "input −1..1, white ink on black (given on the command line)" in done.stderr
+    path, _, probability = done.stdout.strip().split("\t")
+    assert path == str(picture) and 0.0 < float(probability) <= 1.0
+
+
+def test_window_options_are_remembered_for_the_model_file(tmp_path: Path, monkeypatch) -> None:
+    import main
+    from engine import OnnxModel
+    from engine.network.preprocessing import MNIST_STANDARD
+    from engine.network.remembered_inputs import RememberedInputs
+
+    monkeypatch.setenv("CNN_VISUALIZER_DATA_DIR", str(tmp_path))
+    model = OnnxModel()
+    labels = tmp_path / "labels.txt"
+    labels.write_text("\n".join(f"digit {d}" for d in range(10)), encoding="utf-8")
+    args = main.build_parser().parse_args(main.joined_values([
+        "--model", str(model.path), "--mean", "0.1307", "--std", "0.3081",
+        "--labels", str(labels), "--fit", "letterbox",
+    ]))  # fmt: skip
+    assert main.check_model(args) == ""
+    kept = RememberedInputs().get(model.sha256)
+    assert kept.preprocessing == MNIST_STANDARD
+    assert kept.fit == "letterbox" and kept.labels == tuple(f"digit {d}" for d in range(10))
+    alone = main.build_parser().parse_args(["--fit", "crop"])
+    assert "need --model" in main.check_model(alone)

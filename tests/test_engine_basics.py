@@ -17,13 +17,16 @@ from engine import (
     output_shape,
     param_count,
     pool2d,
+    pool_steps,
     relu,
     softmax,
 )
 from engine.animation.arithmetic import conv_step_text, format_number, pool_step_text
+from engine.animation.numbers import NumberRule, write
 from engine.animation.playground import run_pipeline
 from engine.animation.presets import PRESETS, fit_kernel, preset
 from engine.lessons.registry import lesson
+from engine.operations import limits
 
 
 def test_output_shape_formula_with_numbers_filled_in() -> None:
@@ -91,27 +94,29 @@ def test_pool_avg_same_excludes_padding() -> None:
 
 def test_arithmetic_text_of_slide_000_first_step() -> None:
     result = run_pipeline(lesson("six-by-six").spec)
-    text = conv_step_text(result.conv[0], decimals=0)
+    text = conv_step_text(result.conv[0], results=NumberRule(0))
     assert text == "1×1 + 0×(−1) + 0×(−1) + 0×(−1) + 1×1 + 0×(−1) + 0×(−1) + 0×(−1) + 1×1 = 3"
     assert result.pool is not None
-    assert pool_step_text(result.pool[0], decimals=0) == "max(3, −1, −3, 1) = 3"
+    assert pool_step_text(result.pool[0], results=NumberRule(0)) == "max(3, −1, −3, 1) = 3"
 
 
 def test_arithmetic_text_with_bias_divisor_and_channels() -> None:
     item = lesson("x-or-o")
     result = run_pipeline(item.spec)
-    text = conv_step_text(result.conv[0], divisor=9, truncate=True)
-    assert text.endswith("= 7\n7 / 9 = 0.77")
+    text = conv_step_text(result.conv[0], divisor=9, results=NumberRule(2, truncate=True))
+    assert text.endswith("= 7\n7 / 9 = 0.77…")  # cut as on the slide, and marked as cut
+    assert conv_step_text(result.conv[0], divisor=9).endswith("= 7\n7 / 9 ≈ 0.778")
     cs = run_pipeline(lesson("cs231n-volume").spec)
     lines = conv_step_text(cs.conv[0], channel_names=("R", "G", "B")).splitlines()
     assert [line.split(":")[0] for line in lines[:3]] == ["R", "G", "B"]
-    assert lines[3].endswith(f"+ 1 = {format_number(cs.conv[0].value)}")
+    assert lines[3].endswith(f"+ 1 = {write(cs.conv[0].value).text}")
 
 
-def test_long_sums_leave_out_zero_weights() -> None:
+def test_long_sums_leave_out_zero_weights_and_say_so() -> None:
     result = run_pipeline(lesson("blur-digit").spec)
     text = conv_step_text(result.conv[40], divisor=9).splitlines()[0]
     assert text.count("×") == 9  # the 5x5 kernel's 16 zero weights are left out
+    assert "… (+ 16 more terms with weight 0) = " in text
 
 
 def test_format_number() -> None:
@@ -175,3 +180,43 @@ def test_output_dtype_follows_every_input() -> None:
     assert conv2d(x, k, np.ones(2), padding="same").dtype == np.float64  # a float64 bias
     assert conv2d(x.astype(np.float64), k, padding="same").dtype == np.float64
     assert conv2d(x, k, np.array([1, 2]), stride=2).dtype == np.float64  # the im2col path
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize(
+    ("size", "stride", "padding"), [(9, 1, "valid"), ((10, 12), 2, "same"), (8, 3, 4)]
+)
+def test_pooling_a_large_window_over_few_outputs_matches_a_plain_loop(
+    mode: str, size: object, stride: int, padding: object
+) -> None:
+    """Windows of more than 64 cells and more cells than outputs are pooled output by output."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((12, 13, 2))
+    out = pool2d(x, size, stride=stride, mode=mode, padding=padding)
+    steps = pool_steps(x, size, stride=stride, mode=mode, padding=padding)
+    loop = np.zeros(out.shape)
+    for step in steps:  # each window's real cells, taken one by one
+        cells = step.window[~step.is_padding]
+        loop[step.row, step.col, step.channel] = cells.max() if mode == "max" else cells.mean()
+    np.testing.assert_allclose(out, loop, atol=1e-12)
+    assert out.shape[0] * out.shape[1] < np.prod(steps.plan.size)  # the output-by-output path
+
+
+def test_the_limits_table_states_every_limit() -> None:
+    """The table the README quotes (engine.operations.limits) and the constants agree."""
+    table = limits.__doc__ or ""
+    assert f"{limits.MAX_SIDE:,} cells a side" in table
+    assert f"{limits.MAX_CELLS:,} (2^26" in table and limits.MAX_CELLS == 2**26
+    assert f"{limits.MAX_BACKPROP_TERMS:,} written-out terms" in table
+    side, kernel = limits.PLAYGROUND_MAX_INPUT_SIZE, limits.PLAYGROUND_MAX_KERNEL_SIZE
+    assert f"1x1 to {side}x{side} cells, 1 to {limits.PLAYGROUND_MAX_CHANNELS} channels" in table
+    assert f"1x1 to {kernel}x{kernel}" in table
+    assert f"1 to {limits.PLAYGROUND_MAX_FILTERS}\n" in table
+    assert f"(|v| ≤ {short(limits.PLAYGROUND_MAX_ABS_VALUE)})" in table
+    low, high = limits.PLAYGROUND_MIN_ABS_DIVISOR, limits.PLAYGROUND_MAX_ABS_DIVISOR
+    assert f"{short(low)} ≤ |divisor| ≤ {short(high)}" in table
+
+
+def short(value: float) -> str:
+    """1e6, 1e-6: a power of ten as the table writes it."""
+    return f"{value:.0e}".replace("e+0", "e").replace("e-0", "e-")

@@ -9,6 +9,10 @@ from engine import (
     conv2d,
     conv_steps,
     dense,
+    kernel_from_onnx,
+    kernel_to_onnx,
+    nchw_to_nhwc,
+    nhwc_to_nchw,
     output_shape,
     param_count,
     pool2d,
@@ -16,6 +20,7 @@ from engine import (
     relu,
     softmax,
 )
+from engine.operations.backprop import conv_backprop
 
 X = np.ones((5, 5))
 K = np.ones((3, 3))
@@ -107,7 +112,7 @@ def test_huge_but_finite_values_are_allowed() -> None:
 def test_non_numeric_inputs() -> None:
     with pytest.raises(ValueError, match="real numbers"):
         conv2d(np.array([["a", "b"], ["c", "d"]]), np.ones((1, 1)))
-    with pytest.raises(ValueError, match="numeric array"):
+    with pytest.raises(ValueError, match="real numbers with rows of equal length"):
         conv2d([[1, 2], [3]], np.ones((1, 1)))
     with pytest.raises(ValueError, match="complex"):
         conv2d(np.ones((2, 2)) * 1j, np.ones((1, 1)))
@@ -143,7 +148,7 @@ def test_shape_helpers_reject_impossible_settings() -> None:
         output_shape(28, 3, stride=0)
     with pytest.raises(ValueError, match="input shape must be"):
         output_shape((28,), 3)
-    with pytest.raises(ValueError, match="channels must be a positive int"):
+    with pytest.raises(ValueError, match="channels must be at least 1, got 0"):
         param_count(3, 0, 32)
 
 
@@ -162,3 +167,86 @@ def test_step_lookup_outside_the_output() -> None:
     steps = conv_steps(X, K)
     with pytest.raises(ValueError, match="no output at map 0, row 3"):
         steps.index_of(0, 3, 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: output_shape((7, 11), 3, filters=1.5),
+            r"filters must be an int, got 1.5 \(float\)",
+        ),
+        (
+            lambda: output_shape((7, 11), 3, filters=float("nan")),
+            r"filters must be an int, got nan",
+        ),
+        (lambda: output_shape(28.0, 3), r"input shape must be .* got 28.0 \(float\)"),
+        (lambda: output_shape(28, 3, pooling=True, dilation=2), r"pooling has no dilation"),
+        (lambda: output_shape(10, 3, dilation=4096), r"kernel spans 8193x8193 cells"),
+        (lambda: param_count(3, 1, 32, bias=None), r"bias must be True or False, got None"),
+        (lambda: param_count(3.0, 1, 32), r"kernel size must be an int or a \(rows, cols\) pair"),
+        (lambda: conv2d(X, K, stride=10**20), r"stride must be at most 4,096, got 10{20}"),
+        (lambda: conv2d(X, K, dilation=10**400), r"dilation must be at most 4,096, got an int of"),
+        (lambda: conv2d(X, K, padding=2000), r"padding must be at most the kernel's size \(3x3"),
+        (lambda: conv2d(X, K, padding=10**9), r"on each side, got 1000000000"),
+        (
+            lambda: conv2d(X, K, padding=((0, 4), (0, 0))),
+            r"on each side, got \(\(0, 4\), \(0, 0\)\)",
+        ),
+        (lambda: conv2d(np.ones((1, 5000)), [[1.0]]), r"the input is 1x5000 cells; at most 4,096"),
+        (
+            lambda: conv2d(np.ones((4096, 1)), np.ones((3, 1)), padding=1),
+            r"padded input would be 4098x3",
+        ),
+        (
+            lambda: conv2d(np.ones((1, 1)), np.ones((91, 91)), padding=90),
+            r"would read 68,574,961 values",
+        ),
+        (lambda: conv2d(np.full((3, 3), 1e200), np.full((2, 2), 1e200)), r"values are too large"),
+        (
+            lambda: pool2d(np.ones((28, 28)), 6000, padding="same"),
+            r"pool size must be at most 4,096",
+        ),
+        (
+            lambda: pool2d(np.full((4, 4), 1.5e308), 2, mode="avg"),
+            r"average pooling would make sums",
+        ),
+        (lambda: softmax([1.0, 2.0], axis=3), r"axis must be at most 0, got 3"),
+        (lambda: softmax([1.0, 2.0], axis=1.0), r"axis must be an int, got 1.0 \(float\)"),
+        (lambda: dense(np.full(3, 1e200), np.full((3, 2), 1e200)), r"dense layer would make sums"),
+        (lambda: relu(np.zeros((0, 3))), r"input x must not be empty"),
+    ],
+)
+def test_issue_12_examples_are_refused_with_a_message(call: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()  # type: ignore[operator]
+
+
+def test_conv_backprop_checks_the_learning_rate_and_the_number_of_terms() -> None:
+    x, w, t = np.ones((3, 3)), np.ones((2, 2)), np.ones((2, 2))
+    for rate, message in [
+        (True, r"learning rate must be a finite number, got bool"),
+        ("0.1", r"learning rate must be a finite number, got '0.1'"),
+        (10**400, r"an int beyond"),
+        (float("nan"), r"got nan"),
+        (-0.1, r"must not be negative"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            conv_backprop(x, w, t, rate)
+    with pytest.raises(ValueError, match=r"599x599 outputs × 2x2 weights are 1,435,204 terms"):
+        conv_backprop(np.ones((600, 600)), w, np.ones((599, 599)), 0.1)
+    assert conv_backprop(x, w, t, np.float32(0.5)).learning_rate == 0.5
+
+
+def test_layout_converters_refuse_what_they_cannot_move() -> None:
+    with pytest.raises(ValueError, match=r"ONNX kernel must be .* real numbers, got .* object"):
+        kernel_from_onnx(np.empty((1, 1, 1, 1), dtype=object))
+    with pytest.raises(ValueError, match=r"rows of equal length"):
+        nchw_to_nhwc([[[1, 2], [3]]])
+    with pytest.raises(ValueError, match=r"complex"):
+        nhwc_to_nchw(np.ones((2, 2, 2), dtype=complex))
+    with pytest.raises(ValueError, match=r"must be 4-D, got shape \(2, 2\)"):
+        kernel_to_onnx(np.ones((2, 2)))
+    # moving values does not judge them: NaN stays NaN, and the dtype is kept
+    moved = kernel_from_onnx(np.full((1, 1, 1, 1), np.nan, dtype=np.float32))
+    assert moved.dtype == np.float32 and np.isnan(moved).all()

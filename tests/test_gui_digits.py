@@ -15,13 +15,19 @@ from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice, QTabletEve
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from engine import OnnxModel
-from engine.animation.arithmetic import format_number
+from engine import OnnxModel, load_canvas, to_mnist
+from engine.drawings.image_files import load_picture
+from engine.drawings.picture_fit import fit_picture
 from engine.drawings.samples import load_samples
-from gui.digits.canvas_image import CANVAS_SIZE
+from engine.network import lab_state
+from engine.network.model_run import run_model
+from engine.network.number_text import percent_text, value_text
+from gui.digits.canvas_image import CANVAS_SIZE, fitted_on_paper, picture_of
 from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.lab import DigitLab
+from gui.digits.summary_dialog import SummaryDialog
 from gui.digits.vector_views import VectorBars, VectorStrip
+from tests import onnx_builders as build
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -87,15 +93,32 @@ def view_point(view: LayerView, x: float, y: float) -> QPoint:
 def hover_cell(lab: DigitLab, layer: str, k: int, row: int, col: int) -> None:
     mosaic = lab.network.rows[layer].picture
     assert isinstance(mosaic, FeatureMosaic)
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(mosaic)
     QApplication.processEvents()
     centre = mosaic.cell_centre(k, row, col)
     QTest.mouseMove(mosaic.viewport(), view_point(mosaic, centre.x(), centre.y()))
 
 
+def move_to(view: LayerView, x: float, y: float) -> None:
+    """The mouse moved over data point (x, y) of a view: the move sent to the view itself.
+
+    (QTest.mouseMove routes through the window's cursor position, which in a scroll area
+    that has just scrolled may still point at the row above.)
+    """
+    pixel = QPointF(view_point(view, x, y))
+    viewport = view.viewport()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove, pixel, viewport.mapToGlobal(pixel),
+        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, NO_MODIFIER,
+    )  # fmt: skip
+    QApplication.sendEvent(viewport, event)
+
+
 def click_map(lab: DigitLab, layer: str, k: int) -> None:
     mosaic = lab.network.rows[layer].picture
     assert isinstance(mosaic, FeatureMosaic)
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(mosaic)
     QApplication.processEvents()
     centre = mosaic.cell_centre(k, mosaic.map_shape[0] // 2, mosaic.map_shape[1] // 2)
@@ -263,9 +286,13 @@ def test_touch_draws(lab) -> None:
 def test_moves_are_coalesced_into_one_update(lab, monkeypatch) -> None:
     model = lab.model
     assert model is not None
-    runs = []
-    original = model.activations
-    monkeypatch.setattr(model, "activations", lambda image: runs.append(1) or original(image))
+    runs, preparations = [], []
+    original = model.forward
+    monkeypatch.setattr(model, "forward", lambda image: runs.append(1) or original(image))
+    prepare = lab_state.to_mnist
+    monkeypatch.setattr(
+        lab_state, "to_mnist", lambda canvas: preparations.append(1) or prepare(canvas)
+    )
     canvas = lab.canvas
     pixels = [canvas.to_widget(QPointF(140.0, y)).toPoint() for y in range(40, 241, 5)]
 
@@ -278,9 +305,9 @@ def test_moves_are_coalesced_into_one_update(lab, monkeypatch) -> None:
     send(QEvent.Type.MouseButtonPress, pixels[0], LEFT)
     for pixel in pixels[1:]:
         send(QEvent.Type.MouseMove, pixel, LEFT)
-    assert runs == []  # nothing computed inside the event handlers
+    assert runs == preparations == []  # nothing computed inside the event handlers
     QApplication.processEvents()
-    assert len(runs) == 1  # 40 moves, one update
+    assert len(runs) == len(preparations) == 1  # 40 moves, one to_mnist and one ORT run
     send(QEvent.Type.MouseButtonRelease, pixels[-1], Qt.MouseButton.NoButton)
     assert lab.prediction is not None
 
@@ -353,6 +380,31 @@ def test_open_image_dialog_cancelled(lab, monkeypatch) -> None:
     assert not lab.open_image()
 
 
+def test_an_opened_picture_is_classified_as_the_file_until_edited(lab, tmp_path) -> None:
+    path = tmp_path / "three.png"
+    digit = load_samples().first_of(3)
+    Image.fromarray(np.rint(255 - 255 * np.kron(digit, np.ones((5, 5)))).astype(np.uint8)).save(
+        path
+    )
+    from_file = to_mnist(load_canvas(path))
+    assert lab.open_image(str(path))
+    np.testing.assert_array_equal(lab.prepared_image, from_file)
+    stroke(lab, [(20.0, 20.0), (60.0, 30.0)])  # an edit: now it is a drawing
+    edited = lab.prepared_image.copy()
+    assert not np.array_equal(edited, from_file)
+    np.testing.assert_array_equal(edited, to_mnist(lab.canvas.ink()))
+    lab.undo_stack.undo()  # back to the unedited picture: the file's input again
+    np.testing.assert_array_equal(lab.prepared_image, from_file)
+    lab.undo_stack.undo()  # before the picture: nothing
+    assert lab.prediction is None
+    lab.undo_stack.redo()
+    np.testing.assert_array_equal(lab.prepared_image, from_file)
+    lab.undo_stack.redo()
+    np.testing.assert_array_equal(lab.prepared_image, edited)
+    lab.clear()
+    assert lab.prediction is None and not lab.prepared_image.any()
+
+
 # ----- models ----------------------------------------------------------------------------
 def test_model_summary_for_the_status_bar(lab) -> None:
     summary = lab.model_summary()
@@ -378,11 +430,13 @@ def test_bad_model_gives_a_dialog_and_keeps_the_previous(lab, qtbot, tmp_path, w
     assert lab.model is previous
 
 
-def test_model_with_another_input_size_is_refused(lab, tmp_path, warnings_shown) -> None:
-    path = tiny_nchw_model(tmp_path / "small.onnx", size=8)
+def test_model_with_an_input_too_small_to_show_is_refused(lab, tmp_path, warnings_shown) -> None:
+    path = tiny_nchw_model(tmp_path / "small.onnx", size=4)
+    previous = lab.model
     assert not lab.load_model(str(path))
-    assert "8×8" in warnings_shown[0]
-    assert "28×28" in warnings_shown[0]
+    assert "4×4" in warnings_shown[0]
+    assert "from 8×8 to 256×256" in warnings_shown[0]
+    assert lab.model is previous
 
 
 def test_custom_nchw_model_shows_its_own_layers(lab, qtbot, tmp_path) -> None:
@@ -397,7 +451,9 @@ def test_custom_nchw_model_shows_its_own_layers(lab, qtbot, tmp_path) -> None:
     assert list(lab.network.rows) == names
     assert "conv1" not in names  # nothing of the shipped model's names is assumed
     assert lab.prediction is not None  # the drawing stays and is classified by the new model
-    records = model.activations(lab.prepared_image)
+    run = lab.state.run
+    assert run is not None
+    records = model.forward(run.model_input).activations  # as preprocessed for this model
     for record in records:
         picture = lab.network.picture(record.name)
         if record.array.ndim == 3:
@@ -422,7 +478,10 @@ def test_model_ending_in_scores_still_shows_probabilities(lab, tmp_path) -> None
     assert model is not None
     assert model.layers()[-1].op != "Softmax"
     shown = lab.prediction_panel.chart.values
-    np.testing.assert_allclose(shown, model.predict(lab.prepared_image), rtol=1e-5, atol=1e-7)
+    run = lab.state.run
+    assert run is not None and run.kind == "logits"
+    np.testing.assert_allclose(shown, model.predict(run.model_input), rtol=1e-5, atol=1e-7)
+    assert "softmax of the model's scores" in lab.prediction_panel.detail.text()
     assert lab.prediction is not None
     assert lab.prediction[1] == pytest.approx(float(shown.max()))
 
@@ -447,6 +506,24 @@ def test_lab_without_a_model_still_draws(qtbot, tmp_path) -> None:
         lab.undo_stack.clear()
         lab.close()
         lab.deleteLater()
+
+
+def test_names_from_a_model_file_are_shown_as_plain_text(lab, tmp_path) -> None:
+    path = tiny_nchw_model(tmp_path / "tags.onnx")
+    proto = onnx.load(str(path))
+    proto.graph.node[0].name = "/<b>x&y/Conv"  # a layer name that looks like markup
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = "name", "<i>Tiny</i>"
+    path.write_bytes(proto.SerializeToString())
+    assert lab.load_model(str(path))
+    assert "<b>x&y" in lab.network.rows
+    row = lab.network.rows["<b>x&y"]
+    assert "&lt;b&gt;x&amp;y — convolution" in row.title.text()
+    assert lab.network.title.text() == "Inside the network: <i>Tiny</i>, 6 layers"
+    assert lab.network.title.textFormat() == Qt.TextFormat.PlainText
+    stroke(lab, one())
+    hover_cell(lab, "<b>x&y", 0, 5, 5)
+    assert lab.input.info.text().startswith("<b>&lt;b&gt;x&amp;y</b>, map 1 of 6, row 6, column 6")
 
 
 # ----- inside the network ----------------------------------------------------------------
@@ -509,7 +586,7 @@ def test_hovering_shows_receptive_fields(lab) -> None:
     )  # fmt: skip
     value = lab.model.activations(lab.prepared_image)[3].array[7, 7, 5]
     assert "map 6 of 64" in lab.input.info.text()
-    assert format_number(float(value), 2) in lab.input.info.text()
+    assert value_text(float(value)) in lab.input.info.text()
 
 
 def test_choosing_a_first_layer_map_animates_its_filter(lab, qtbot) -> None:
@@ -536,18 +613,20 @@ def test_hovering_a_dense_unit_covers_the_whole_input(lab) -> None:
     stroke(lab, seven())
     bars = lab.network.rows["dense1"].picture
     assert isinstance(bars, VectorBars)
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(bars)
     QApplication.processEvents()
-    QTest.mouseMove(bars.viewport(), view_point(bars, 5.0, 0.0))
+    move_to(bars, 5.0, 0.0)
     field = lab.input.view.field_rect
     assert field is not None
     assert (field.x(), field.y(), field.width(), field.height()) == (0, 0, 28, 28)
     assert "unit 6 of 128" in lab.input.info.text()
     assert "every input pixel" in lab.input.info.text()
     scores = lab.network.rows["probabilities"].picture
+    QApplication.processEvents()  # settle the layout first: a new answer may move the rows
     lab.network.scroll_area.ensureWidgetVisible(scores)
     QApplication.processEvents()
-    QTest.mouseMove(scores.viewport(), view_point(scores, 7.0, 0.0))
+    move_to(scores, 7.0, 0.0)
     assert "class 7" in lab.input.info.text()
     QTest.mouseMove(lab.input.view.viewport(), view_point(lab.input.view, 3.5, 2.5))
     assert lab.input.view.field_rect is None
@@ -587,3 +666,181 @@ def test_tablet_pen_draws_and_its_eraser_erases(lab) -> None:
     pen(QEvent.Type.TabletRelease, 180.0, eraser)
     assert canvas.ink().sum() < inked
     assert lab.undo_stack.count() == 2
+
+
+# ----- the eraser, titles, numbers ----------------------------------------------------------
+def band_height(ink: np.ndarray, column: int, inked: bool) -> int:
+    """How many rows of one column are ink (or paper)."""
+    values = ink[:, column]
+    return int(np.sum(values > 0.5) if inked else np.sum(values < 0.5))
+
+
+def test_the_eraser_is_as_wide_as_the_pen(lab) -> None:
+    canvas = lab.canvas
+    middle = [(40.0 + 10 * i, 140.0) for i in range(21)]
+    stroke(lab, middle)
+    drawn = band_height(canvas.ink(), 280, inked=True)  # device column at x = 140
+    assert drawn == pytest.approx(22 * 2, abs=3)  # the pen: 22 logical px, 2 device px each
+    black = fitted_on_paper(picture_of(np.ones((28, 28), np.float32)))
+    canvas.replace(black)
+    pixels = [canvas.to_widget(QPointF(x, y)).toPoint() for x, y in middle]
+    QTest.mousePress(canvas, Qt.MouseButton.RightButton, NO_MODIFIER, pixels[0])
+    for point in pixels[1:]:
+        QTest.mouseMove(canvas, point)
+    QTest.mouseRelease(canvas, Qt.MouseButton.RightButton, NO_MODIFIER, pixels[-1])
+    erased = band_height(canvas.ink(), 280, inked=False)
+    assert erased == pytest.approx(drawn, abs=2)  # the same width as the pen's stroke
+
+
+def test_class_layers_are_titled_by_what_their_values_are(lab) -> None:
+    scores = lab.network.rows["probabilities"]
+    assert scores.title.text().endswith("→ 10 logits")
+    assert "Its values are logits (scores), not probabilities." in scores.explanation.text()
+    answer = lab.network.rows["probabilities · softmax"]
+    assert answer.title.text().endswith("→ 10 probabilities")
+    assert lab.network.rows["dense1"].title.text().endswith("→ 128")
+
+
+def test_rounded_percentages_are_marked(lab) -> None:
+    lab.load_sample(1)
+    run = lab.state.run
+    assert run is not None
+    texts = [t.toPlainText() for t in lab.prediction_panel.chart._texts]
+    for probability, text in zip(run.probabilities.tolist(), texts, strict=True):
+        if text:
+            assert text == percent_text(probability, compact=True)
+    top = float(run.probabilities.max())
+    assert lab.prediction_panel.detail.text().startswith(f"probability {percent_text(top)}")
+    if top < 1.0:
+        assert "100 %" not in lab.prediction_panel.detail.text().replace("99.", "")
+
+
+def test_the_summary_shows_what_summary_prints(lab, qtbot) -> None:
+    QTest.mouseClick(lab.network.summary_button, LEFT)
+    dialogs = lab.findChildren(SummaryDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    assert dialog.isVisible()
+    assert dialog.text.toPlainText() == lab.summary_text()
+    assert "Total params: 421,642" in dialog.text.toPlainText()
+    assert "Preprocessing: input 0..1, white ink on black (read from the model file)" in (
+        dialog.text.toPlainText()
+    )
+    dialog.close()
+
+
+# ----- the input range, shown and editable ----------------------------------------------------
+def test_the_input_range_is_shown_changed_and_remembered(lab, qtbot, tmp_path) -> None:
+    setup = lab.input.setup
+    assert setup.range_box.currentText() == "0..1"
+    assert setup.chosen.text() == "read from the model file"
+    assert not setup.fit_box.isVisibleTo(lab) and setup.ink_box.isVisibleTo(lab)
+    lab.load_sample(5)
+    before = lab.state.run
+    index = setup.range_box.findText("−1..1")
+    setup.range_box.setCurrentIndex(index)
+    setup.range_box.activated.emit(index)
+    choice = lab.state.choice
+    assert choice is not None and choice.source == "chosen"
+    assert (choice.preprocessing.name, choice.preprocessing.inverted) == ("−1..1", False)
+    run = lab.state.run
+    assert run is not None and before is not None
+    np.testing.assert_allclose(run.model_input[..., 0], lab.prepared_image * 2 - 1, atol=1e-6)
+    assert setup.chosen.text() == "chosen by you for this model file"
+    setup.ink_box.setCurrentIndex(1)
+    setup.ink_box.activated.emit(1)
+    assert lab.state.choice.preprocessing.inverted  # type: ignore[union-attr]
+    again = make_lab(qtbot)  # a new lab (a new run of the app) remembers the choice
+    try:
+        kept = again.state.choice
+        assert kept is not None and kept.source == "chosen"
+        assert kept.preprocessing.name == "−1..1" and kept.preprocessing.inverted
+        assert again.input.setup.range_box.currentText() == "−1..1"
+    finally:
+        again.close()
+        again.deleteLater()
+
+
+def test_a_model_no_range_fits_gets_a_warning_banner(lab, tmp_path) -> None:
+    path = tiny_nchw_model(tmp_path / "random.onnx")
+    assert not lab.warning.isVisibleTo(lab)
+    assert lab.load_model(str(path))
+    assert lab.warning.isVisibleTo(lab)
+    assert "cannot be trusted" in lab.warning.text()
+    assert lab.input.setup.chosen.text().startswith("found on the MNIST samples: ")
+
+
+# ----- models of any image size -------------------------------------------------------------
+def colour_photo(path: Path, height: int = 60, width: int = 100) -> Path:
+    rng = np.random.default_rng(11)
+    coarse = (rng.random((5, 5, 3)) * 255).astype(np.uint8)
+    photo = Image.fromarray(coarse).resize((width, height), Image.Resampling.BILINEAR)
+    photo.save(path)
+    return path
+
+
+def test_an_image_model_classifies_opened_pictures(lab, tmp_path, qtbot) -> None:
+    labels = [f"thing {i}" for i in range(10)]
+    path = build.save(build.image_classifier(labels=labels), tmp_path / "cifar.onnx")
+    stroke(lab, one())
+    with qtbot.waitSignal(lab.modelChanged, timeout=3000):
+        assert lab.load_model(str(path))
+    assert lab.source.currentWidget() is lab.picture
+    assert "32×32×3" in lab.picture.hint.text()
+    assert lab.prediction is None  # a drawing is not this model's input
+    assert lab.prediction_panel.answer.text() == "open a picture"
+    assert lab.input.setup.fit_box.isVisibleTo(lab)
+    assert not lab.input.setup.ink_box.isVisibleTo(lab)
+    assert not lab.load_sample(3)  # MNIST digits are not this model's pictures
+    photo = colour_photo(tmp_path / "photo.png")
+    assert lab.open_image(str(photo))
+    model = lab.model
+    assert model is not None
+    state = lab.state
+    assert state.image.shape == (32, 32, 3)
+    np.testing.assert_array_equal(
+        state.image, fit_picture(load_picture(photo), (32, 32, 3), "crop")
+    )
+    run = run_model(model, state.image)
+    assert lab.prediction == (run.prediction.label, run.prediction.probability)
+    assert lab.prediction_panel.answer.text() in labels
+    assert lab.input.view.image_item.image.shape == (32, 32, 3)
+    QApplication.processEvents()  # the input view is laid out for 32×32 pictures
+    QTest.mouseMove(lab.input.view.viewport(), view_point(lab.input.view, 4.5, 2.5))
+    assert "Input pixel row 3, column 5: <b>R " in lab.input.info.text()  # and G, B
+    lab.input.setup.fit_box.setCurrentIndex(1)
+    lab.input.setup.fit_box.activated.emit(1)
+    letterboxed = lab.state.image
+    assert letterboxed[:6].max() == 0.0  # a 60×100 photo letterboxed: black rows above
+    assert lab.inputs.get(model.sha256).fit == "letterbox"
+    lab.clear()
+    assert lab.prediction is None and not lab.state.image.any()
+
+
+def test_models_and_pictures_can_be_dropped_on_the_lab(lab, tmp_path, qtbot) -> None:
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    def drop(path: Path) -> None:
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(path))])
+        event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, LEFT, NO_MODIFIER)
+        lab.dropEvent(event)
+
+    model_path = build.save(build.image_classifier(size=16), tmp_path / "drop.onnx")
+    with qtbot.waitSignal(lab.modelChanged, timeout=3000):
+        drop(model_path)
+    assert lab.model is not None and lab.model.path == model_path
+    drop(colour_photo(tmp_path / "dropped.png"))
+    assert lab.prediction is not None
+    assert lab.state.image.shape == (16, 16, 3)
+
+
+def test_every_layer_view_shows_its_whole_picture(lab, tmp_path) -> None:
+    assert lab.load_model(str(tiny_nchw_model(tmp_path / "tiny.onnx")))
+    lab.load_sample(4)
+    QApplication.processEvents()
+    views = [row.picture for row in lab.network.rows.values()]
+    views.append(lab.input.view)
+    for view in views:  # no view paints into a stale, shorter viewport after a re-layout
+        assert view.viewport().size() == view.size(), view

@@ -1,5 +1,6 @@
-"""The two modes in one window: the bridge from the digit lab to the playground, shared
-Undo/Redo, the model in the status bar, and the command line's digit-lab options."""
+"""The shipped modes in one window: the bridge from the digit lab to the playground, Undo/Redo
+that follows the shown mode, the model in the status bar, and the command line's digit-lab
+options."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from PIL import Image
 from PySide6.QtWidgets import QMessageBox
 
 from gui.app import LaunchOptions, build_window
-from gui.main_window import DIGITS_TAB, PLAYGROUND_TAB
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,9 +35,13 @@ def window(qtbot):
 def test_animate_a_learned_filter_in_the_playground(window) -> None:
     lab = window.digit_lab
     assert lab.load_sample(3)
-    assert window.tabs.currentIndex() == DIGITS_TAB
+    assert window.shown_mode is window.mode("digits")
+    assert window.tabs.currentWidget() is window.page(window.digit_lab_mode)
+    assert window.page_widget(window.digit_lab_mode) is lab
     lab.animateFilterRequested.emit("conv1", 4)
-    assert window.tabs.currentIndex() == PLAYGROUND_TAB
+    assert window.shown_mode is window.mode("playground")
+    assert window.tabs.currentWidget() is window.page(window.playground_mode)
+    assert window.page_widget(window.playground_mode) is window.playground
     state = window.playground.state
     assert state.replay is not None and state.replay.filter_index == 4
     np.testing.assert_allclose(state.spec.input[:, :, 0], lab.prepared_image)
@@ -50,6 +54,8 @@ def test_animate_a_learned_filter_in_the_playground(window) -> None:
     assert header.comparison.isVisibleTo(window)
     assert "the same as ONNX Runtime's conv1 output" in header.comparison.text()
     assert "conv1, filter 5" in header.title.text()
+    # The status bar keeps the playground's comparison, not the hidden lab's message.
+    assert "the same as ONNX Runtime's conv1 output" in window.statusBar().currentMessage()
     window.end_action.trigger()  # stepping works on the learned filter too
     assert state.at_end
 
@@ -62,7 +68,7 @@ def test_undo_follows_the_mode_on_show(window) -> None:
     assert lab.prediction is None
     window.redo_action.trigger()
     assert lab.prediction[0] == "7"
-    window.tabs.setCurrentIndex(PLAYGROUND_TAB)
+    window.show_mode("playground")
     state = window.playground.state
     state.edit("bias", lambda s: s.with_bias(0, 5.0))
     window.undo_action.trigger()  # now the playground's
@@ -73,17 +79,17 @@ def test_undo_follows_the_mode_on_show(window) -> None:
 def test_status_bar_names_the_model_and_a_bad_model_keeps_it(
     window, tmp_path: Path, monkeypatch
 ) -> None:
-    assert "MNIST CNN" in window.status_model.text()
-    assert "99.46 %" in window.status_model.text()
+    assert "MNIST CNN" in window.mode_status.text()
+    assert "99.46 %" in window.mode_status.text()
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
     bad = tmp_path / "broken.onnx"
     bad.write_bytes(os.urandom(2000))
     model = window.digit_lab.model
-    assert not window.open_model(str(bad))
+    assert not window.digit_lab_mode.open_model(str(bad))
     assert shown and "broken.onnx" in shown[0]
     assert window.digit_lab.model is model
-    assert "MNIST CNN" in window.status_model.text()
+    assert "MNIST CNN" in window.mode_status.text()
 
 
 def test_open_image_goes_to_the_mode_on_show(window, tmp_path: Path) -> None:
@@ -94,7 +100,7 @@ def test_open_image_goes_to_the_mode_on_show(window, tmp_path: Path) -> None:
     Image.fromarray(255 - digit).resize((140, 140)).save(path)
     assert window.open_image(str(path))
     assert window.digit_lab.prediction[0] == "2"
-    window.tabs.setCurrentIndex(PLAYGROUND_TAB)
+    window.show_mode("playground")
     assert window.open_image(str(path))
     assert window.playground.state.spec.input.shape == (28, 28, 1)
 
@@ -133,7 +139,7 @@ def test_menu_actions_open_files_through_their_dialogs(window, tmp_path: Path, m
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(path), ""))
     window.open_image_action.trigger()  # on the digit lab tab
     assert window.digit_lab.prediction is not None and window.digit_lab.prediction[0] == "4"
-    window.tabs.setCurrentIndex(PLAYGROUND_TAB)
+    window.show_mode("playground")
     window.open_image_action.trigger()
     assert window.playground.state.spec.input.shape == (28, 28, 1)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: ("", ""))

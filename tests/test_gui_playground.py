@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from engine.animation.timeline import CONV, POOL, RELU
 from engine.lessons.registry import all_lessons, lesson
@@ -33,6 +34,7 @@ def window(qtbot):
     win.playground.state.undo_stack.setClean()  # no "unsaved changes" question at teardown
     win.close()
     win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now, not later
 
 
 def click_cell(grid: CellGrid, row: int, col: int, button=Qt.MouseButton.LeftButton) -> None:
@@ -291,3 +293,112 @@ def test_unsaved_edits_are_not_lost_without_asking(window, monkeypatch) -> None:
     answers.append(QMessageBox.StandardButton.Discard)
     assert window.load_lesson(lesson("x-or-o"))
     assert len(asked) == 3 and "not saved" in asked[0]
+
+
+PANELS = (
+    "gui.playground.input_panel.InputPanel",
+    "gui.playground.filter_panel.FilterPanel",
+    "gui.playground.feature_map_panel.FeatureMapPanel",
+    "gui.playground.backprop_panel.BackpropPanel",
+    "gui.playground.step_panel.StepPanel",
+    "gui.playground.parameter_panel.ParameterPanel",
+    "gui.playground.lesson_header.LessonHeader",
+)
+SET_UPS = {  # what each panel redoes for a new set-up
+    "InputPanel": "_show_animation",
+    "FilterPanel": "_show_animation",
+    "FeatureMapPanel": "_show_animation",
+    "BackpropPanel": "_show_animation",
+    "ParameterPanel": "refresh",
+    "LessonHeader": "_show_comparison",
+}
+
+
+def count_calls(monkeypatch, counts: Counter[str], cls: type, method: str) -> None:
+    original = getattr(cls, method)
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        counts[f"{cls.__name__}.{method}"] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, method, counting)
+
+
+def test_an_edit_paints_every_panel_once_and_a_step_repaints_no_set_up(qtbot, monkeypatch) -> None:
+    import importlib
+
+    from gui.playground.view import PlaygroundView
+
+    counts: Counter[str] = Counter()
+    for path in PANELS:
+        module, name = path.rsplit(".", 1)
+        cls = getattr(importlib.import_module(module), name)
+        count_calls(monkeypatch, counts, cls, "show_frame")
+        if name in SET_UPS:
+            count_calls(monkeypatch, counts, cls, SET_UPS[name])
+    from gui.cell_grid import CellGrid
+
+    count_calls(monkeypatch, counts, CellGrid, "set_values")
+    view = PlaygroundView()
+    qtbot.addWidget(view)
+    view.state.load_lesson(lesson("x-or-o"))
+    view.state.set_position(3)
+    emitted: list[object] = []
+    view.state.frameChanged.connect(emitted.append)
+    grids = 1 + 3 + 3 * 3 + 3  # input, 3 filters, 3 maps x (conv, ReLU, pool), dot product
+
+    counts.clear()
+    assert view.state.edit("bias", lambda s: s.with_bias(1, 0.5))
+    assert len(emitted) == 1
+    once = {f"{path.rsplit('.', 1)[1]}.show_frame": 1 for path in PANELS}
+    once |= {f"{name}.{method}": 1 for name, method in SET_UPS.items()}
+    assert {k: v for k, v in counts.items() if k != "CellGrid.set_values"} == once
+    assert counts["CellGrid.set_values"] == grids  # every value grid filled once, not twice
+
+    for action in (view.state.undo_stack.undo, lambda: view.state.step(1)):
+        counts.clear()
+        emitted.clear()
+        action()
+        assert len(emitted) == 1
+        assert all(counts[f"{path.rsplit('.', 1)[1]}.show_frame"] == 1 for path in PANELS)
+    assert not any(counts[f"{name}.{method}"] for name, method in SET_UPS.items())
+    assert counts["CellGrid.set_values"] == 3  # a step: only the dot product's 3 grids
+
+
+class LayoutRequests(QObject):
+    """Counts the layout requests the watched widgets receive."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_a_step_lays_out_neither_the_maps_nor_the_dot_product_again(window, monkeypatch) -> None:
+    from gui.playground.feature_map_panel import FeatureMapPanel
+
+    view = window.playground
+    window.load_lesson(lesson("x-or-o"))
+    view.state.set_position(20)
+    for _ in range(8):  # the new lesson's layout settles
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    fits: Counter[str] = Counter()
+    count_calls(monkeypatch, fits, FeatureMapPanel, "fit_cells")
+    maps = view.feature_maps.scroll_area.widget()
+    requests = LayoutRequests(maps, view.steps.dot, view.steps.work)
+    sizes = {key: grid.size() for key, grid in view.feature_maps.grids().items()}
+    for _ in range(12):  # steps within the convolution of the first filter
+        view.state.step(1)
+        QApplication.processEvents()
+    assert not fits and requests.count == 0
+    assert {key: grid.size() for key, grid in view.feature_maps.grids().items()} == sizes
+    assert view.state.edit("bias", lambda s: s.with_bias(0, 0.5))  # a new set-up, same sizes
+    QApplication.processEvents()
+    assert fits["FeatureMapPanel.fit_cells"] == 1 and requests.count == 0

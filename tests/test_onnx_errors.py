@@ -188,3 +188,56 @@ def test_class_labels_that_do_not_fit(tmp_path: Path) -> None:
     proto = build.classifier(classes=3, metadata={"class_labels": "a, b, c"})
     path = build.save(proto, tmp_path / "labels2.onnx")
     assert_model_error(path, "not a JSON list")
+
+
+def test_a_graph_with_a_cycle(tmp_path: Path) -> None:
+    proto = build.classifier(names="none")
+    graph = proto.graph
+    relu = next(node for node in graph.node if node.op_type == "Relu")
+    conv = next(node for node in graph.node if node.op_type == "Conv")
+    relu.name = "loop back"
+    conv.input[0] = relu.output[0]  # the conv reads its own ReLU: no order can run them
+    path = tmp_path / "cycle.onnx"
+    path.write_bytes(proto.SerializeToString())
+    assert_model_error(path, "has a cycle", "'loop back'", "feed-forward")
+
+
+@pytest.mark.parametrize(("size", "shown"), [(4, "4×4×1"), (300, "300×300×1")])
+def test_inputs_too_small_or_too_large_to_show(tmp_path: Path, size: int, shown: str) -> None:
+    path = build.save(build.classifier(size=size), tmp_path / f"size{size}.onnx")
+    with pytest.raises(ModelError, match="from 8×8 to 256×256") as caught:
+        OnnxModel(path)
+    assert shown in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_batch_norm_in_training_mode_whose_statistics_are_used(tmp_path: Path) -> None:
+    proto = build.with_batch_norm(build.classifier(names="none"), "conv")
+    proto.opset_import[0].version = 15
+    bn = next(node for node in proto.graph.node if node.op_type == "BatchNormalization")
+    bn.attribute.append(onnx.helper.make_attribute("training_mode", 1))
+    bn.output.extend(["running_mean", "running_var"])
+    proto.graph.output.append(onnx.helper.make_empty_tensor_value_info("running_mean"))
+    path = tmp_path / "training.onnx"
+    path.write_bytes(proto.SerializeToString())
+    assert_model_error(path, "training mode", "running statistics", "model.eval()")
+
+
+def test_labels_given_for_a_model_must_fit_it(tmp_path: Path) -> None:
+    from engine.network.contract import read_labels
+
+    model = OnnxModel(build.save(build.classifier(classes=3), tmp_path / "three.onnx"))
+    assert model.with_labels(["cat", "dog", "fox"]).class_labels == ("cat", "dog", "fox")
+    assert model.class_labels == ("0", "1", "2")  # the model itself is unchanged
+    with pytest.raises(ValueError, match="2 labels but the model outputs 3 classes"):
+        model.with_labels(["cat", "dog"])
+    with pytest.raises(ValueError, match="an empty label"):
+        model.with_labels(["cat", " ", "fox"])
+    labels = tmp_path / "labels.txt"
+    labels.write_text("\ufeffcat\n dog \nfox\n\n", encoding="utf-8")
+    assert read_labels(labels) == ("cat", "dog", "fox")
+    labels.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ValueError, match="not a text file"):
+        read_labels(labels)
+    labels.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="holds no labels"):
+        read_labels(labels)

@@ -385,3 +385,48 @@ def test_pool_ceil_mode_becomes_explicit_padding(tmp_path: Path) -> None:
 
 def test_error_type_is_a_value_error() -> None:
     assert issubclass(ModelError, ValueError)
+
+
+# ----- what a model file says about itself, and what is changed on load --------------------
+def test_the_nodes_are_sorted_once_on_load(tmp_path: Path) -> None:
+    proto = build.classifier(layout="NHWC", names="keras")
+    ordered = OnnxModel(build.save(proto, tmp_path / "ordered.onnx"))
+    shuffled = onnx.ModelProto()
+    shuffled.CopyFrom(proto)
+    nodes = list(shuffled.graph.node)
+    del shuffled.graph.node[:]
+    shuffled.graph.node.extend([*nodes[3:], *nodes[:3]])  # a consumer before its producer
+    model = OnnxModel(build.save(shuffled, tmp_path / "shuffled.onnx"))
+    assert [(i.name, i.op) for i in model.layers()] == [(i.name, i.op) for i in ordered.layers()]
+    image = np.random.default_rng(1).random(model.input_shape).astype(np.float32)
+    np.testing.assert_array_equal(model.predict(image), ordered.predict(image))
+
+
+def test_a_batch_norm_saved_in_training_mode_uses_its_statistics(tmp_path: Path) -> None:
+    inference = build.with_batch_norm(build.classifier(names="none"), "conv")
+    inference.opset_import[0].version = 15
+    training = onnx.ModelProto()
+    training.CopyFrom(inference)
+    bn = next(n for n in training.graph.node if n.op_type == "BatchNormalization")
+    bn.attribute.append(onnx.helper.make_attribute("training_mode", 1))
+    bn.output.extend(["running_mean", "running_var"])  # unused: the graph does not need them
+    model = OnnxModel(build.save(training, tmp_path / "training.onnx"))
+    assert len(model.notes) == 1 and "training mode" in model.notes[0]
+    reference = OnnxModel(build.save(inference, tmp_path / "inference.onnx"))
+    assert reference.notes == ()
+    image = np.random.default_rng(2).random(model.input_shape).astype(np.float32)
+    np.testing.assert_allclose(model.predict(image), reference.predict(image), atol=1e-6)
+
+
+def test_the_output_kind_comes_from_the_values(tmp_path: Path) -> None:
+    from engine.network.output_scores import output_kind
+
+    assert output_kind(np.array([[0.2, 0.8], [0.5, 0.5]]), None) == "probabilities"
+    assert output_kind(np.log(np.array([[0.2, 0.8]])), None) == "log-probabilities"
+    assert output_kind(np.array([[0.9, 0.8]]), "Sigmoid") == "independent"
+    assert output_kind(np.array([[0.9, 0.8]]), None) == "logits"  # 0..1, but no sigmoid
+    assert output_kind(np.array([[3.0, -1.0]]), "Softmax") == "logits"  # values beat names
+    quantized = np.array([[0.99609375, 0.0, 0.0]])  # an 8-bit softmax, steps of 1/256
+    assert output_kind(quantized, None, step=1 / 256) == "probabilities"
+    assert output_kind(quantized, None) == "logits"
+    assert output_kind(np.array([[np.nan, 1.0]]), None) == "logits"

@@ -39,9 +39,10 @@ def conv_cases(draw: st.DrawFn) -> dict:
     kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    pads = tuple(draw(st.integers(0, 2)) for _ in range(4))  # top, bottom, left, right
-    padding_kind = draw(st.sampled_from(["explicit", "valid", "same"]))
     ekh, ekw = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    # top, bottom, left, right: up to the dilated kernel's size (engine.operations.limits)
+    pads = tuple(draw(st.integers(0, min(2, span))) for span in (ekh, ekh, ekw, ekw))
+    padding_kind = draw(st.sampled_from(["explicit", "valid", "same"]))
     min_h = max(1, ekh - (pads[0] + pads[1] if padding_kind == "explicit" else 0))
     min_w = max(1, ekw - (pads[2] + pads[3] if padding_kind == "explicit" else 0))
     h, w = draw(st.integers(min_h, min_h + 9)), draw(st.integers(min_w, min_w + 9))

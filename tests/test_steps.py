@@ -22,7 +22,12 @@ def conv_setups(draw: st.DrawFn) -> dict:
         "kernel": rng.integers(-2, 3, (k, k, c, draw(st.integers(1, 3)))).astype(float),
         "stride": draw(st.integers(1, 3)),
         "dilation": d,
-        "padding": draw(st.sampled_from(["valid", "same", 1, ((0, 2), (1, 0))])),
+        # explicit padding goes up to the dilated kernel's size (engine.operations.limits)
+        "padding": draw(
+            st.sampled_from(["valid", "same", 1, ((0, 2), (1, 0))]).filter(
+                lambda p: isinstance(p, str) or (k - 1) * d + 1 >= 2 or p == 1
+            )
+        ),
     }
 
 
@@ -134,3 +139,17 @@ def test_pool_step_of_the_slide_example_chooses_the_max_cell() -> None:
     corner = steps[-1]
     assert corner.is_padding.tolist() == [[False, True], [True, True]]
     assert corner.value == 1
+
+
+def test_padding_mask_flags_the_padding_cells_read_only() -> None:
+    steps = conv_steps(np.ones((3, 4)), np.ones((3, 3)), padding=((1, 2), (0, 1)))
+    mask = steps.padding_mask
+    assert mask.shape == steps.padded_input.shape[:2] == (6, 5)
+    expected = np.ones((6, 5), dtype=bool)
+    expected[1:4, 0:4] = False  # the 3x4 input starts one row down, at the left edge
+    np.testing.assert_array_equal(mask, expected)
+    assert not mask.flags.writeable
+    for step in steps:  # every step's padding flags are the mask under its window
+        np.testing.assert_array_equal(
+            step.is_padding, mask[np.ix_(step.input_rows, step.input_cols)]
+        )

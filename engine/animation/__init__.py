@@ -1,2 +1,6 @@
-"""The playground's animation as data: the set-up, the pipeline it runs, step records, the
-timeline of scrubber positions, the frame painted at each position and its arithmetic text."""
+"""The playground's animation as data.
+
+The set-up and the pipeline it runs (``playground``), step records (``steps``), the timeline of
+scrubber positions (``timeline``), the frame painted at each position (``frames``) and its
+arithmetic written out (``arithmetic``).
+"""

@@ -22,10 +22,12 @@ class FilterPreset:
 
     @property
     def kernel(self) -> NDArray[np.float64]:
+        """The kernel as a (k, k) array."""
         return np.array(self.values, dtype=np.float64)
 
     @property
     def size(self) -> int:
+        """The side k of the k x k kernel."""
         return len(self.values)
 
 

@@ -7,6 +7,7 @@ convolution up front, not 25,000 small arrays.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
@@ -140,7 +141,7 @@ class _StepSequence(Sequence[StepT], Generic[StepT]):
     def __getitem__(self, index: int | slice) -> StepT | list[StepT]:
         if isinstance(index, slice):
             return [self._step(i) for i in range(*index.indices(len(self)))]
-        m, r, c = self.position(int(index))
+        m, r, c = self.position(operator.index(index))
         return self._build(self.index_of(m, r, c), m, r, c)
 
     def __iter__(self) -> Iterator[StepT]:
@@ -165,13 +166,18 @@ class ConvSteps(_StepSequence[ConvStep]):
         self._padded = _frozen(plan.padded_input().astype(np.float64))
         self._kernel = plan.kernel.astype(np.float64)
         self._padding = plan.padding
-        self._is_pad = _padding_mask(self._padded.shape, plan.padding, plan.x.shape)
+        self._is_pad = _frozen(_padding_mask(self._padded.shape, plan.padding, plan.x.shape))
         self.output = _frozen(run_conv(plan))
 
     @property
     def padded_input(self) -> NDArray[np.floating]:
         """The input with its zero padding, (H + pads, W + pads, C), read-only."""
         return self._padded
+
+    @property
+    def padding_mask(self) -> NDArray[np.bool_]:
+        """True for the cells of ``padded_input`` that are zero padding, (H + pads, W + pads)."""
+        return self._is_pad
 
     def _build(self, index: int, m: int, r: int, c: int) -> ConvStep:
         plan = self.plan
@@ -257,7 +263,12 @@ def conv_steps(
     padding: PaddingSpec = "valid",
     dilation: IntPair = 1,
 ) -> ConvSteps:
-    """The convolution ``conv2d`` computes, as a lazy sequence of ``ConvStep`` records."""
+    """The convolution ``conv2d`` computes, as a lazy sequence of ``ConvStep`` records.
+
+    Raises:
+        ValueError: exactly as ``conv2d`` for the same arguments, with the same message (both
+            check them with ``engine.operations.conv.plan_conv``).
+    """
     return ConvSteps(plan_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation))
 
 
@@ -269,5 +280,10 @@ def pool_steps(
     mode: str = "max",
     padding: PaddingSpec = "valid",
 ) -> PoolSteps:
-    """The pooling ``pool2d`` computes, as a lazy sequence of ``PoolStep`` records."""
+    """The pooling ``pool2d`` computes, as a lazy sequence of ``PoolStep`` records.
+
+    Raises:
+        ValueError: exactly as ``pool2d`` for the same arguments, with the same message (both
+            check them with ``engine.operations.pool.plan_pool``).
+    """
     return PoolSteps(plan_pool(x, size, stride=stride, mode=mode, padding=padding))

@@ -1,8 +1,9 @@
 """The playground's animation as one indexable timeline: convolution steps, then ReLU, then pooling.
 
-A scrubber position i maps to an entry (stage, index within the stage, label); views ask how
-many cells of each map are revealed at i. For the backprop lesson the stages are the forward
-pass (one step per output), the gradient of each weight, and the update.
+A scrubber position i maps to an entry (stage, index within the stage, label); the frame
+builder (``engine.animation.frames``) asks how many cells of each map are revealed at i. For the
+backprop lesson the stages are the forward pass (one step per output), the gradient of each
+weight, and the update (slide 004, "Training CNN").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ FORWARD, GRADIENT, UPDATE = "forward", "gradient", "update"
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One position of the scrubber."""
+    """One position of the scrubber: its stage, the step's index within the stage, its label."""
 
     position: int
     stage: str
@@ -30,7 +31,12 @@ class TimelineEntry:
 
 
 class Timeline(Sequence[TimelineEntry]):
-    """All steps of a pipeline (or a backprop exercise), in the order they are animated."""
+    """All steps of a pipeline (or a backprop exercise), in the order they are animated.
+
+    Stages and their lengths: convolution, one step per output value of every filter; ReLU,
+    one step per map; pooling, one step per pooled value. With ``backprop``: the forward pass,
+    one step per output h; the gradient, one step per weight; the update, one step.
+    """
 
     def __init__(self, result: PipelineResult, backprop: BackpropResult | None = None) -> None:
         self.result = result
@@ -49,11 +55,15 @@ class Timeline(Sequence[TimelineEntry]):
                 stages.append((POOL, len(result.pool)))
         self.stages = tuple(stages)
         self._starts: dict[str, int] = {}
+        self._lengths = dict(stages)
         total = 0
         for stage, count in stages:
             self._starts[stage] = total
             total += count
         self._len = total
+        self._pool_cells = 0
+        if result.pool is not None:
+            self._pool_cells = result.pool.out_hw[0] * result.pool.out_hw[1]
 
     def __len__(self) -> int:
         return self._len
@@ -81,29 +91,32 @@ class Timeline(Sequence[TimelineEntry]):
         return self._starts[stage]
 
     def has(self, stage: str) -> bool:
+        """Whether this timeline has ``stage`` (e.g. no RELU when ReLU is off)."""
         return stage in self._starts
 
-    def _stage_progress(self, stage: str, position: int) -> int:
-        """How many steps of ``stage`` are done at ``position`` (inclusive)."""
+    def stage_length(self, stage: str) -> int:
+        """The number of steps of ``stage`` (0 if the timeline has no such stage)."""
+        return self._lengths.get(stage, 0)
+
+    def stage_progress(self, stage: str, position: int) -> int:
+        """How many steps of ``stage`` are done at ``position`` (inclusive), 0 before it."""
         start = self._starts.get(stage)
         if start is None:
             return 0
-        count = dict(self.stages)[stage]
-        return int(max(0, min(position - start + 1, count)))
+        return max(0, min(position - start + 1, self._lengths[stage]))
 
     def revealed_cells(self, stage: str, position: int, map_index: int) -> int:
         """Cells of map ``map_index`` of a stage shown at ``position`` (row-major order).
 
         Convolution and pooling fill in cell by cell; ReLU applies to a whole map at once.
         """
-        done = self._stage_progress(stage, position)
+        done = self.stage_progress(stage, position)
         if stage == RELU:
             return self._per_map if done > map_index else 0
         if stage == CONV:
             per_map = self._per_map
-        elif stage == POOL and self.result.pool is not None:
-            oh, ow = self.result.pool.out_hw
-            per_map = oh * ow
+        elif stage == POOL:
+            per_map = self._pool_cells
         else:
             return 0
         return max(0, min(done - map_index * per_map, per_map))

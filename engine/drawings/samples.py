@@ -11,6 +11,26 @@ import numpy as np
 from models import SAMPLES_PATH
 
 
+@dataclass(frozen=True, slots=True)
+class SampleChoice:
+    """Sample ``index`` (0-based) of the ``count`` samples of digit ``label``: (28, 28) in 0..1."""
+
+    image: np.ndarray
+    label: int
+    index: int
+    count: int
+
+    @property
+    def next_index(self) -> int:
+        """The sample after this one, back to the first after the last."""
+        return (self.index + 1) % self.count
+
+    @property
+    def caption(self) -> str:
+        """E.g. "Sample 2 of 10 of the digit 3 (MNIST test set)"."""
+        return f"Sample {self.index + 1} of {self.count} of the digit {self.label} (MNIST test set)"
+
+
 @dataclass(frozen=True)
 class Samples:
     """(N, 28, 28) float32 digits in 0..1 (ink = 1) and their labels."""
@@ -24,11 +44,27 @@ class Samples:
         return selected
 
     def first_of(self, label: int) -> np.ndarray:
+        """The first sample of one class, (28, 28); ValueError if the class has none."""
         matches = self.of_class(label)
         if len(matches) == 0:
             raise ValueError(f"the sample gallery has no digit {label}")
         first: np.ndarray = matches[0]
         return first
+
+    def one_per_class(self) -> list[np.ndarray]:
+        """The first sample of each class, in class order: (28, 28) each.
+
+        The pictures a digit model's value ranges are measured on (the lab and the command
+        line alike).
+        """
+        return [self.first_of(label) for label in sorted(set(self.labels.tolist()))]
+
+    def choose(self, label: int, index: int = 0) -> SampleChoice:
+        """Sample ``index`` of digit ``label``; ValueError saying how many there are."""
+        matches = self.of_class(label)
+        if not 0 <= index < len(matches):
+            raise ValueError(f"The gallery has {len(matches)} samples of {label}")
+        return SampleChoice(matches[index], label, index, len(matches))
 
 
 def load_samples(path: str | Path | None = None) -> Samples:

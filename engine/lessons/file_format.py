@@ -1,177 +1,152 @@
-"""Saving and loading a playground set-up as a lesson file (JSON with a format version).
+"""Lesson files: reading one into a ``Lesson``, saving a lesson or a playground set-up.
 
-Saves are atomic (write a temporary file, then rename), so a crash never leaves half a file.
-Loading checks everything and raises ``LessonFileError`` with a sentence that names the file
-and says what is wrong; the caller keeps its current state.
+Reading is safe with any file (``engine.lessons.strict_json``: size cap, regular files only,
+UTF-8, depth limit, no NaN, no duplicate keys), checks every field against the JSON schema of
+its format version (``engine.lessons.schema``) and the set-up with the engine's own checks, and
+raises ``LessonFileError`` with a message that names the file and the field; the caller keeps
+its current state. Format versions 1 and 2 are read; version 2 is written.
+
+Saves are atomic: a temporary file in the target's folder, then a rename, so a crash never
+leaves half a file. An existing file keeps its permissions, and a symlink keeps pointing at
+its target, which is what gets replaced.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
+import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import numpy as np
+from engine.lessons.definition import Lesson
+from engine.lessons.errors import LessonFileError
+from engine.lessons.json_form import (
+    FILE_LESSON_ID,
+    FORMAT_VERSION,
+    READABLE_VERSIONS,
+    default_decimals,
+    lesson_from_dict,
+    lesson_to_dict,
+)
+from engine.lessons.json_layout import dumps_readable
+from engine.lessons.schema import FORMAT_NAME
+from engine.lessons.strict_json import MAX_FILE_BYTES, read_json_file
 
-from engine.animation.playground import PlaygroundSpec, PoolSettings
+if TYPE_CHECKING:
+    from engine.animation.playground import PlaygroundSpec
 
-FORMAT_NAME = "cnn-visualizer-lesson"
-FORMAT_VERSION = 1
-
-
-class LessonFileError(ValueError):
-    """A lesson file that cannot be read: not JSON, another format or version, bad values."""
-
-
-def spec_to_dict(spec: PlaygroundSpec, *, title: str = "", explanation: str = "") -> dict[str, Any]:
-    """A JSON-ready description of the set-up."""
-    pad = spec.padding
-    padding: Any = [list(a) for a in pad] if isinstance(pad, (tuple, list)) else pad
-    return {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "title": title,
-        "explanation": explanation,
-        "input": spec.input.tolist(),
-        "channel_names": list(spec.channel_names),
-        "filters": [
-            {
-                "name": spec.filter_names[d] if spec.filter_names else "",
-                "bias": float(spec.biases[d]),
-                "weights": spec.filters[:, :, :, d].tolist(),
-            }
-            for d in range(spec.num_filters)
-        ],
-        "stride": list(spec.stride),
-        "padding": padding,
-        "dilation": list(spec.dilation),
-        "divisor": spec.divisor,
-        "relu": spec.relu,
-        "pool": None
-        if spec.pool is None
-        else {
-            "size": spec.pool.size,
-            "stride": spec.pool.stride,
-            "mode": spec.pool.mode,
-            "padding": spec.pool.padding,
-        },
-    }
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "READABLE_VERSIONS",
+    "LessonFileError",
+    "load_lesson",
+    "read_lesson",
+    "read_packaged_lesson",
+    "save_lesson",
+]
 
 
-def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
-    if key not in data:
-        raise LessonFileError(f"the {what} ({key!r}) is missing")
-    value = data[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise LessonFileError(f"the {what} ({key!r}) has the wrong type: {value!r:.60}")
-    return value
+def read_lesson(path: str | Path) -> Lesson:
+    """The lesson in a lesson file (format version 1 or 2).
+
+    Args:
+        path: The file; at most ``MAX_FILE_BYTES`` bytes of UTF-8 JSON.
+
+    Returns:
+        The lesson; its id is "file" when the file gives none.
+
+    Raises:
+        LessonFileError: "<path>: <field>: <what is wrong>" for anything unusable.
+    """
+    return _read(path, check_schema=True)
 
 
-def _padding(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
-    return value
+def read_packaged_lesson(path: str | Path) -> Lesson:
+    """A lesson file shipped in the package (``engine/lessons/data``), read by the same reader.
+
+    Everything ``read_lesson`` does except the JSON-schema pass: importing jsonschema costs
+    50-100 ms that the app's start does not need, and tests/test_lesson_data.py checks every
+    shipped file against the schema. The engine's checks of the set-up still run.
+
+    Raises:
+        LessonFileError: the file is damaged (e.g. by a broken installation).
+    """
+    return _read(path, check_schema=False)
 
 
-def spec_from_dict(data: Any) -> tuple[PlaygroundSpec, str, str]:
-    """(spec, title, explanation) from parsed JSON; LessonFileError if anything is off."""
-    if not isinstance(data, dict):
-        raise LessonFileError("the file does not hold a lesson (expected a JSON object)")
-    if data.get("format") != FORMAT_NAME:
-        raise LessonFileError(
-            f"this is not a CNN Visualizer lesson (format {data.get('format')!r}, "
-            f"expected {FORMAT_NAME!r})"
-        )
-    version = data.get("version")
-    if version != FORMAT_VERSION:
-        raise LessonFileError(
-            f"the lesson has format version {version!r}; this app reads version "
-            f"{FORMAT_VERSION}"
-            + (
-                " — it was made by a newer app"
-                if isinstance(version, int) and version > FORMAT_VERSION
-                else ""
-            )
-        )
-    filters = _require(data, "filters", list, "list of filters")
-    if not filters:
-        raise LessonFileError("the lesson has no filters; it needs at least one")
+def _read(path: str | Path, *, check_schema: bool) -> Lesson:
     try:
-        weights = [
-            np.asarray(_require(f, "weights", list, "filter weights"), float) for f in filters
-        ]
-        if any(w.ndim != 3 for w in weights) or len({w.shape for w in weights}) != 1:
-            raise LessonFileError(
-                "every filter's weights must be a (kh, kw, C) grid, all of the same size"
-            )
-        pool_data = data.get("pool")
-        pool = None
-        if pool_data is not None:
-            if not isinstance(pool_data, dict):
-                raise LessonFileError("'pool' must be null or an object")
-            pool = PoolSettings(
-                size=int(_require(pool_data, "size", int, "pool size")),
-                stride=int(_require(pool_data, "stride", int, "pool stride")),
-                mode=str(_require(pool_data, "mode", str, "pool mode")),
-                padding=str(pool_data.get("padding", "valid")),
-            )
-        names = [str(f.get("name", "")) for f in filters]
-        spec = PlaygroundSpec(
-            input=np.asarray(_require(data, "input", list, "input grid"), float),
-            filters=np.stack(weights, axis=-1),
-            biases=np.asarray([float(_require(f, "bias", (int, float), "bias")) for f in filters]),
-            stride=tuple(_require(data, "stride", list, "stride")),
-            padding=_padding(data.get("padding", "valid")),
-            dilation=tuple(data.get("dilation", [1, 1])),
-            divisor=float(data.get("divisor", 1.0)),
-            relu=bool(data.get("relu", False)),
-            pool=pool,
-            channel_names=tuple(str(n) for n in data.get("channel_names", [])),
-            filter_names=tuple(names) if any(names) else (),
-        ).checked()
-    except LessonFileError:
-        raise
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise LessonFileError(f"the lesson's values are not usable: {exc}") from None
-    return spec, str(data.get("title", "")), str(data.get("explanation", ""))
-
-
-def save_lesson(
-    path: str | Path, spec: PlaygroundSpec, *, title: str = "", explanation: str = ""
-) -> None:
-    """Write the set-up to ``path`` atomically (temporary file in the same folder, then rename)."""
-    target = Path(path)
-    text = json.dumps(spec_to_dict(spec, title=title, explanation=explanation), indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return lesson_from_dict(read_json_file(path), check_schema=check_schema)
+    except LessonFileError as exc:
+        raise LessonFileError(f"{path}: {exc}") from None
 
 
 def load_lesson(path: str | Path) -> tuple[PlaygroundSpec, str, str]:
-    """(spec, title, explanation) from a lesson file; LessonFileError naming the file otherwise."""
-    source = Path(path)
+    """(spec, title, explanation) of a lesson file: ``read_lesson`` for callers of version 1.
+
+    Raises:
+        LessonFileError: as ``read_lesson``.
+    """
+    item = read_lesson(path)
+    return item.spec, item.title, item.explanation
+
+
+def save_lesson(
+    path: str | Path,
+    lesson: Lesson | PlaygroundSpec,
+    *,
+    title: str | None = None,
+    explanation: str | None = None,
+) -> None:
+    """Write a lesson (or a bare playground set-up) to ``path`` as format version 2, atomically.
+
+    Args:
+        path: The file to write; a symlink is followed and its target replaced.
+        lesson: A ``Lesson`` (with its notes, display rule and backprop exercise), or a
+            ``PlaygroundSpec`` (saved with 0 decimals if its input and filters are whole,
+            else 2, like a version-1 file).
+        title: Replaces the lesson's title when given.
+        explanation: Replaces the lesson's explanation when given.
+
+    Raises:
+        LessonFileError: the lesson cannot be written as a file the reader accepts (e.g. a
+            title longer than the format allows); nothing is written.
+        OSError: the file cannot be written; an existing file is left as it was.
+    """
+    if isinstance(lesson, Lesson):
+        item = lesson
+    else:
+        item = Lesson(FILE_LESSON_ID, "", "", "", lesson, decimals=default_decimals(lesson))
+    data = lesson_to_dict(item)
+    data["title"] = item.title if title is None else title
+    data["explanation"] = item.explanation if explanation is None else explanation
     try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LessonFileError(f"{source}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LessonFileError(f"{source}: cannot be read as text ({exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LessonFileError(
-            f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    try:
-        return spec_from_dict(data)
+        lesson_from_dict(data)  # never write a file that the reader would refuse
     except LessonFileError as exc:
-        raise LessonFileError(f"{source}: {exc}") from None
+        raise LessonFileError(f"{path}: cannot be saved as a lesson: {exc}") from None
+    _write_atomically(Path(path), dumps_readable(data))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to the real target, then rename it over it."""
+    target = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file gets 0666 minus the umask, like any other new file
+    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(temporary, flags, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

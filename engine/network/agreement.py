@@ -1,8 +1,8 @@
 """The two engines agree: the model's forward pass rebuilt with the NumPy engine, next to ORT.
 
-The app teaches with the NumPy engine (conv2d, pool2d, relu, flatten, dense, softmax) and runs
-the real model in ONNX Runtime. ``compare_with_numpy`` replays the whole network with the NumPy
-engine from the model's own weights and geometry (never from ORT's intermediate results: each
+The app teaches with the NumPy engine (conv2d, pool2d, relu, flatten, dense, softmax, ...) and
+runs the real model in ONNX Runtime. ``compare_with_numpy`` replays the whole network with the
+NumPy engine from the model's own weights and geometry (never from ORT's intermediate results: each
 layer takes the NumPy value of the layer before) and reports how far each layer is from ORT's.
 The NumPy side runs in float64, so the difference measures ORT's float32 rounding.
 """
@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.operations.conv import conv2d
-from engine.operations.layers import dense, flatten, relu, softmax
-from engine.operations.pool import pool2d
+from engine.network.ops import op_info
+from engine.network.replay import no_replay
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from engine.network.model import LayerInfo, OnnxModel
-
-FLATTEN_OPS = frozenset({"Reshape", "Flatten", "Squeeze"})
-DENSE_OPS = frozenset({"Gemm", "MatMul", "MatMul+Add"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +37,7 @@ class LayerAgreement:
 def compare_with_numpy(model: OnnxModel, image: ArrayLike) -> list[LayerAgreement]:
     """Every layer of ``model`` for ``image``, computed by ORT and by the NumPy engine.
 
+    ``image`` is (H, W) or (H, W, C) in 0..1. Each layer's replay is the op table's.
     ValueError when the model has a layer the NumPy engine cannot replay (its name and op say
     which), e.g. a grouped convolution or an op the engine does not have.
     """
@@ -66,46 +63,14 @@ def compare_with_numpy(model: OnnxModel, image: ArrayLike) -> list[LayerAgreemen
 def replay_layer(
     model: OnnxModel, info: LayerInfo, inputs: list[NDArray[np.float64]]
 ) -> NDArray[np.float64]:
-    """One layer with the NumPy engine, from the values of the layers that feed it."""
-    op, x = info.op, inputs[0]
+    """One layer with the NumPy engine, from the values of the layers that feed it.
+
+    The op table (``engine.network.ops``) says which replay the layer's op has. ValueError
+    when it has none, or when the layer merges several inputs.
+    """
     if len(inputs) != 1:
-        raise ValueError(f"{info.name!r} ({op}) merges {len(inputs)} inputs; not replayable")
-    if op == "Conv":
-        kernel, bias = model.weights(info.name)
-        g = model.geometry(info.name)
-        if g.groups != 1:
-            raise ValueError(f"{info.name!r} is a grouped convolution; conv2d has no groups")
-        return _f64(
-            conv2d(
-                x,
-                kernel.astype(np.float64),
-                bias.astype(np.float64),
-                stride=g.stride,
-                padding=g.padding,
-                dilation=g.dilation,
-            )
-        )
-    if op in ("MaxPool", "AveragePool"):
-        g = model.geometry(info.name)
-        if g.dilation != (1, 1) or g.mode is None:
-            raise ValueError(f"{info.name!r} is a dilated pooling; pool2d has no dilation")
-        if g.counts_padding and g.padding != ((0, 0), (0, 0)):
-            raise ValueError(
-                f"{info.name!r} averages over padding cells too (count_include_pad); pool2d "
-                "averages the real cells only, as Keras does"
-            )
-        return _f64(pool2d(x, g.kernel_size, stride=g.stride, mode=g.mode, padding=g.padding))
-    if op == "Relu":
-        return _f64(relu(x))
-    if op == "Softmax" and x.ndim == 1:
-        return _f64(softmax(x))
-    if op in FLATTEN_OPS and len(info.output_shape) == 1:
-        return _f64(flatten(x))
-    if op in DENSE_OPS:
-        weights, bias = model.weights(info.name)
-        return _f64(dense(x, weights.astype(np.float64), bias.astype(np.float64)))
-    raise ValueError(f"the NumPy engine has no {op} layer, so {info.name!r} cannot be replayed")
-
-
-def _f64(array: NDArray[np.floating]) -> NDArray[np.float64]:
-    return np.asarray(array, dtype=np.float64)
+        raise ValueError(f"{info.name!r} ({info.op}) merges {len(inputs)} inputs; not replayable")
+    replay = op_info(info.op).replay
+    if replay is None:
+        raise no_replay(info)
+    return replay(model, info, inputs[0])

@@ -1,23 +1,30 @@
-"""The contract an image classifier must meet: one float32 image input (NHWC or NCHW, 1 or 3
-channels) and one class-vector output, plus the class labels and accuracy from its metadata."""
+"""The contract an image classifier must meet, and the labels and accuracy in its metadata.
+
+One float32 image input (NHWC or NCHW, 1 or 3 channels, a fixed size from 8×8 to 256×256, a
+batch of 1 or a dynamic batch) and one class-vector output.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import onnx
 
+from engine.drawings.file_bytes import read_regular_file
 from engine.network.file import ModelError
-from engine.network.nodes import CHANNELS_FIRST_OPS, as_ints, node_attributes
+from engine.network.nodes import as_ints, node_attributes
+from engine.network.ops import Layout, op_info
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
 
 CHANNEL_COUNTS = (1, 3)
+MIN_SIDE, MAX_SIDE = 8, 256  # image sizes the lab can show (its maps, every layer)
 EXPECTED_INPUT = (
     "expected one float32 image input, (N, H, W, C) channels-last like Keras or (N, C, H, W) "
     "channels-first like PyTorch, with C = 1 (grayscale) or 3 (RGB)"
@@ -27,16 +34,22 @@ EXPECTED_OUTPUT = "expected one output: a float32 class vector (N, K), one score
 
 @dataclass(frozen=True, slots=True)
 class ImageInput:
-    """The model's image input: its name, layout and (H, W, C)."""
+    """The model's image input: its name, layout, (H, W, C) and batch size.
+
+    ``batch`` is 1 for a fixed batch of one, or the dimension's name ("N", "batch", "?")
+    when the batch is dynamic.
+    """
 
     name: str
     layout: str
     height: int
     width: int
     channels: int
+    batch: int | str = "N"
 
     @property
     def shape(self) -> tuple[int, int, int]:
+        """(H, W, C), whatever the layout."""
         return (self.height, self.width, self.channels)
 
     @property
@@ -114,9 +127,21 @@ def image_input(model: onnx.ModelProto, path: Path) -> ImageInput:
             f"{path}: its input {value.name!r} has shape {_shape_text(dims)}, with neither 1 nor 3 "
             f"channels first or last; {EXPECTED_INPUT}"
         )
-    if layout == "NHWC":
-        return ImageInput(value.name, layout, int(a), int(b), int(c))
-    return ImageInput(value.name, layout, int(b), int(c), int(a))
+    size = (int(a), int(b), int(c)) if layout == "NHWC" else (int(b), int(c), int(a))
+    batch_size: int | str = 1 if isinstance(batch, int) else batch
+    found = ImageInput(value.name, layout, *size, batch=batch_size)
+    _check_size(found, path)
+    return found
+
+
+def _check_size(image: ImageInput, path: Path) -> None:
+    """ModelError for an image size the lab cannot show (below 8×8 or above 256×256)."""
+    h, w, c = image.shape
+    if min(h, w) < MIN_SIDE or max(h, w) > MAX_SIDE:
+        raise ModelError(
+            f"{path}: this model takes {h}×{w}×{c} images; the app shows image classifiers with "
+            f"inputs from {MIN_SIDE}×{MIN_SIDE} to {MAX_SIDE}×{MAX_SIDE} pixels"
+        )
 
 
 def _input_layout(dims: tuple[int, int, int], graph: onnx.GraphProto, name: str) -> str | None:
@@ -130,14 +155,11 @@ def _input_layout(dims: tuple[int, int, int], graph: onnx.GraphProto, name: str)
     # Ambiguous (e.g. (N, 3, 8, 3)): ask how the graph uses the input.
     for node in graph.node:
         if node.input and node.input[0] == name:
-            if node.op_type in CHANNELS_FIRST_OPS:
+            layout = op_info(node.op_type).layout
+            if layout is Layout.CHANNELS_FIRST:
                 return "NCHW"
-            if node.op_type == "Transpose" and as_ints(node_attributes(node).get("perm")) == [
-                0,
-                3,
-                1,
-                2,
-            ]:
+            perm = as_ints(node_attributes(node).get("perm"))
+            if layout is Layout.PERMUTATION and perm == [0, 3, 1, 2]:
                 return "NHWC"
     return "NHWC"
 
@@ -171,6 +193,80 @@ def check_class_vector(dims: Sequence[int | str], name: str, path: Path) -> None
         )
 
 
+def opset_of(model: onnx.ModelProto) -> int:
+    """The opset of the default ONNX domain the model imports (0 when it imports none)."""
+    return next((int(o.version) for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
+def output_step(model: onnx.ModelProto, output: str) -> float:
+    """The quantization step of an output computed by a DequantizeLinear (its scale), else 0.
+
+    An 8-bit softmax decoded this way adds up to 1 only within K steps.
+    """
+    constants = {t.name: t for t in model.graph.initializer}
+    for node in model.graph.node:
+        if output in node.output and op_info(node.op_type).folds == "dequantize":
+            scale = constants.get(node.input[1]) if len(node.input) > 1 else None
+            if scale is not None:
+                values = onnx.numpy_helper.to_array(scale)
+                return float(abs(values).max()) if values.size else 0.0
+    return 0.0
+
+
+MAX_LABEL_CHARS = 200
+"""The longest class label (ImageNet's longest is under 100 characters)."""
+
+
+def checked_labels(labels: Sequence[str], count: int, source: str) -> tuple[str, ...]:
+    """``labels`` as a tuple, ValueError unless there is one (non-empty) label per class.
+
+    Each label has at most ``MAX_LABEL_CHARS`` characters.
+    """
+    found = tuple(str(label) for label in labels)
+    if len(found) != count:
+        raise ValueError(
+            f"{source} has {len(found)} labels but the model outputs {count} classes; "
+            "expected one label per class"
+        )
+    for number, label in enumerate(found, start=1):
+        if not label.strip():
+            raise ValueError(f"{source} has an empty label; expected one label per class")
+        if len(label) > MAX_LABEL_CHARS:
+            raise ValueError(
+                f"{source}: label {number} has {len(label):,} characters; a class label has "
+                f"at most {MAX_LABEL_CHARS}"
+            )
+    return found
+
+
+MAX_LABELS_FILE = 1_000_000  # bytes: a labels file is a short text
+EXPECTED_LABELS = "expected a text file of class labels, one per line"
+
+
+def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """Class labels from a text file (UTF-8), one per line; blank lines at the end are ignored.
+
+    Raises:
+        OSError: The file is missing ("labels file not found: <path>").
+        ValueError: Not a regular file of at most ``MAX_LABELS_FILE`` bytes, not UTF-8, or
+            no labels (the message names the file).
+    """
+    file = Path(path)
+    data = read_regular_file(file, limit=MAX_LABELS_FILE, kind="labels", expected=EXPECTED_LABELS)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{file} is not a text file (UTF-8); expected one label per line"
+        ) from None
+    lines = [line.strip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        raise ValueError(f"{file} holds no labels; expected one label per line")
+    return tuple(lines)
+
+
 def class_labels(metadata: Mapping[str, str], count: int, path: Path) -> tuple[str, ...]:
     """Labels from metadata "class_labels" (a JSON list of strings), else "0".."K-1"."""
     text = metadata.get("class_labels")
@@ -178,23 +274,21 @@ def class_labels(metadata: Mapping[str, str], count: int, path: Path) -> tuple[s
         return tuple(str(i) for i in range(count))
     try:
         labels = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands of levels deep
         labels = None
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         raise ModelError(
             f"{path}: its metadata class_labels is not a JSON list of strings ({text[:60]!r}); "
             f'expected e.g. ["0", "1", ...], one label per class'
         )
-    if len(labels) != count:
-        raise ModelError(
-            f"{path}: its metadata class_labels has {len(labels)} labels but the model outputs "
-            f"{count} classes; expected one label per class"
-        )
-    return tuple(labels)
+    try:
+        return checked_labels(labels, count, f"{path}: its metadata class_labels")
+    except ValueError as exc:
+        raise ModelError(str(exc)) from None
 
 
 def accuracy_from(metadata: Mapping[str, str]) -> float | None:
-    """metadata "test_accuracy" as a fraction (0.99 or "99 %" both give 0.99), else None."""
+    """The metadata's "test_accuracy" as a fraction (0.99 or "99 %" both give 0.99), else None."""
     text = metadata.get("test_accuracy", "").strip()
     percent = text.endswith("%")
     try:

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.animation.playground import PlaygroundSpec
+from engine.network.ops import op_info
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from engine.animation.playground import PipelineResult
     from engine.network.model import OnnxModel
+    from engine.network.preprocessing import Preprocessing
 
 
 @dataclass(frozen=True)
@@ -43,28 +45,35 @@ class FilterReplay:
 
     @property
     def title(self) -> str:
+        """E.g. "conv1, filter 5 of MNIST CNN"."""
         return f"{self.layer}, filter {self.filter_index + 1} of {self.model_name}"
 
 
 def first_conv_layer(model: OnnxModel) -> str:
     """The name of the first convolution fed directly by the image."""
     for info in model.layers():
-        if info.op == "Conv" and not info.inputs:
+        if op_info(info.op).kernel == "filters" and not info.inputs:
             return info.name
     raise ValueError(f"{model.name} has no convolution on its input image")
 
 
 def replay_filter(
-    model: OnnxModel, layer: str, filter_index: int, image: ArrayLike
+    model: OnnxModel,
+    layer: str,
+    filter_index: int,
+    image: ArrayLike,
+    preprocessing: Preprocessing | None = None,
 ) -> FilterReplay:
     """The playground set-up that recomputes filter ``filter_index`` of ``layer`` on ``image``.
 
-    Only a convolution fed directly by the image can be replayed this way (its input is the
-    picture the student drew); anything else raises ValueError saying so.
+    ``image`` is the picture in 0..1; the playground gets it as the model does, after
+    ``preprocessing`` (None: as it is). Only a convolution fed directly by the image can be
+    replayed this way (its input is the picture the student drew); anything else raises
+    ValueError saying so.
     """
     infos = {info.name: info for info in model.layers()}
     info = infos.get(layer)
-    if info is None or info.op != "Conv":
+    if info is None or op_info(info.op).kernel != "filters":
         raise ValueError(f"{layer!r} is not a convolution layer of {model.name}")
     if info.inputs:
         raise ValueError(
@@ -78,9 +87,11 @@ def replay_filter(
     if geometry.groups != 1:
         raise ValueError(f"{layer!r} is a grouped convolution, which the playground cannot show")
     picture = model.model_input(image)  # (H, W, C) whatever the model's layout
+    if preprocessing is not None:
+        picture = preprocessing.apply(picture)
     channels = picture.shape[2]
     names = ("R", "G", "B") if channels == 3 else ()
-    activation = next(a for a in model.activations(image) if a.name == layer)
+    activation = next(a for a in model.forward(picture).activations if a.name == layer)
     spec = PlaygroundSpec.create(
         np.asarray(picture, dtype=np.float64),
         np.asarray(kernel[:, :, :, filter_index : filter_index + 1], dtype=np.float64),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine.network.nodes import as_pair
+from engine.network.ops import op_info
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,8 +33,10 @@ class LayerGeometry:
     counts_padding: bool = False
 
     def replay_kwargs(self) -> dict[str, Any]:
-        """stride/padding(/dilation) as keyword arguments for ``conv2d`` or ``pool2d``:
-        ``conv2d(x, kernel, bias, **geometry.replay_kwargs())``."""
+        """Stride, padding (and dilation) as keyword arguments for ``conv2d`` or ``pool2d``.
+
+        E.g. ``conv2d(x, kernel, bias, **geometry.replay_kwargs())``.
+        """
         kwargs: dict[str, Any] = {"stride": self.stride, "padding": self.padding}
         if self.mode is None:
             kwargs["dilation"] = self.dilation
@@ -43,7 +46,12 @@ class LayerGeometry:
 def layer_geometry(
     op: str, attrs: Mapping[str, object], in_hw: tuple[int, int], kernel_hw: tuple[int, int]
 ) -> LayerGeometry:
-    """Explicit engine geometry from ONNX Conv/MaxPool/AveragePool attributes."""
+    """Explicit engine geometry from the attributes of an op that slides a window.
+
+    ``op`` is a Conv, MaxPool or AveragePool (the op table's ``window``); ``in_hw`` is the
+    input's (H, W) and ``kernel_hw`` the window's (kh, kw). Padding follows the ONNX spec:
+    ``pads`` (top, left, bottom, right), ``auto_pad`` and pooling's ``ceil_mode``.
+    """
     stride = as_pair(attrs.get("strides"), 1)
     dilation = as_pair(attrs.get("dilations"), 1)
     auto_pad = str(attrs.get("auto_pad", "NOTSET"))
@@ -68,7 +76,8 @@ def layer_geometry(
                 out -= 1
             after += max((out - 1) * s + window - padded, 0)
         padding.append((before, after))
-    mode = {"MaxPool": "max", "AveragePool": "avg"}.get(op)
+    slides = op_info(op).window
+    mode = None if slides == "conv" else slides
     group = attrs.get("group", 1)
     groups = group if isinstance(group, int) else 1
     counts_padding = mode == "avg" and attrs.get("count_include_pad") == 1

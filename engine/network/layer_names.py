@@ -1,12 +1,15 @@
-"""Display names for the layers a student sees: the Keras/PyTorch layer name where the node
-name has one, activations after the layer they follow, else a numbered kind."""
+"""Display names for the layers a student sees.
+
+The Keras/PyTorch layer name where the node name has one, activations after the layer they
+follow, else a numbered kind (the op table's ``layer_name``).
+"""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from engine.network.nodes import ACTIVATION_OPS, KIND_NAMES, PLUMBING_OPS
+from engine.network.ops import Kind, op_info
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,29 +36,35 @@ def _common_suffix(scopes: Sequence[str]) -> str | None:
 
 
 def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
-    """Display names: the Keras/PyTorch layer name where the node name has one, activations
-    after the layer they follow ("conv1 · relu"), else a numbered kind ("conv2", "pool1")."""
+    """Display names, one per draft, unique; linear in the number of drafts.
+
+    The Keras/PyTorch layer name where the node name has one, activations after the layer they
+    follow ("conv1 · relu"), else a numbered kind ("conv2", "pool1").
+    """
     scopes: list[str | None] = []
     for draft in drafts:
         scope = _scope(draft.node.name)
-        if scope is None and draft.matmul is not None:
-            scope = _scope(draft.matmul.name)
+        for fused in draft.fused if scope is None else ():
+            scope = scope or _scope(fused.name)
         scopes.append(scope)
     suffix = _common_suffix([s for s in scopes if s])
     if suffix:
         scopes = [s[: -len(suffix)] if s and s.endswith(suffix) else s for s in scopes]
     bases: list[str] = []
     names: list[str] = []
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}  # per name: the first number not yet tried ("conv1 2")
     counts: dict[str, int] = {}
     for draft, scope in zip(drafts, scopes, strict=True):
-        kind = KIND_NAMES.get(draft.op)
-        if kind is None and draft.layout.kind == "vector" and draft.op in PLUMBING_OPS:
+        entry = op_info(draft.op)
+        kind = entry.layer_name
+        if kind is None and draft.layout.kind == "vector" and entry.kind is Kind.PLUMBING:
             kind = "flatten"
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
-        if draft.op in ACTIVATION_OPS and draft.sources:
+        if entry.follows_a_layer and draft.sources:
             base = bases[draft.sources[0]]
-            name = f"{base} · {draft.op.lower()}"
+            name = f"{base} · {entry.layer_name or draft.op.lower()}"
         else:
             if scope:
                 base = scope
@@ -66,9 +75,11 @@ def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
             else:
                 base = f"{kind}{counts[kind]}"
             name = base
-        unique, n = name, 2
-        while unique in names:
+        unique, n = name, next_number.get(name, 2)
+        while unique in taken:  # every number below n is taken already (names stay taken)
             unique, n = f"{name} {n}", n + 1
+        next_number[name] = n
         bases.append(base)
         names.append(unique)
+        taken.add(unique)
     return names

@@ -27,10 +27,12 @@ class PixelRect(NamedTuple):
 
     @property
     def height(self) -> int:
+        """Rows covered: row1 − row0."""
         return self.row1 - self.row0
 
     @property
     def width(self) -> int:
+        """Columns covered: col1 − col0."""
         return self.col1 - self.col0
 
 

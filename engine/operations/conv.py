@@ -6,21 +6,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from engine.operations.params import (
-    IntPair,
-    Padding,
-    PaddingSpec,
-    as_float_array,
-    check_fits,
-    effective_size,
-    output_size,
-    pair,
-    require_finite,
-    resolve_padding,
-)
+from engine.operations.blas_threads import on_one_blas_thread
+from engine.operations.params import Geometry, Padding, window_geometry
+from engine.operations.values import as_float_array, norm, require_finite, require_sums_fit
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
+
+    from engine.operations.params import IntPair, PaddingSpec
 
 
 class ConvPlan(NamedTuple):
@@ -67,71 +60,21 @@ class ConvPlan(NamedTuple):
         return padded
 
 
-def _typed_key(value: object) -> object:
-    """A cache key that tells 1 from 1.0 and True and turns lists into tuples.
-
-    1, 1.0 and True compare and hash equal, so as plain keys they would share a cache entry.
-    """
-    if isinstance(value, (list, tuple)):
-        return (type(value), *(_typed_key(v) for v in value))
-    return (type(value), value)
-
-
-Geometry = tuple[tuple[int, int], tuple[int, int], Padding, tuple[int, int]]
-_GEOMETRIES: dict[tuple[object, ...], Geometry] = {}
-_GEOMETRIES_KEPT = 512
-
-
-def _geometry(
-    input_hw: tuple[int, int],
-    kernel_hw: tuple[int, int],
-    stride: object,
-    padding: object,
-    dilation: object,
-) -> Geometry:
-    strides = pair(stride, "stride")
-    dilations = pair(dilation, "dilation")
-    pad = resolve_padding(padding, input_hw, kernel_hw, strides, dilations)
-    padded_hw = (input_hw[0] + pad.top + pad.bottom, input_hw[1] + pad.left + pad.right)
-    window_hw = (
-        effective_size(kernel_hw[0], dilations[0]),
-        effective_size(kernel_hw[1], dilations[1]),
-    )
-    check_fits(padded_hw, window_hw, "kernel")
-    out_hw = (
-        output_size(padded_hw[0], window_hw[0], strides[0]),
-        output_size(padded_hw[1], window_hw[1], strides[1]),
-    )
-    return strides, dilations, pad, out_hw
-
-
 def conv_geometry(
     input_hw: tuple[int, int],
     kernel_hw: tuple[int, int],
     stride: object,
     padding: object,
     dilation: object,
+    *,
+    channels: int = 1,
+    filters: int = 1,
 ) -> Geometry:
-    """(strides, dilations, padding, output size) of a convolution, or ValueError.
-
-    Checked once per combination and remembered: animation and the digit lab repeat the same
-    geometry thousands of times, and the checks cost more than a small convolution.
-    """
-    if type(stride) is int and type(dilation) is int and type(padding) in (str, int):
-        key: tuple[object, ...] = (input_hw, kernel_hw, stride, padding, dilation)
-    else:
-        key = (input_hw, kernel_hw, _typed_key(stride), _typed_key(padding), _typed_key(dilation))
-    try:
-        return _GEOMETRIES[key]
-    except KeyError:
-        pass
-    except TypeError:  # something unhashable: let the checks say what is wrong with it
-        return _geometry(input_hw, kernel_hw, stride, padding, dilation)
-    geometry = _geometry(input_hw, kernel_hw, stride, padding, dilation)  # or ValueError
-    if len(_GEOMETRIES) >= _GEOMETRIES_KEPT:
-        _GEOMETRIES.clear()
-    _GEOMETRIES[key] = geometry
-    return geometry
+    """The checked (and remembered) geometry of a convolution: ``window_geometry``."""
+    return window_geometry(
+        input_hw, kernel_hw, stride, padding, dilation,
+        channels=channels, maps=filters, pooling=False,
+    )  # fmt: skip
 
 
 def plan_conv(
@@ -143,7 +86,14 @@ def plan_conv(
     padding: PaddingSpec = "valid",
     dilation: IntPair = 1,
 ) -> ConvPlan:
-    """Check every argument of a convolution and work out its geometry."""
+    """Check every argument of a convolution and work out its geometry.
+
+    Returns:
+        The plan ``run_conv`` computes; x (H, W, C), kernel (kh, kw, C, D), bias (D,).
+
+    Raises:
+        ValueError: as ``conv2d``.
+    """
     xa = as_float_array(x, "input x", check=False)
     ka = as_float_array(kernel, "kernel", check=False)
     if xa.ndim not in (2, 3):
@@ -164,14 +114,16 @@ def plan_conv(
             f"the kernel has {k4.shape[2]} input channel(s) but x has {x3.shape[2]}; "
             "they must be equal (kernel (kh, kw, C, D) for x (H, W, C))"
         )
-    strides, dilations, pad, out_hw = conv_geometry(
+    filters = int(k4.shape[3])
+    _, strides, dilations, pad, out_hw = conv_geometry(
         (int(x3.shape[0]), int(x3.shape[1])),
         (int(k4.shape[0]), int(k4.shape[1])),
         stride,
         padding,
         dilation,
+        channels=int(x3.shape[2]),
+        filters=filters,
     )
-    filters = int(k4.shape[3])
     if bias is None:
         b = np.zeros(filters, dtype=np.result_type(x3.dtype, k4.dtype))
     else:
@@ -180,8 +132,15 @@ def plan_conv(
             raise ValueError(
                 f"bias must have one value per filter ({filters}), got {b.shape[0]} value(s)"
             )
-    require_finite((xa, "input x"), (ka, "kernel"), (b, "bias"))
-    return ConvPlan(x3, k4, b, strides, dilations, pad, out_hw, flat)
+    x2, k2, b2 = require_finite((xa, "input x"), (ka, "kernel"), (b, "bias"))
+    plan = ConvPlan(x3, k4, b, strides, dilations, pad, out_hw, flat)
+    require_sums_fit(
+        norm(x2) * norm(k2) + norm(b2),
+        np.result_type(x3.dtype, k4.dtype, b.dtype),
+        lambda: run_conv(plan._replace(x=np.abs(x3), kernel=np.abs(k4), bias=np.abs(b))),
+        "the convolution",
+    )
+    return plan
 
 
 def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]:
@@ -230,8 +189,13 @@ def im2col(plan: ConvPlan, *, ones_column: bool = False) -> NDArray[np.floating]
     return matrix
 
 
+@on_one_blas_thread
 def run_conv(plan: ConvPlan) -> NDArray[np.floating]:
-    """The convolution of a checked plan, always (H', W', D)."""
+    """The convolution of a checked plan, always (H', W', D); its products on one BLAS thread.
+
+    One thread (``engine.operations.blas_threads``) keeps the convolution fast beside a busy
+    process.
+    """
     if plan.stride[0] == 1 and plan.channels > 1:
         return _run_by_kernel_rows(plan)
     oh, ow = plan.out_hw
@@ -291,6 +255,15 @@ def conv2d(
     gives (H', W'); anything else gives (H', W', D). ``padding`` is "valid", "same" (exactly as
     TensorFlow: output ceil(H / stride), an odd extra row/column at the bottom/right), an int on
     all sides, or ((top, bottom), (left, right)). Float32 inputs give float32, others float64.
+
+    Raises:
+        ValueError: naming the argument, what it was and what is allowed, for anything but
+            real, finite, non-empty arrays of matching channels; a kernel size, stride,
+            padding or dilation that is not an int (bools, floats, strings, None) or breaks a
+            limit of ``engine.operations.limits`` (padding up to the dilated kernel's size,
+            kernel no larger than the padded input, stride and dilation 1 to 4,096, at most
+            4,096 cells a side, at most 2^26 values allocated); and values whose products
+            would overflow.
     """
     plan = plan_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation)
     out = run_conv(plan)

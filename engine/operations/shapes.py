@@ -8,16 +8,23 @@ the number together with the formula as text, the numbers filled in, e.g.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from engine.operations.limits import MAX_CELLS
 from engine.operations.params import (
-    IntPair,
-    PaddingSpec,
-    check_fits,
+    describe,
+    describe_typed,
     effective_size,
     output_size,
     pair,
-    resolve_padding,
+    whole,
+    window_geometry,
 )
+
+if TYPE_CHECKING:
+    from engine.operations.params import IntPair, PaddingSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,40 +95,61 @@ def output_shape(
     padding: PaddingSpec = "valid",
     dilation: IntPair = 1,
     filters: int | None = None,
+    pooling: bool = False,
 ) -> OutputShape:
-    """The output size of a convolution (or, with ``filters=None``, a pooling window).
+    """The output size of a convolution, or with ``pooling=True`` of a pooling window.
 
     ``input_shape`` is a size (square), (H, W) or (H, W, C); the result has ``filters`` channels
-    for a convolution, the input's channels when only (H, W, C) is given, else none.
-    Impossible settings raise ValueError exactly as ``conv2d`` would.
+    for a convolution, the input's channels when only (H, W, C) is given, else none. Formula:
+    ⌊(H + pad_top + pad_bottom − ((k − 1)·d + 1)) / s⌋ + 1 (Dumoulin & Visin, "A guide to
+    convolution arithmetic for deep learning", 2016; slide 002).
+
+    Raises:
+        ValueError: exactly as ``conv2d`` (or, with ``pooling``, ``pool2d``) would for the
+            same sizes and parameters, with the same message (both call
+            ``engine.operations.params.window_geometry``); also for an input shape that is not
+            a positive int or a tuple of 2 or 3 of them, and ``filters`` that is not a
+            positive int.
     """
-    if isinstance(input_shape, int):
-        dims: tuple[int, ...] = (input_shape, input_shape)
-    else:
-        dims = tuple(input_shape)
-    if len(dims) not in (2, 3) or any(
-        isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in dims
-    ):
-        raise ValueError(
-            f"input shape must be a positive size, (H, W) or (H, W, C), got {input_shape!r}"
-        )
-    kernel = pair(kernel_size, "kernel size")
-    strides = pair(stride, "stride")
-    dilations = pair(dilation, "dilation")
-    if filters is not None and (isinstance(filters, bool) or filters < 1):
-        raise ValueError(f"filters must be at least 1, got {filters!r}")
+    dims = _dims(input_shape)
+    if filters is not None:
+        filters = whole(filters, "filters", low=1, high=MAX_CELLS)
+    if not isinstance(pooling, (bool, np.bool_)):
+        raise ValueError(f"pooling must be True or False, got {describe_typed(pooling)}")
+    channels = dims[2] if len(dims) == 3 else 1
+    maps = filters if filters is not None else channels
     hw = (dims[0], dims[1])
-    pad = resolve_padding(padding, hw, kernel, strides, dilations)
-    check_fits(
-        (hw[0] + pad.top + pad.bottom, hw[1] + pad.left + pad.right),
-        (effective_size(kernel[0], dilations[0]), effective_size(kernel[1], dilations[1])),
-        "kernel",
-    )
+    kernel, strides, dilations, pad, out_hw = window_geometry(
+        hw, kernel_size, stride, padding, dilation,
+        channels=channels, maps=maps, pooling=bool(pooling),
+    )  # fmt: skip
     same = isinstance(padding, str) and padding.lower() == "same"
     rows, row_formula = _axis_formula(hw[0], pad.rows, kernel[0], strides[0], dilations[0], same)
     cols, col_formula = _axis_formula(hw[1], pad.cols, kernel[1], strides[1], dilations[1], same)
-    channels = filters if filters is not None else (dims[2] if len(dims) == 3 else None)
-    return OutputShape(rows, cols, channels, row_formula, col_formula)
+    assert (rows, cols) == out_hw  # one formula, written out and computed
+    channels_out = filters if filters is not None else (dims[2] if len(dims) == 3 else None)
+    return OutputShape(rows, cols, channels_out, row_formula, col_formula)
+
+
+def _dims(input_shape: object) -> tuple[int, ...]:
+    """(H, W) or (H, W, C) from a size or a tuple; ValueError for anything else."""
+    problem = (
+        f"input shape must be a positive size, (H, W) or (H, W, C) of positive ints, got "
+        f"{describe_typed(input_shape)}"
+    )
+    values = (
+        (input_shape, input_shape) if not isinstance(input_shape, (tuple, list)) else input_shape
+    )
+    if len(values) not in (2, 3):
+        raise ValueError(problem)
+    dims = []
+    for d in values:
+        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)) or d < 1:
+            raise ValueError(problem)
+        dims.append(int(d))
+    if len(dims) == 3 and dims[2] > MAX_CELLS:
+        raise ValueError(f"input channels must be at most {MAX_CELLS:,}, got {describe(dims[2])}")
+    return tuple(dims)
 
 
 def param_count(
@@ -130,12 +158,17 @@ def param_count(
     """Learned parameters of a conv layer, (w·h·C + 1)·D (slide 002); a dense layer is 1x1.
 
     For a dense layer with n inputs and m outputs use ``param_count(1, n, m)``: (1·1·n + 1)·m.
+
+    Raises:
+        ValueError: a kernel size that is not an int or pair of ints from 1 to 4,096; channels
+            or filters that are not ints from 1 to 2^26; ``bias`` that is not True or False.
     """
     kh, kw = pair(kernel_size, "kernel size")
-    for name, value in (("channels", channels), ("filters", filters)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    weights = kh * kw * channels
-    total = (weights + int(bias)) * filters
-    inner = f"{kh}·{kw}·{channels}" + (" + 1" if bias else "")
-    return ParamCount(total, f"({inner})·{filters} = {total}")
+    c = whole(channels, "channels", low=1, high=MAX_CELLS)
+    d = whole(filters, "filters", low=1, high=MAX_CELLS)
+    if not isinstance(bias, (bool, np.bool_)):
+        raise ValueError(f"bias must be True or False, got {describe_typed(bias)}")
+    weights = kh * kw * c
+    total = (weights + int(bias)) * d
+    inner = f"{kh}·{kw}·{c}" + (" + 1" if bias else "")
+    return ParamCount(total, f"({inner})·{d} = {total}")

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PEN_WIDTH = 22  # logical pixels: a digit drawn 200 px tall gets MNIST-like 2-px strokes
 MIN_PEN_WIDTH, MAX_PEN_WIDTH = 4, 60
-ERASER_FACTOR = 2.0  # the eraser is this much wider than the pen
 BACKGROUND = QColor(238, 241, 246)
 BORDER = QColor(190, 197, 208)
 HINT = QColor(160, 167, 178)
@@ -56,6 +55,8 @@ class DrawingCanvas(QWidget):
         self._last: QPointF | None = None
         self._pen = QPen()
         self._hint = "Draw a digit here"
+        self._origin: object = None
+        self._stroke_origin: object = None
         self.pen_width = float(DEFAULT_PEN_WIDTH)
         self.eraser = False
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
@@ -77,6 +78,15 @@ class DrawingCanvas(QWidget):
         return ink_of(self._image)
 
     @property
+    def origin(self) -> object:
+        """What the current picture was made from, as given to ``replace``; None once edited.
+
+        The canvas does not look at it: its owner uses it to tell an unedited picture (e.g. an
+        opened file) from a drawing.
+        """
+        return self._origin
+
+    @property
     def drawing(self) -> bool:
         """True while a stroke is in progress."""
         return self._last is not None
@@ -87,18 +97,26 @@ class DrawingCanvas(QWidget):
             self._hint = text
             self.update()
 
-    def replace(self, image: QImage) -> CanvasChange:
-        """Show ``image`` (a backing store from ``canvas_image``) instead; returns the change."""
+    def replace(self, image: QImage, origin: object = None) -> CanvasChange:
+        """Show ``image`` (a backing store from ``canvas_image``) instead; returns the change.
+
+        ``origin`` is what the picture was made from (see ``origin``).
+        """
         self.cancel_stroke()
-        change = CanvasChange.between(self._image, image, self._image.rect())
+        change = CanvasChange.between(self._image, image, self._image.rect(), self._origin, origin)
         self._image = image
+        self._origin = origin
         self.update()
         self.inkChanged.emit()
         return change
 
-    def paste(self, area: QRect, patch: QImage) -> None:
-        """Put ``patch`` back at ``area`` (device pixels): how undo and redo restore pixels."""
+    def paste(self, area: QRect, patch: QImage, origin: object = None) -> None:
+        """Put ``patch`` back at ``area`` (device pixels): how undo and redo restore pixels.
+
+        ``origin`` is what the picture is then made from (see ``origin``).
+        """
         self.cancel_stroke()
+        self._origin = origin
         if area == self._image.rect():
             self._image = patch.copy()
         else:
@@ -114,10 +132,10 @@ class DrawingCanvas(QWidget):
         """Start a stroke at ``point`` (canvas coordinates, 0..CANVAS_SIZE): a round dot."""
         self.cancel_stroke()
         self._before = self._image.copy()
-        width = self.pen_width * (ERASER_FACTOR if erase else 1.0)
-        self._pen = QPen(
+        self._stroke_origin = self._origin
+        self._pen = QPen(  # the eraser is as wide as the pen: a stroke erases what one drew
             PAPER if erase else INK,
-            width,
+            self.pen_width,
             Qt.PenStyle.SolidLine,
             Qt.PenCapStyle.RoundCap,
             Qt.PenJoinStyle.RoundJoin,
@@ -149,7 +167,8 @@ class DrawingCanvas(QWidget):
         self._before = None
         self._last = None
         if not area_px.isEmpty():
-            self.strokeFinished.emit(CanvasChange.between(before, self._image, area_px))
+            change = CanvasChange.between(before, self._image, area_px, self._stroke_origin)
+            self.strokeFinished.emit(change)
 
     def cancel_stroke(self) -> None:
         """Forget a stroke in progress (its ink stays; it is not reported)."""
@@ -165,6 +184,7 @@ class DrawingCanvas(QWidget):
         else:
             painter.drawLine(start, end)
         painter.end()
+        self._origin = None  # the picture is edited: it is a drawing now
         half = self._pen.widthF() / 2 + 1
         segment = QRectF(start, end).normalized().adjusted(-half, -half, half, half)
         self._touched = self._touched.united(segment)
@@ -192,6 +212,7 @@ class DrawingCanvas(QWidget):
 
     # ----- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the paper, the drawing, its border and the hint."""
         painter = QPainter(self)
         painter.fillRect(event.rect(), BACKGROUND)
         paper = self.paper_rect()
@@ -209,6 +230,7 @@ class DrawingCanvas(QWidget):
 
     # ----- input: mouse, pen, touch --------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        """The left button starts a stroke, the right one an erasing stroke."""
         button = event.button()
         if button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             erase = self.eraser or button == Qt.MouseButton.RightButton
@@ -218,6 +240,7 @@ class DrawingCanvas(QWidget):
             super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Continue the stroke in progress."""
         if self._last is not None:
             self.extend_stroke(self.to_canvas(event.position()))
             event.accept()
@@ -225,6 +248,7 @@ class DrawingCanvas(QWidget):
             super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Finish the stroke in progress."""
         if self._last is not None:
             self.end_stroke()
             event.accept()
@@ -232,6 +256,7 @@ class DrawingCanvas(QWidget):
             super().mouseReleaseEvent(event)
 
     def tabletEvent(self, event: QTabletEvent) -> None:
+        """A pen draws (its eraser end erases), with no synthesised mouse events."""
         point = self.to_canvas(event.position())
         kind = event.type()
         if kind == QEvent.Type.TabletPress:
@@ -245,6 +270,7 @@ class DrawingCanvas(QWidget):
         event.accept()  # no synthesised mouse events as well
 
     def event(self, event: QEvent) -> bool:
+        """Touch events draw with the first finger; everything else as usual."""
         kind = event.type()
         if kind in (
             QEvent.Type.TouchBegin,

@@ -22,16 +22,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class CanvasChange:
-    """The backing store's pixels in ``area`` (device pixels) before and after one edit,
-    packed (``canvas_image.pack``)."""
+    """The backing store's pixels in ``area`` (device pixels) before and after one edit.
+
+    The pixels are packed (``canvas_image.pack``). ``before_origin`` and ``after_origin`` are
+    the canvas's ``origin`` before and after (what the picture was made from, if anyone said).
+    """
 
     area: QRect
     before: bytes
     after: bytes
+    before_origin: object = None
+    after_origin: object = None
 
     @classmethod
-    def between(cls, before: QImage, after: QImage, area: QRect) -> CanvasChange:
-        return cls(area, pack(before, area), pack(after, area))
+    def between(
+        cls,
+        before: QImage,
+        after: QImage,
+        area: QRect,
+        before_origin: object = None,
+        after_origin: object = None,
+    ) -> CanvasChange:
+        """The change of ``area`` from image ``before`` to image ``after``."""
+        return cls(area, pack(before, area), pack(after, area), before_origin, after_origin)
 
     @property
     def size(self) -> int:
@@ -53,10 +66,14 @@ class CanvasEdit(QUndoCommand):
         self._done = True
 
     def redo(self) -> None:
+        """Put the edit's pixels back (not the first time: the edit is already on the canvas)."""
         if self._done:
             self._done = False
             return
-        self._canvas.paste(self._change.area, unpack(self._change.after, self._change.area))
+        change = self._change
+        self._canvas.paste(change.area, unpack(change.after, change.area), change.after_origin)
 
     def undo(self) -> None:
-        self._canvas.paste(self._change.area, unpack(self._change.before, self._change.area))
+        """Put back the pixels the edit covered."""
+        change = self._change
+        self._canvas.paste(change.area, unpack(change.before, change.area), change.before_origin)

@@ -30,12 +30,14 @@ class DrawPanel(Panel):
         self.pen_width.setRange(MIN_PEN_WIDTH, MAX_PEN_WIDTH)
         self.pen_width.setValue(DEFAULT_PEN_WIDTH)
         self.pen_width.setSuffix(" px")
-        self.pen_width.setToolTip("Pen width (on a 280 × 280 canvas)")
+        self.pen_width.setToolTip("Pen and eraser width (on a 280 × 280 canvas)")
         self.pen_width.valueChanged.connect(self._set_pen_width)
         self.eraser = QToolButton()
         self.eraser.setText("Eraser")
         self.eraser.setCheckable(True)
-        self.eraser.setToolTip("Erase with the left button too (the right button always erases)")
+        self.eraser.setToolTip(
+            "Erase with the left button too (the right button always erases), as wide as the pen"
+        )
         self.eraser.toggled.connect(self._set_eraser)
         self.undo_button = QToolButton()
         self.undo_button.setText("Undo")

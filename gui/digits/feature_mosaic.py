@@ -3,11 +3,11 @@
 One pyqtgraph ImageItem per layer (not a widget per map): the maps are copied into a
 preallocated float32 mosaic whose gaps are NaN (drawn transparent), and the image is updated
 with fixed levels and a 256-entry lookup table, so an update is a copy and a colour lookup.
+Where each map and cell sits is the engine's ``MosaicGrid``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 
+from engine.network.picture_grids import MosaicGrid
 from gui.colours import CHOSEN, WINDOW
 from gui.digits.layer_view import LayerView, outline_item
 from gui.digits.lookup_tables import diverging_lut, positive_lut
@@ -25,15 +26,8 @@ if TYPE_CHECKING:
 
     from engine.network.display_ranges import DisplayRange
 
-MAX_COLUMNS = 16
 MAX_TILE_PX = 110  # the view stops growing taller when tiles would be larger than this
 GAP_BACKGROUND = QColor(222, 226, 233)
-
-
-def grid_shape(count: int, columns: int = MAX_COLUMNS) -> tuple[int, int]:
-    """(rows, columns) of the mosaic for ``count`` maps."""
-    cols = max(1, min(count, columns))
-    return math.ceil(count / cols), cols
 
 
 class FeatureMosaic(LayerView):
@@ -49,25 +43,24 @@ class FeatureMosaic(LayerView):
     def __init__(
         self, shape: tuple[int, int, int], value_range: DisplayRange, parent: QWidget | None = None
     ) -> None:
-        height, width, count = shape
-        self.map_shape = (height, width)
-        self.count = count
-        self.gap = max(1, round(max(height, width) / 7))
-        self.rows, self.cols = grid_shape(count)
-        self.pitch = (height + self.gap, width + self.gap)
-        full_h = self.rows * self.pitch[0] - self.gap
-        full_w = self.cols * self.pitch[1] - self.gap
+        grid = MosaicGrid.of(shape)
+        self.grid = grid
+        self.map_shape = grid.map_shape
+        self.count = grid.count
+        self.rows, self.cols = grid.rows, grid.cols
         super().__init__(
-            aspect=full_h / full_w,
-            max_height=round(MAX_TILE_PX * full_h / max(height, width)),
+            aspect=grid.aspect,
+            max_height=grid.height_for_tiles(MAX_TILE_PX),
             parent=parent,
         )
         self.setBackground(GAP_BACKGROUND)
-        self._buffer = np.full(
-            (self.rows * self.pitch[0], self.cols * self.pitch[1]), np.nan, dtype=np.float32
-        )
-        self._tiles = self._buffer.reshape(self.rows, self.pitch[0], self.cols, self.pitch[1])
-        self._tiles = self._tiles.transpose(0, 2, 1, 3)[:, :, :height, :width]
+        self._buffer = np.full(grid.buffer_shape, np.nan, dtype=np.float32)
+        # The tiles as a view: (tile row, tile column, H, W) cells of the buffer.
+        pitch_h, pitch_w = grid.pitch
+        self._tiles = self._buffer.reshape(grid.rows, pitch_h, grid.cols, pitch_w)
+        self._tiles = self._tiles.transpose(0, 2, 1, 3)[
+            :, :, : self.map_shape[0], : self.map_shape[1]
+        ]
         self.image_item = pg.ImageItem(axisOrder="row-major")
         lut = diverging_lut() if value_range.signed else positive_lut()
         self.image_item.setLookupTable(lut)
@@ -78,7 +71,7 @@ class FeatureMosaic(LayerView):
         self.view_box.addItem(self._hover)
         self.view_box.addItem(self._selection)
         self.clear_values()
-        self.set_data_range(0, full_w, 0, full_h)
+        self.set_data_range(0, grid.width, 0, grid.height)
         self.pointerMoved.connect(self._pointer_moved)
         self.pointerLeft.connect(self._left)
         self.clicked.connect(self._clicked_at)
@@ -87,21 +80,20 @@ class FeatureMosaic(LayerView):
     def show_maps(self, maps: NDArray[np.float32]) -> None:
         """Show an (H, W, C) activation: each channel in its tile."""
         channels = maps.transpose(2, 0, 1)
-        full = self.count // self.cols
+        full, rest = self.grid.full_rows, self.grid.last_row_maps
+        split = self.grid.maps_in_full_rows
         if full:
-            self._tiles[:full] = channels[: full * self.cols].reshape(
-                full, self.cols, *self.map_shape
-            )
-        rest = self.count - full * self.cols
+            self._tiles[:full] = channels[:split].reshape(full, self.cols, *self.map_shape)
         if rest:
-            self._tiles[full, :rest] = channels[full * self.cols :]
+            self._tiles[full, :rest] = channels[split:]
         self.image_item.setImage(self._buffer, autoLevels=False)
 
     def clear_values(self) -> None:
         """Every map blank (all zero)."""
         self._tiles[...] = 0.0
-        if self.count < self.rows * self.cols:
-            self._tiles[self.rows - 1, self.count - (self.rows - 1) * self.cols :] = np.nan
+        full, rest = self.grid.full_rows, self.grid.last_row_maps
+        if rest:
+            self._tiles[full, rest:] = np.nan
         self.image_item.setImage(self._buffer, autoLevels=False)
 
     @property
@@ -111,35 +103,24 @@ class FeatureMosaic(LayerView):
 
     def tile_origin(self, k: int) -> tuple[int, int]:
         """(row, col) in the mosaic of map k's top-left cell."""
-        return (k // self.cols) * self.pitch[0], (k % self.cols) * self.pitch[1]
+        return self.grid.tile_origin(k)
 
     def cell_centre(self, k: int, row: int, col: int) -> QPointF:
         """Data coordinates of the centre of cell (row, col) of map k."""
-        r0, c0 = self.tile_origin(k)
-        return QPointF(c0 + col + 0.5, r0 + row + 0.5)
+        return QPointF(*self.grid.cell_centre(k, row, col))
 
     def cell_at(self, point: QPointF) -> tuple[int, int, int] | None:
         """(k, row, col) under a data point, None over a gap or outside."""
-        x, y = math.floor(point.x()), math.floor(point.y())
-        if x < 0 or y < 0:
-            return None
-        tile_row, row = divmod(y, self.pitch[0])
-        tile_col, col = divmod(x, self.pitch[1])
-        if row >= self.map_shape[0] or col >= self.map_shape[1]:
-            return None
-        if tile_row >= self.rows or tile_col >= self.cols:
-            return None
-        k = tile_row * self.cols + tile_col
-        return (k, row, col) if k < self.count else None
+        return self.grid.cell_at(point.x(), point.y())
 
     # ----- marks ---------------------------------------------------------------------------
     def mark_cell(self, k: int, row: int, col: int) -> None:
         """Outline one cell (the hovered one)."""
-        r0, c0 = self.tile_origin(k)
-        self._hover.setRect(QRectF(c0 + col, r0 + row, 1, 1))
+        self._hover.setRect(QRectF(*self.grid.cell_box(k, row, col)))
         self._hover.setVisible(True)
 
     def unmark_cell(self) -> None:
+        """Hide the hovered cell's outline."""
         self._hover.setVisible(False)
 
     def select_map(self, k: int | None) -> None:
@@ -147,10 +128,7 @@ class FeatureMosaic(LayerView):
         if k is None:
             self._selection.setVisible(False)
             return
-        r0, c0 = self.tile_origin(k)
-        h, w = self.map_shape
-        pad = self.gap / 2
-        self._selection.setRect(QRectF(c0 - pad, r0 - pad, w + 2 * pad, h + 2 * pad))
+        self._selection.setRect(QRectF(*self.grid.tile_box(k)))
         self._selection.setVisible(True)
 
     # ----- the pointer ---------------------------------------------------------------------

@@ -1,12 +1,20 @@
-"""DigitLab: draw a digit, watch the trained CNN classify it live, look inside every layer.
+"""DigitLab: draw a digit (or open a picture), watch a CNN classify it live, look inside it.
 
-The lab owns the drawing's undo stack and the model; every change of the drawing asks for one
-update, and updates are coalesced (a 0 ms single-shot timer) so that a burst of mouse moves
-costs one preparation (``to_mnist``) and one ONNX Runtime run (``activations``), never a queue.
+The lab is a view of the engine's ``LabState`` (engine/network/lab_state.py): it holds the
+current state, asks the engine for a new one whenever something happens (a stroke, a new
+model, a new preprocessing, the mouse over a cell) and paints it; it computes nothing itself.
+It also owns the drawing's undo stack. Every change of the drawing asks for one update, and
+updates are coalesced (a 0 ms single-shot timer) so that a burst of mouse moves costs one
+preparation (``to_mnist``) and one ONNX Runtime run (``run_model``), never a queue.
+
+A digit model (28×28×1) gets the canvas; any other image classifier gets a picture panel
+instead (open or drop a picture; it is fitted to the model's input). Keras files are converted
+to ONNX in a child process (``KerasConversion``) while the lab keeps working.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,45 +24,66 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from engine import ModelError, OnnxModel, PixelRect, load_canvas, to_mnist
+from engine import ModelError, load_canvas, to_mnist
+from engine.drawings.image_files import load_picture
 from engine.drawings.samples import load_samples
-from engine.network.display_ranges import display_ranges
+from engine.network.keras_files import (
+    KERAS_SUFFIXES,
+    check_keras_file,
+    converted_path,
+    is_keras_file,
+    up_to_date,
+)
+from engine.network.lab_state import LabState
+from engine.network.layer_text import filter_name, shape_text
+from engine.network.remembered_inputs import RememberedInputs
+from engine.network.summary import summary_text
 from gui.digits.canvas_edit import CanvasEdit
 from gui.digits.canvas_image import blank_paper, fitted_on_paper, picture_of
 from gui.digits.draw_panel import DrawPanel
-from gui.digits.hover_text import map_cell_text, pixel_text, unit_text
 from gui.digits.input_panel import InputPanel
-from gui.digits.model_summary import summary_of
+from gui.digits.keras_conversion import KerasConversion
 from gui.digits.network_panel import NetworkPanel
+from gui.digits.picture_panel import PicturePanel
 from gui.digits.prediction_panel import PredictionPanel
 from gui.digits.problem_panel import ProblemPanel
+from gui.digits.summary_dialog import SummaryDialog
+from gui.widgets import caption_label
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
-    from PySide6.QtGui import QImage, QResizeEvent
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QResizeEvent
 
+    from engine import OnnxModel
     from engine.drawings.samples import Samples
-    from engine.network.display_ranges import DisplayRange
+    from engine.network.hover_text import HoverText
+    from engine.network.preprocessing import Preprocessing
+    from engine.network.remembered_inputs import Fit
     from gui.digits.canvas_edit import CanvasChange
 
-MNIST_SHAPE = (28, 28)
 UNDO_LIMIT = 100
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
-MODEL_FILTER = "ONNX models (*.onnx);;All files (*)"
+MODEL_SUFFIXES = (".onnx", *KERAS_SUFFIXES)
+MODEL_FILTER = "Models (*.onnx *.keras *.h5 *.hdf5);;ONNX models (*.onnx);;All files (*)"
 INPUT_VIEW_SHARE = 0.27  # of the lab's height, for the 28×28 view
 INPUT_VIEW_MIN, INPUT_VIEW_MAX = 140, 300
 ANSWER_SHARE = 0.3  # of the lab's height, for the answer and its bars
 ANSWER_MIN, ANSWER_MAX = 180, 280
+EMPTY_HINT = "Draw a digit here"
+PICTURE_EMPTY = "open a picture"
+WARNING_STYLE = "color: #8a1c1c; background: #fdecea; border-radius: 4px; padding: 4px;"
 
 
 class DigitLab(QWidget):
-    """The digit lab page: canvas and input on the left, answer and layers on the right."""
+    """The lab page: the input (canvas or picture) on the left, answer and layers on the right."""
 
     modelChanged = Signal()
     """A new model is in use."""
@@ -67,23 +96,32 @@ class DigitLab(QWidget):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
-        self._model: OnnxModel | None = None
-        self._values: dict[str, NDArray[np.float32]] = {}
-        self._prepared = _read_only(np.zeros(MNIST_SHAPE, dtype=np.float32))
-        self._prediction: tuple[str, float] | None = None
         self._next_sample: dict[int, int] = {}
-        self._hovered: tuple[str, int, int, int] | None = None
         self._samples, samples_problem = _gallery()
+        self.inputs = RememberedInputs()
+        digits = [] if self._samples is None else self._samples.one_per_class()
+        self._state = LabState.start(digits, samples=self._samples, inputs=self.inputs)
+        self.start_problem: str | None = None
+        """Why the model given at start (the command line's --model) was refused, if it was."""
+        self.conversion = KerasConversion(self)
 
         self.draw = DrawPanel(self._samples, self.undo_stack)
         self.canvas = self.draw.canvas
+        self.picture = PicturePanel()
         self.input = InputPanel()
         self.prediction_panel = PredictionPanel()
         self.network = NetworkPanel()
         self.problem = ProblemPanel()
+        self.warning = caption_label(size=10)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # the text names the model's file
+        self.warning.setStyleSheet(WARNING_STYLE)
+        # Its long line must not widen the right column: it wraps to the column's width.
+        self.warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.warning.hide()
         self._build_layout()
         self._connect()
         self.setFocusProxy(self.canvas)
+        self.setAcceptDrops(True)
 
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
@@ -94,12 +132,17 @@ class DigitLab(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.clear)
 
-        try:
-            model, ranges = self._open_model(model_path)
-        except Exception as exc:  # whatever a model file does, the lab must come up
-            self._show_problem(_problem_text(exc))
+        if model_path is not None and is_keras_file(model_path):
+            self._show_problem(f"Converting {model_path} to ONNX…")
+            self.load_model(model_path)
         else:
-            self._use_model(model, ranges)
+            try:
+                state = self._state.with_model_file(model_path)
+            except Exception as exc:  # whatever a model file does, the lab must come up
+                self.start_problem = _problem_text(exc)
+                self._show_problem(self.start_problem)
+            else:
+                self._use_model(state)
         self._update_now()
         if samples_problem:
             self.statusMessage.emit(samples_problem)
@@ -110,12 +153,16 @@ class DigitLab(QWidget):
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
         left_column.setSpacing(8)
-        left_column.addWidget(self.draw, 1)
+        self.source = QStackedWidget()  # the canvas (digit models) or the picture (others)
+        self.source.addWidget(self.draw)
+        self.source.addWidget(self.picture)
+        left_column.addWidget(self.source, 1)
         left_column.addWidget(self.input)
         self._results_page = results = QWidget()
         right_column = QVBoxLayout(results)
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.setSpacing(8)
+        right_column.addWidget(self.warning)
         right_column.addWidget(self.prediction_panel, 1)
         right_column.addWidget(self.network, 3)
         self.results = QStackedWidget()
@@ -138,16 +185,27 @@ class DigitLab(QWidget):
         self.draw.clear_button.clicked.connect(self.clear)
         self.draw.open_button.clicked.connect(lambda: self.open_image())
         self.draw.gallery.sampleChosen.connect(self._sample_clicked)
+        self.picture.open_button.clicked.connect(lambda: self.open_image())
+        self.picture.clear_button.clicked.connect(self.clear)
         self.network.cellHovered.connect(self._cell_hovered)
+        self.network.unitHovered.connect(self._unit_hovered)
         self.network.hoverLeft.connect(self._hover_left)
         self.network.animateRequested.connect(self._animate)
+        self.network.summary_button.clicked.connect(self.show_summary)
         self.input.view.pixelHovered.connect(self._pixel_hovered)
         self.input.view.hoverLeft.connect(self._hover_left)
+        self.input.setup.preprocessingChosen.connect(self.set_preprocessing)
+        self.input.setup.fitChosen.connect(self.set_fit)
         self.problem.open_button.clicked.connect(self._choose_model)
+        self.conversion.progress.connect(self.statusMessage)
+        self.conversion.finished.connect(self.load_model)
+        self.conversion.failed.connect(self._conversion_failed)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """The network's input and the answer get about a quarter of the height each, so the
-        canvas and the layers keep most of a small screen."""
+        """Give the network's input and the answer about a quarter of the height each.
+
+        The canvas and the layers keep most of a small screen.
+        """
         super().resizeEvent(event)
         share = round(self.height() * INPUT_VIEW_SHARE)
         self.input.view.set_max_height(max(INPUT_VIEW_MIN, min(INPUT_VIEW_MAX, share)))
@@ -157,66 +215,126 @@ class DigitLab(QWidget):
 
     # ----- the public interface ------------------------------------------------------------
     @property
+    def state(self) -> LabState:
+        """The lab's current state (the engine's snapshot the widgets show)."""
+        self._flush()
+        return self._state
+
+    @property
     def model(self) -> OnnxModel | None:
         """The model in use (None if none could be loaded)."""
-        return self._model
+        return None if self._state.model is None else self._state.model.model
 
     @property
     def prepared_image(self) -> NDArray[np.float32]:
-        """The network's current (28, 28) float32 input; zeros when nothing is drawn."""
-        self._flush()
-        return self._prepared
+        """The network's current input picture in 0..1 (zeros when there is nothing).
+
+        (28, 28) for a digit model, else the model's (H, W, C).
+        """
+        return self.state.image
 
     @property
     def prediction(self) -> tuple[str, float] | None:
-        """(class label, probability) of the top class, None when the canvas is empty."""
-        self._flush()
-        return self._prediction
+        """(class label, probability) of the top class, None when there is no input."""
+        prediction = self.state.prediction
+        return None if prediction is None else (prediction.label, prediction.probability)
 
     def model_summary(self) -> str:
         """For the status bar: name, input shape and test accuracy of the model."""
-        if self._model is None:
-            return "No model loaded"
-        return summary_of(self._model)
+        model = self._state.model
+        return "No model loaded" if model is None else model.summary
+
+    def summary_text(self) -> str:
+        """The model's summary as ``--summary`` prints it ("" with no model)."""
+        model = self._state.model
+        return "" if model is None else summary_text(model.model, model.choice)
+
+    def show_summary(self) -> None:
+        """Show the model's summary (layers, shapes, parameters, input) in a dialog."""
+        model = self._state.model
+        if model is not None:
+            title = f"Summary of {model.model.name}"
+            SummaryDialog(title, summary_text(model.model, model.choice), self).open()
 
     def load_model(self, path: str) -> bool:
-        """Use the model at ``path``; a bad one is refused with a dialog, the old one stays."""
-        try:
-            model, ranges = self._open_model(path)
-        except Exception as exc:  # a user's file may fail in any way; the old model stays
-            keep = (
-                f"The digit lab keeps using {self._model.name}."
-                if self._model is not None
-                else "The digit lab still has no model."
-            )
-            QMessageBox.warning(self, "Cannot use this model", f"{_problem_text(exc)}\n\n{keep}")
+        """Use the model at ``path``; a bad one is refused with a dialog, the old one stays.
+
+        The new model is run on the input before it replaces anything. A Keras file (.keras,
+        .h5) is converted to ONNX in a child process first: this returns False at once and
+        ``modelChanged`` follows when the converted model is in use.
+        """
+        self._flush()
+        if is_keras_file(path):
+            try:  # a FIFO or a huge file would stall the converter: refused before it starts
+                check_keras_file(path)
+            except (OSError, ModelError) as exc:
+                self._refuse_model(_problem_text(exc))
+                return False
+        if is_keras_file(path) and not up_to_date(path):
+            self._convert(path)
             return False
-        self._use_model(model, ranges)
-        self._update_now()
+        if is_keras_file(path):
+            path = str(converted_path(path))
+        try:
+            state = self._state.with_model_file(path)
+        except Exception as exc:  # a user's file may fail in any way; the old model stays
+            self._refuse_model(_problem_text(exc))
+            return False
+        self._use_model(state)
         self.modelChanged.emit()
         self.statusMessage.emit(f"Model: {self.model_summary()}")
         return True
 
+    def _refuse_model(self, problem: str) -> None:
+        old = self._state.model
+        keep = (
+            f"The lab keeps using {old.model.name}."
+            if old is not None
+            else "The lab still has no model."
+        )
+        QMessageBox.warning(self, "Cannot use this model", f"{problem}\n\n{keep}")
+
     def open_image(self, path: str | None = None) -> bool:
-        """Put a PNG or JPEG of a digit (light or dark background) on the canvas."""
+        """Put a picture (PNG, JPEG...) in front of the model.
+
+        A digit model gets it on the canvas (light or dark background, prepared like MNIST);
+        any other model gets it fitted to its input.
+        """
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Open a picture of a digit", "", IMAGE_FILTER
-            )
+            path, _ = QFileDialog.getOpenFileName(self, "Open a picture", "", IMAGE_FILTER)
             if not path:
                 return False
+        if not self._state.digits:
+            return self._open_picture(path)
         try:
             ink = load_canvas(path)
-        except ValueError as exc:
+        except (ValueError, MemoryError) as exc:  # MemoryError: a huge picture's pixels
             QMessageBox.warning(
-                self, "Cannot open the picture", f"{exc}\n\nThe drawing stays as it was."
-            )
+                self, "Cannot open the picture",
+                f"{_picture_problem(exc, path)}\n\nThe drawing stays as it was.",
+            )  # fmt: skip
             return False
-        self._put_picture(picture_of(ink), f"Open {Path(path).name}")
-        if self._prediction is None:
+        # The network sees the file as --classify does (not the picture redrawn on the canvas),
+        # so both give the same answer; the canvas keeps that input until the picture is edited.
+        self._put_picture(picture_of(ink), f"Open {Path(path).name}", to_mnist(ink))
+        if self._state.prediction is None:
             self.statusMessage.emit(f"{Path(path).name}: no digit found (no contrast)")
         else:
             self.statusMessage.emit(f"Opened {Path(path).name}")
+        return True
+
+    def _open_picture(self, path: str) -> bool:
+        """An image model's picture: fitted to its input, run."""
+        try:
+            state = self._state.with_picture(load_picture(path))
+        except (ValueError, MemoryError) as exc:  # MemoryError: a huge picture's pixels
+            QMessageBox.warning(
+                self, "Cannot open the picture",
+                f"{_picture_problem(exc, path)}\n\nThe picture stays as it was.",
+            )  # fmt: skip
+            return False
+        self._show(state)
+        self.statusMessage.emit(f"Opened {Path(path).name}")
         return True
 
     def load_sample(self, label: int, index: int = 0) -> bool:
@@ -224,50 +342,137 @@ class DigitLab(QWidget):
         if self._samples is None:
             self.statusMessage.emit("The sample gallery could not be read")
             return False
-        matches = self._samples.of_class(label)
-        if not 0 <= index < len(matches):
-            self.statusMessage.emit(f"The gallery has {len(matches)} samples of {label}")
+        if not self._state.digits:
+            self.statusMessage.emit("This model takes pictures, not MNIST digits")
             return False
-        self._put_picture(picture_of(matches[index]), f"Sample {label}")
-        self._next_sample[label] = (index + 1) % len(matches)
-        self.statusMessage.emit(
-            f"Sample {index + 1} of {len(matches)} of the digit {label} (MNIST test set)"
-        )
+        try:
+            choice = self._samples.choose(label, index)
+        except ValueError as exc:
+            self.statusMessage.emit(str(exc))
+            return False
+        self._put_picture(picture_of(choice.image), f"Sample {label}")
+        self._next_sample[label] = choice.next_index
+        self.statusMessage.emit(choice.caption)
         return True
 
     def clear(self) -> None:
-        """Empty the canvas (undoable)."""
+        """Empty the canvas (undoable), or take away the opened picture."""
+        if not self._state.digits:
+            self._show(self._state.without_input())
+            self.statusMessage.emit("Cleared the picture")
+            return
         if not self.canvas.ink().any():
             return
         self._push(self.canvas.replace(blank_paper()), "Clear")
         self._update_now()
         self.statusMessage.emit("Cleared the drawing")
 
-    # ----- models --------------------------------------------------------------------------
-    def _open_model(self, path: str | None) -> tuple[OnnxModel, dict[str, DisplayRange]]:
-        """Load a model and run it on the sample digits (for its views' value ranges)."""
-        model = OnnxModel(path)
-        _check_input(model)
-        samples = [] if self._samples is None else _one_per_class(self._samples)
-        return model, display_ranges(model, samples)
+    def set_preprocessing(self, preprocessing: Preprocessing) -> bool:
+        """Feed the model another way (the user's choice), remembered for its file."""
+        model = self._state.model
+        if model is None:
+            return False
+        try:
+            state = self._state.with_preprocessing(preprocessing)
+        except Exception as exc:  # a user's model may fail on the new input
+            QMessageBox.warning(self, "Cannot use this input range", _problem_text(exc))
+            self.input.setup.show_choice(model.choice, model.model.input_shape[2])
+            return False
+        self._remember(preprocessing=preprocessing)
+        self._use_model(state)
+        self.statusMessage.emit(
+            f"Input {preprocessing.text(state.digits)}, remembered for this model"
+        )
+        return True
 
-    def _use_model(self, model: OnnxModel, ranges: dict[str, DisplayRange]) -> None:
-        self._model = model
-        self._values = {}
-        self._hovered = None
-        self.network.set_model(model, ranges)
-        self.prediction_panel.set_labels(model.class_labels)
+    def set_fit(self, fit: Fit) -> bool:
+        """Fit pictures another way (centre crop or letterbox), remembered for the model file."""
+        if self._state.model is None:
+            return False
+        self._show(self._state.with_fit(fit))
+        self._remember(fit=fit)
+        return True
+
+    def _remember(self, **choices: object) -> None:
+        model = self.model
+        if model is None:
+            return
+        try:
+            self.inputs.remember(model.sha256, **choices)  # type: ignore[arg-type]
+        except OSError as exc:
+            self.statusMessage.emit(f"Could not remember the choice: {exc}")
+
+    # ----- models --------------------------------------------------------------------------
+    def _use_model(self, state: LabState) -> None:
+        """Show a state with a new model (or a new input set-up): rows, bars, input, values."""
+        model = state.model
+        assert model is not None  # only states made by with_model come here
+        onnx_model = model.model
+        self.network.set_model(model)
+        self.prediction_panel.set_labels(onnx_model.class_labels)
+        self.prediction_panel.set_empty_text("draw a digit" if model.digits else PICTURE_EMPTY)
+        size = shape_text(onnx_model.input_shape)
+        self.input.set_input(state.image.shape, digits=model.digits, size=size)
+        self.input.setup.show_choice(model.choice, onnx_model.input_shape[2])
+        self.warning.setText(model.choice.warning or "")
+        self.warning.setVisible(model.choice.warning is not None)
+        self.picture.set_model_size(size)
+        self.source.setCurrentWidget(self.draw if model.digits else self.picture)
         self.results.setCurrentWidget(self._results_page)
+        self._show(state)
+        self._show_hover(state)  # the old model's hover is gone
 
     def _show_problem(self, text: str) -> None:
         self.problem.show_text(text)
         self.results.setCurrentWidget(self.problem)
-        self.statusMessage.emit("No model: the digit lab cannot classify")
+        self.statusMessage.emit("No model: the lab cannot classify")
 
     def _choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an ONNX model", "", MODEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a model", "", MODEL_FILTER)
         if path:
             self.load_model(path)
+
+    # ----- Keras files ---------------------------------------------------------------------
+    def cancel_conversion(self) -> None:
+        """End a Keras conversion in progress (its progress dialog closes; nothing is loaded)."""
+        if self.conversion.running:
+            self.conversion.cancel()
+            self.statusMessage.emit("Conversion cancelled")
+
+    @property
+    def converting(self) -> bool:
+        """True while a Keras file is being converted in a child process."""
+        return self.conversion.running
+
+    def _convert(self, path: str) -> None:
+        """Start converting a Keras file in a child process (it shows its progress)."""
+        if self.conversion.running:
+            self.statusMessage.emit("A Keras model is being converted already")
+            return
+        self.conversion.start(path, self)
+        self.statusMessage.emit(f"Converting {Path(path).name} to ONNX (TensorFlow starts slowly)…")
+
+    def _conversion_failed(self, problem: str) -> None:
+        if self._state.model is None:
+            self._show_problem(problem)
+        self._refuse_model(problem)
+
+    # ----- drag and drop -------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept a dropped file (a picture or a model)."""
+        if _dropped_file(event.mimeData().urls()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A dropped model file is opened as the model; anything else as a picture."""
+        path = _dropped_file(event.mimeData().urls())
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if Path(path).suffix.lower() in MODEL_SUFFIXES:
+            self.load_model(path)
+        else:
+            self.open_image(path)
 
     # ----- the drawing ---------------------------------------------------------------------
     def _push(self, change: CanvasChange, text: str) -> None:
@@ -276,8 +481,9 @@ class DigitLab(QWidget):
     def _stroke_finished(self, change: CanvasChange) -> None:
         self._push(change, "Stroke")
 
-    def _put_picture(self, picture: QImage, text: str) -> None:
-        self._push(self.canvas.replace(fitted_on_paper(picture)), text)
+    def _put_picture(self, picture: QImage, text: str, origin: object = None) -> None:
+        """Put a picture on the canvas (undoable); ``origin``: the network's exact input."""
+        self._push(self.canvas.replace(fitted_on_paper(picture), origin), text)
         self._update_now()
 
     def _sample_clicked(self, label: int) -> None:
@@ -293,87 +499,101 @@ class DigitLab(QWidget):
             self._update_now()
 
     def _update_now(self) -> None:
-        """Prepare the drawing, run the model once, show every result."""
+        """Ask the engine for the state of the current drawing (one run), and paint it."""
         self._update_timer.stop()
-        prepared = _read_only(to_mnist(self.canvas.ink()))
-        self._prepared = prepared
-        self.input.view.show_image(prepared)
-        empty = not prepared.any()
-        self.canvas.set_hint("Draw a digit here" if empty else "")
-        self._prediction = None
-        if self._model is None:
+        if not self._state.digits:  # the canvas is not the input of this model
+            self._show(self._state)
             return
-        if empty:
-            self._values = {}
+        origin = self.canvas.origin
+        if isinstance(origin, np.ndarray):  # an opened picture, unedited: the input it came from
+            self._show(self._state.with_image(origin))
+        else:
+            self._show(self._state.with_canvas(self.canvas.ink()))
+
+    def _show(self, state: LabState) -> None:
+        """Make ``state`` the lab's state and paint what it holds."""
+        self._state = state
+        self.input.view.show_image(state.image)
+        self.canvas.set_hint(EMPTY_HINT if state.empty else "")
+        if not state.digits:
+            self.picture.show_picture(state.picture)
+        if state.model is None:
+            return
+        if state.run is not None and state.answer is not None:
+            run = state.run
+            self.prediction_panel.show_answer(state.answer, run.probabilities, run.prediction.index)
+            self.network.show_activations(run.activations)
+        elif state.problem is not None:
+            self.prediction_panel.show_problem(state.problem)
+        else:
             self.prediction_panel.show_empty()
             self.network.clear_values()
-            return
-        try:
-            records = self._model.activations(prepared)
-        except Exception as exc:  # a user's model may fail at run time; say so, do not crash
-            self.prediction_panel.show_problem(f"The model failed on this input: {exc}")
-            return
-        self._values = {record.name: record.array for record in records}
-        self._prediction = self.prediction_panel.show_probabilities(
-            self._model.probabilities(records)
-        )
-        self.network.show_activations(records)
-        if self._hovered is not None:  # the value under the mouse changed too
-            self._cell_hovered(*self._hovered)
+        if state.hover is not None:  # the value under the mouse changed too
+            self._show_hover(state)
 
     # ----- hovering, the playground bridge -------------------------------------------------
-    def _cell_hovered(self, layer: str, k: int, row: int, col: int) -> None:
-        if self._model is None or layer not in self.network.rows:
+    def _show_hover(self, state: LabState) -> None:
+        hover = state.hover
+        if hover is None:
+            self.input.view.show_field(None)
+            self.input.show_info(None)
             return
-        self._hovered = (layer, k, row, col)
-        values = self._values.get(layer)
-        if row >= 0:
-            try:
-                field: PixelRect | None = self._model.receptive_field(layer, row, col)
-            except ValueError:  # a layer the engine cannot trace back: no rectangle
-                field = None
-            value = None if values is None else float(values[row, col, k])
-            count = self.network.rows[layer].info.output_shape[2]
-            text = map_cell_text(layer, k, count, row, col, value, field)
-        else:
-            h, w, _ = self._model.input_shape
-            field = PixelRect(0, h, 0, w)
-            value = None if values is None else float(values.reshape(-1)[k])
-            count = int(np.prod(self.network.rows[layer].info.output_shape))
-            labels = self._model.class_labels
-            is_class = layer in self.network.class_layers and len(labels) == count
-            text = unit_text(layer, k, count, value, labels[k] if is_class else None)
-        self.input.view.show_field(field)
-        self.input.show_info(text)
+        self.input.view.show_field(hover.field)
+        self.input.show_info(_rich_text(hover.text))
+
+    def _cell_hovered(self, layer: str, k: int, row: int, col: int) -> None:
+        if self._state.model is not None and layer in self.network.rows:
+            self._show_hover_of(self._state.with_hover(layer, k, row, col))
+
+    def _unit_hovered(self, layer: str, i: int) -> None:
+        if self._state.model is not None and layer in self.network.rows:
+            self._show_hover_of(self._state.with_hover(layer, i))
 
     def _pixel_hovered(self, row: int, col: int) -> None:
-        self.input.view.show_field(None)
-        self.input.show_info(pixel_text(row, col, float(self._prepared[row, col])))
+        height, width = self._state.image.shape[:2]
+        if row < height and col < width:
+            self._show_hover_of(self._state.with_pixel_hover(row, col))
 
     def _hover_left(self) -> None:
-        self._hovered = None
-        self.input.view.show_field(None)
-        self.input.show_info(None)
+        self._show_hover_of(self._state.without_hover())
+
+    def _show_hover_of(self, state: LabState) -> None:
+        self._state = state
+        self._show_hover(state)
 
     def _animate(self, layer: str, k: int) -> None:
         self.animateFilterRequested.emit(layer, k)
-        self.statusMessage.emit(f"Animating filter {k + 1} of {layer} in the Playground")
+        self.statusMessage.emit(f"Animating {filter_name(k)} of {layer} in the Playground")
 
 
-def _check_input(model: OnnxModel) -> None:
-    """The lab draws 28×28 digits: refuse a model that takes another size."""
-    h, w, c = model.input_shape
-    if (h, w) != MNIST_SHAPE:
-        raise ModelError(
-            f"{model.path}: this model takes {h}×{w}×{c} images, but the digit lab draws "
-            "28×28 digits (MNIST's size); expected a model with a 28×28 input"
-        )
+def _dropped_file(urls: list[QUrl]) -> str | None:
+    """The first local file among dropped URLs, None if there is none."""
+    files = [url.toLocalFile() for url in urls if url.isLocalFile()]
+    return files[0] if files else None
+
+
+def _rich_text(text: HoverText) -> str:
+    """Hover text as Qt rich text: strong runs in bold, every run escaped (names are from files)."""
+    lines = (
+        "".join(f"<b>{escape(run.text)}</b>" if run.strong else escape(run.text) for run in line)
+        for line in text.lines
+    )
+    return "<br>".join(lines)
+
+
+def _picture_problem(exc: Exception, path: str) -> str:
+    """The engine's message (it names the file), or what ran out for a huge picture."""
+    if isinstance(exc, MemoryError):
+        return f"{path} has too many pixels to open with the memory this computer has free"
+    return str(exc)
 
 
 def _problem_text(exc: Exception) -> str:
     """The engine's messages name the file and the problem; anything else gets its type."""
     if isinstance(exc, (ModelError, ValueError, OSError)):
         return str(exc)
+    if isinstance(exc, MemoryError):
+        return "the model needs more memory than this computer has free"
     return f"the model could not be used ({type(exc).__name__}: {exc})"
 
 
@@ -382,12 +602,3 @@ def _gallery() -> tuple[Samples | None, str]:
         return load_samples(), ""
     except ValueError as exc:
         return None, f"No sample gallery: {exc}"
-
-
-def _one_per_class(samples: Samples) -> list[NDArray[np.float32]]:
-    return [samples.first_of(label) for label in sorted(set(samples.labels.tolist()))]
-
-
-def _read_only(array: NDArray[np.float32]) -> NDArray[np.float32]:
-    array.flags.writeable = False
-    return array

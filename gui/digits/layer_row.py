@@ -2,60 +2,61 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui.digits.feature_mosaic import FeatureMosaic
-from gui.digits.layer_text import layer_explanation, layer_title
-from gui.digits.vector_views import MAX_BARS, VectorBars, VectorStrip
+from gui.digits.vector_views import VectorBars, VectorStrip
 from gui.widgets import caption_label, title_label
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from engine import LayerInfo, OnnxModel
-    from engine.network.display_ranges import DisplayRange
+    from engine.network.lab_state import LabLayer
+    from engine.network.layer_text import LayerTitle
 
 LayerPicture = FeatureMosaic | VectorBars | VectorStrip
+OP_STYLE = "color:#6b7280; font-weight:normal"
 
 
-def picture_for(
-    info: LayerInfo, value_range: DisplayRange, class_labels: tuple[str, ...] = ()
-) -> LayerPicture:
-    """Maps for (H, W, C) layers, bars for short vectors, a strip for long ones.
+def picture_for(layer: LabLayer) -> LayerPicture:
+    """The view the engine chose for the layer: maps, bars (class labels under them) or a strip."""
+    if layer.picture == "maps":
+        h, w, c = layer.info.output_shape
+        return FeatureMosaic((h, w, c), layer.value_range)
+    if layer.picture == "bars":
+        return VectorBars(layer.units, layer.value_range, layer.class_labels)
+    return VectorStrip(layer.units, layer.value_range)
 
-    Bars get ``class_labels`` under them when they are given (one per unit).
+
+def title_html(title: LayerTitle) -> str:
+    """Rich text: conv1 — convolution (ONNX Conv, in gray) → 28×28×32; names escaped.
+
+    A class-score layer's title ends in what its values are: "→ 10 logits".
     """
-    shape = info.output_shape
-    if len(shape) == 3:
-        return FeatureMosaic((shape[0], shape[1], shape[2]), value_range)
-    count = 1
-    for n in shape:
-        count *= n
-    if count <= MAX_BARS:
-        labels = class_labels if len(class_labels) == count else ()
-        return VectorBars(count, value_range, labels)
-    return VectorStrip(count, value_range)
+    text = f"{escape(title.name)} — {escape(title.op_title)}"
+    if title.onnx_op:
+        text += f' <span style="{OP_STYLE}">(ONNX {escape(title.onnx_op)})</span>'
+    values = f" {escape(title.values)}" if title.values else ""
+    return f"{text} → {escape(title.shape)}{values}"
 
 
 class LayerRow(QWidget):
     """A layer's title (name, op, shape), a sentence on what it does, and its picture."""
 
-    def __init__(
-        self,
-        info: LayerInfo,
-        model: OnnxModel,
-        value_range: DisplayRange,
-        class_labels: tuple[str, ...] = (),
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, layer: LabLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.info = info
-        self.title = title_label(layer_title(info), size=11)
-        self.explanation = caption_label(layer_explanation(info, model), size=10)
-        self.picture = picture_for(info, value_range, class_labels)
+        self.layer = layer
+        self.info = layer.info
+        self.title = title_label(title_html(layer.title), size=11)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation = caption_label(layer.explanation, size=10)
+        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
+        self.picture = picture_for(layer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 6)
         layout.setSpacing(3)
@@ -64,10 +65,12 @@ class LayerRow(QWidget):
         layout.addWidget(self.picture)
 
     def show_values(self, values: NDArray[np.float32]) -> None:
+        """Show the layer's output: (H, W, C) maps, or a vector."""
         if isinstance(self.picture, FeatureMosaic):
             self.picture.show_maps(values)
         else:
             self.picture.show_values(values.reshape(-1))
 
     def clear_values(self) -> None:
+        """Show no values (all zero)."""
         self.picture.clear_values()

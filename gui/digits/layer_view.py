@@ -75,12 +75,14 @@ class LayerView(pg.GraphicsView):  # type: ignore[misc]  # pyqtgraph has no type
         self.view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
 
     def preferred_height(self, width: int) -> int:
+        """The height for ``width``: the content's aspect, within the view's limits."""
         height = round(width * self.aspect)
         if self.max_height:
             height = min(height, self.max_height)
         return max(self.min_height, height)
 
     def resizeEvent(self, ev: QResizeEvent | None) -> None:
+        """Keep the height in proportion to the new width."""
         super().resizeEvent(ev)
         if ev is not None:  # None: pyqtgraph's own call while it is being set up
             self.fit_height()
@@ -90,16 +92,22 @@ class LayerView(pg.GraphicsView):  # type: ignore[misc]  # pyqtgraph has no type
         height = self.preferred_height(self.width())
         if height != self.height():
             self.setFixedHeight(height)
-            super().resizeEvent(None)  # Qt sends no nested resize event: catch up here
+            # Qt sends no nested resize event: catch up here, the scroll area's viewport
+            # (re-laid by setViewportMargins) and pyqtgraph's view (its resizeEvent).
+            self.setViewportMargins(0, 0, 0, 0)
+            super().resizeEvent(None)
 
     def set_max_height(self, height: int) -> None:
+        """Cap the height the view asks for, and take the height that suits it."""
         self.max_height = height
         self.fit_height()
 
     def wheelEvent(self, ev: QWheelEvent) -> None:
+        """Let the page scroll: the picture does not zoom."""
         ev.ignore()  # the page scrolls; the picture does not zoom
 
     def leaveEvent(self, ev: QEvent | None) -> None:
+        """Report that the mouse left the view."""
         super().leaveEvent(ev)
         self.pointerLeft.emit()
 

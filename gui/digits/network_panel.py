@@ -1,8 +1,9 @@
 """NetworkPanel: "Inside the network", every layer of the model in order, updated live.
 
-The rows are built from the model (``layers()``), never from known layer names, so a user's
-own model shows its own layers. Hovering a cell reports it (for its receptive field); a click
-on a map of the first convolution picks that filter for the playground's animation.
+The rows are built from the engine's ``LabModel`` (every layer of the model, and how the lab
+shows it), never from known layer names, so a user's own model shows its own layers. Hovering
+a cell or unit reports it (the lab asks the engine for its receptive field); a click on a map
+of the first convolution picks that filter for the playground's animation.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.network.display_ranges import range_for
+from engine.network.layer_text import filter_name
 from gui.digits.feature_mosaic import FeatureMosaic
-from gui.digits.layer_roles import class_layers, filter_layers
 from gui.digits.layer_row import LayerPicture, LayerRow
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
-    from engine import Activation, OnnxModel
-    from engine.network.display_ranges import DisplayRange
+    from collections.abc import Sequence
+
+    from engine import Activation
+    from engine.network.lab_state import LabModel
 
 HOVER_HINT = "Hover a value: its input pixels light up on the left."
 NO_FILTER_HINT = "Click a map of {conv} to pick its filter."
@@ -39,7 +41,9 @@ class NetworkPanel(Panel):
     """A scrolling column of LayerRows, one per layer, and the "Animate this filter" button."""
 
     cellHovered = Signal(str, int, int, int)
-    """The mouse is over (layer, map or unit, row, col); row and col are −1 for a vector."""
+    """The mouse is over a feature-map cell: (layer, map, row, col)."""
+    unitHovered = Signal(str, int)
+    """The mouse is over a unit of a vector layer: (layer, unit)."""
     hoverLeft = Signal()
     """The mouse left the layer it was over."""
     filterChosen = Signal(str, int)
@@ -50,24 +54,35 @@ class NetworkPanel(Panel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Inside the network", parent)
         self.rows: dict[str, LayerRow] = {}
-        self.class_layers: frozenset[str] = frozenset()
         self._filter_layers: dict[str, str] = {}
+        self._first_conv: str | None = None
         self._chosen: tuple[str, int] | None = None
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the model's name is from its file
         self.animate_button = QPushButton("▶  Animate this filter")
         self.animate_button.setEnabled(False)
         self.animate_button.clicked.connect(self._animate_chosen)
+        self.summary_button = QPushButton("Summary…")
+        self.summary_button.setToolTip(
+            "The model's layers, output shapes and parameters, its input and preprocessing "
+            "(as python main.py --summary prints them)"
+        )
         self.choice = caption_label(size=10, colour="#222831")
         header = QHBoxLayout()
         header.addWidget(self.choice, 1)
+        header.addWidget(self.summary_button)
         header.addWidget(self.animate_button)
         self.body.addLayout(header)
         self._container = QWidget()
         self._container.setObjectName("layerColumn")
         self._container.setStyleSheet("QWidget#layerColumn { background: #ffffff; }")
-        self._column = QVBoxLayout(self._container)
-        self._column.setContentsMargins(0, 0, 8, 0)
+        column = QVBoxLayout(self._container)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(0)
+        self._column = QVBoxLayout()  # the rows, above a stretch
+        self._column.setContentsMargins(0, 0, 0, 0)
         self._column.setSpacing(2)
-        self._column.addStretch(1)
+        column.addLayout(self._column)
+        column.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -76,24 +91,23 @@ class NetworkPanel(Panel):
         self.body.addWidget(self.scroll_area, 1)
 
     # ----- the model -----------------------------------------------------------------------
-    def set_model(self, model: OnnxModel, ranges: dict[str, DisplayRange]) -> None:
+    def set_model(self, model: LabModel) -> None:
         """Build one row per layer of ``model`` (the old rows go)."""
         for row in self.rows.values():
             self._column.removeWidget(row)
             row.hide()
             row.deleteLater()
         self.rows = {}
-        layers = model.layers()
-        self._filter_layers = filter_layers(layers)
+        layers = list(model.layers.values())
+        self._filter_layers = {lay.name: lay.filter_of for lay in layers if lay.filter_of}
+        self._first_conv = model.first_conv
         self._chosen = None
-        self.class_layers = class_layers(layers, len(model.class_labels))
-        for info in layers:
-            labels = model.class_labels if info.name in self.class_layers else ()
-            row = LayerRow(info, model, range_for(ranges, info.name), labels)
+        for layer in layers:
+            row = LayerRow(layer)
             self._connect(row)
-            self._column.insertWidget(self._column.count() - 1, row)
-            self.rows[info.name] = row
-        self.title.setText(f"Inside the network: {model.name}, {len(layers)} layers")
+            self._column.addWidget(row)
+            self.rows[layer.name] = row
+        self.title.setText(f"Inside the network: {model.model.name}, {len(layers)} layers")
         self._show_choice()
 
     def _connect(self, row: LayerRow) -> None:
@@ -103,11 +117,11 @@ class NetworkPanel(Panel):
             picture.cellHovered.connect(lambda k, r, c, n=name: self.cellHovered.emit(n, k, r, c))
             picture.mapClicked.connect(lambda k, button, n=name: self._map_clicked(n, k, button))
         else:
-            picture.unitHovered.connect(lambda i, n=name: self.cellHovered.emit(n, i, -1, -1))
+            picture.unitHovered.connect(lambda i, n=name: self.unitHovered.emit(n, i))
         picture.hoverLeft.connect(self.hoverLeft)
 
     # ----- values --------------------------------------------------------------------------
-    def show_activations(self, records: list[Activation]) -> None:
+    def show_activations(self, records: Sequence[Activation]) -> None:
         """Every layer's values (records as ``OnnxModel.activations`` returns them)."""
         for record in records:
             row = self.rows.get(record.name)
@@ -115,6 +129,7 @@ class NetworkPanel(Panel):
                 row.show_values(record.array)
 
     def clear_values(self) -> None:
+        """Every layer blank (nothing drawn)."""
         for row in self.rows.values():
             row.clear_values()
 
@@ -157,7 +172,7 @@ class NetworkPanel(Panel):
         menu.popup(at)
 
     def _show_choice(self) -> None:
-        conv = next(iter(self._filter_layers.values()), None)
+        conv = self._first_conv
         if self._chosen is None:
             pick = f" {NO_FILTER_HINT.format(conv=conv)}" if conv else ""
             self.choice.setText(HOVER_HINT + pick)
@@ -169,10 +184,10 @@ class NetworkPanel(Panel):
             )
             return
         name, k = self._chosen
-        self.choice.setText(f"{HOVER_HINT} Picked: filter {k + 1} of {name}.")
-        self.animate_button.setText(f"▶  Animate filter {k + 1} in the Playground")
+        self.choice.setText(f"{HOVER_HINT} Picked: {filter_name(k)} of {name}.")
+        self.animate_button.setText(f"▶  Animate {filter_name(k)} in the Playground")
         self.animate_button.setToolTip(
-            f"Watch filter {k + 1} of {name} slide over an input, step by step, in the Playground"
+            f"Watch {filter_name(k)} of {name} slide over an input, step by step, in the Playground"
         )
         self.animate_button.setEnabled(True)
         self.animate_button.setVisible(True)

@@ -1,26 +1,31 @@
-"""PredictionPanel: the network's answer, large, and the probability of every class."""
+"""PredictionPanel: the network's answer, large, and the probability of every class.
+
+It paints an answer the engine worked out (``engine.network.answer_text``); class labels come
+from the model file, so every text is shown as plain text.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gui.digits.probability_chart import ProbabilityChart, percent_text
+from gui.digits.probability_chart import ProbabilityChart
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
+
+    from engine.network.answer_text import AnswerText
 
 
 EMPTY_TEXT = "draw a digit"
 ANSWER_COLOUR = "#00796b"
 EMPTY_COLOUR = "#9aa3af"
 ANSWER_POINTS = 64
-SURE = 0.5  # below this, the runner-up is named too
 
 
 class PredictionPanel(Panel):
@@ -28,7 +33,9 @@ class PredictionPanel(Panel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The network's answer", parent)
+        self._empty_text = EMPTY_TEXT
         self.answer = QLabel()
+        self.answer.setTextFormat(Qt.TextFormat.PlainText)
         self._answer_style: tuple[int, str] | None = None
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer.setMinimumWidth(150)
@@ -38,6 +45,7 @@ class PredictionPanel(Panel):
         # Room for the big answer from the start: no re-layout when the first answer appears.
         self.answer.setMinimumHeight(QFontMetrics(big).height())
         self.detail = caption_label(size=12, colour="#222831")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart = ProbabilityChart()
         self.chart.setMinimumHeight(120)
@@ -54,33 +62,34 @@ class PredictionPanel(Panel):
         self.show_empty()
 
     def set_labels(self, labels: tuple[str, ...]) -> None:
+        """One bar per class label (for a new model)."""
         self.chart.set_labels(labels)
 
+    def set_empty_text(self, text: str) -> None:
+        """What to invite the user to do when there is no input ("draw a digit")."""
+        self._empty_text = text
+
     def show_empty(self) -> None:
-        """Nothing drawn: an invitation, not a guess."""
-        self._set_answer(EMPTY_TEXT, 20, EMPTY_COLOUR)
-        self.detail.setText("The network answers as you draw.")
+        """No input: an invitation, not a guess."""
+        self._set_answer(self._empty_text, 20, EMPTY_COLOUR)
+        self.detail.setText(
+            "The network answers as you draw."
+            if self._empty_text == EMPTY_TEXT
+            else "The network answers when a picture is open."
+        )
         self.chart.show_probabilities(None)
 
     def show_problem(self, text: str) -> None:
+        """No answer, and why."""
         self._set_answer("no answer", 20, EMPTY_COLOUR)
         self.detail.setText(text)
         self.chart.show_probabilities(None)
 
-    def show_probabilities(self, probabilities: NDArray[np.float32]) -> tuple[str, float]:
-        """Show the answer; returns it as (label, probability)."""
-        labels = self.chart.labels
-        order = np.argsort(probabilities)[::-1]
-        top = int(order[0])
-        probability = float(probabilities[top])
-        self._set_answer(labels[top], ANSWER_POINTS, ANSWER_COLOUR)
-        detail = f"probability {percent_text(probability)}"
-        if probability < SURE and len(order) > 1:
-            second = int(order[1])
-            detail += f"\nor {labels[second]}? ({percent_text(float(probabilities[second]))})"
-        self.detail.setText(detail)
-        self.chart.show_probabilities(probabilities)
-        return labels[top], probability
+    def show_answer(self, answer: AnswerText, probabilities: NDArray[np.float32], top: int) -> None:
+        """Show the answer in words and the bars of ``probabilities`` (K,), class ``top`` lit."""
+        self._set_answer(answer.answer, ANSWER_POINTS, ANSWER_COLOUR)
+        self.detail.setText(answer.detail)
+        self.chart.show_probabilities(probabilities, top, answer.bar_labels)
 
     def _set_answer(self, text: str, points: int, colour: str) -> None:
         if (points, colour) != self._answer_style:  # restyling is slow: only when it changes

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
-from engine.animation.arithmetic import format_number
+from engine.network.picture_grids import axis_ticks, bars_x_range
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -23,13 +23,7 @@ TOP = QColor(0, 150, 136)
 TEXT = QColor(40, 46, 56)
 AXIS = QColor(110, 118, 130)
 MAX_LABELLED = 20  # more classes than this: no percentage above every bar
-MIN_LABELLED = 0.005  # no label for bars below half a percent
-
-
-def percent_text(probability: float) -> str:
-    """98 %, 3 %, 0.4 %: whole percents from 1 % up."""
-    percent = probability * 100.0
-    return f"{format_number(percent, 0 if percent >= 1 else 1)} %"
+LABEL_POINTS = 10  # the percentages above the bars: small enough for ten of them side by side
 
 
 class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -52,7 +46,8 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
         plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50 %"), (1.0, "100 %")]])
         plot.getAxis("left").setWidth(70)
         plot.showGrid(x=False, y=True, alpha=0.15)
-        self._font = font
+        self._font = QFont(font)
+        self._font.setPointSize(LABEL_POINTS)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=BAR, pen=pg.mkPen(None))
         self._top = pg.BarGraphItem(x=[0.0], height=[0.0], width=0.7, brush=TOP, pen=pg.mkPen(None))
         plot.addItem(self._bars)
@@ -77,15 +72,22 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
                 text.setPos(float(i), 0.0)
                 plot.addItem(text)
                 self._texts.append(text)
-        step = max(1, count // MAX_LABELLED)
-        plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in range(0, count, step)]])
-        plot.setXRange(-0.6, count - 0.4, padding=0)
+        plot.getAxis("bottom").setTicks([axis_ticks(labels, MAX_LABELLED)])
+        plot.setXRange(*bars_x_range(count), padding=0)
         plot.setYRange(0.0, 1.2, padding=0)
         self._values = np.zeros(count, dtype=np.float32)
         self.show_probabilities(None)
 
-    def show_probabilities(self, probabilities: NDArray[np.float32] | None) -> None:
-        """Bar heights; None (nothing drawn) shows no bars at all."""
+    def show_probabilities(
+        self,
+        probabilities: NDArray[np.float32] | None,
+        top: int = 0,
+        bar_labels: tuple[str, ...] = (),
+    ) -> None:
+        """Bar heights, bar ``top`` highlighted, a label above each bar (the engine's texts).
+
+        None (nothing drawn) shows no bars at all.
+        """
         count = len(self.labels)
         values = np.zeros(count, dtype=np.float32) if probabilities is None else probabilities
         self._values = values
@@ -95,13 +97,12 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
             for text in self._texts:
                 text.setText("")
             return
-        top = int(np.argmax(values))
-        self._top.setOpts(x=[float(top)], height=[float(values[top])])
+        heights = values.tolist()
+        self._top.setOpts(x=[float(top)], height=[heights[top]])
         self._top.setVisible(True)
         for i, text in enumerate(self._texts):
-            value = float(values[i])
-            text.setText(percent_text(value) if value >= MIN_LABELLED else "")
-            text.setPos(float(i), value)
+            text.setText(bar_labels[i] if i < len(bar_labels) else "")
+            text.setPos(float(i), heights[i])
 
     @property
     def values(self) -> NDArray[np.float32]:

@@ -1,12 +1,12 @@
 """Views of a layer that is a vector: bars for a few hundred units, a wrapped strip for more.
 
 Both create their pyqtgraph items once; an update only hands new numbers to them
-(``BarGraphItem.setOpts(height=...)``, ``ImageItem.setImage(..., autoLevels=False)``).
+(``BarGraphItem.setOpts(height=...)``, ``ImageItem.setImage(..., autoLevels=False)``). Where
+each unit sits is the engine's ``BarScale`` and ``StripGrid``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 
+from engine.network.picture_grids import BarScale, StripGrid
 from gui.colours import NEGATIVE, POSITIVE, WINDOW
 from gui.digits.feature_mosaic import GAP_BACKGROUND
 from gui.digits.layer_view import LayerView, outline_item
@@ -25,18 +26,10 @@ if TYPE_CHECKING:
 
     from engine.network.display_ranges import DisplayRange
 
-MAX_BARS = 256  # longer vectors are drawn as a strip of coloured cells
-STRIP_ASPECT = 10  # a strip is about this many times wider than high
 POSITIVE_BRUSH = QColor(*(int(c) for c in POSITIVE))
 NEGATIVE_BRUSH = QColor(*(int(c) for c in NEGATIVE))
 AXIS_PEN = QColor(150, 156, 166)
 LABEL_COLOUR = QColor(40, 46, 56)
-LABEL_ROOM = 0.3  # share of the bars' height kept free under them for labels
-
-
-def strip_columns(count: int) -> int:
-    """Units per row of a strip: a band about STRIP_ASPECT times wider than high."""
-    return max(1, min(count, math.ceil(math.sqrt(count * STRIP_ASPECT))))
 
 
 class VectorBars(LayerView):
@@ -73,17 +66,12 @@ class VectorBars(LayerView):
         for item in (self._positive, self._negative, axis, self._hover):
             self.view_box.addItem(item)
         self._values = np.zeros(count, dtype=np.float32)
-        low, high = value_range.levels
-        margin = 0.04 * (high - low)
-        self._y_range = (low - (margin if self._signed else 0.0), high + margin)
-        bottom = self._y_range[0]
-        if labels:  # room for a row of labels under the bars
-            bottom -= LABEL_ROOM * (self._y_range[1] - self._y_range[0])
-            for i, label in enumerate(labels):
-                text = pg.TextItem(label, color=LABEL_COLOUR, anchor=(0.5, 0.0))
-                text.setPos(float(i), self._y_range[0])
-                self.view_box.addItem(text)
-        self.set_data_range(-0.6, count - 0.4, bottom, self._y_range[1])
+        self.scale = BarScale.of(count, value_range.levels, labelled=bool(labels))
+        for i, label in enumerate(labels):  # a row of labels under the bars
+            text = pg.TextItem(label, color=LABEL_COLOUR, anchor=(0.5, 0.0))
+            text.setPos(float(i), self.scale.low)
+            self.view_box.addItem(text)
+        self.set_data_range(*self.scale.x_range, self.scale.bottom, self.scale.high)
         self.pointerMoved.connect(self._pointer_moved)
         self.pointerLeft.connect(self._left)
 
@@ -95,21 +83,22 @@ class VectorBars(LayerView):
             self._negative.setOpts(height=np.minimum(values, 0.0))
 
     def clear_values(self) -> None:
+        """Every bar at zero."""
         self.show_values(np.zeros(self.count, dtype=np.float32))
 
     @property
     def values(self) -> NDArray[np.float32]:
+        """The values shown."""
         return self._values
 
     def _pointer_moved(self, point: QPointF) -> None:
-        unit = round(point.x())
-        if 0 <= unit < self.count and abs(point.x() - unit) <= 0.5:
-            low, high = self._y_range
-            self._hover.setRect(QRectF(unit - 0.5, low, 1.0, high - low))
-            self._hover.setVisible(True)
-            self.unitHovered.emit(unit)
-        else:
+        unit = self.scale.unit_at(point.x())
+        if unit is None:
             self._left()
+            return
+        self._hover.setRect(QRectF(*self.scale.bar_box(unit)))
+        self._hover.setVisible(True)
+        self.unitHovered.emit(unit)
 
     def _left(self) -> None:
         self._hover.setVisible(False)
@@ -127,12 +116,12 @@ class VectorStrip(LayerView):
     def __init__(
         self, count: int, value_range: DisplayRange, parent: QWidget | None = None
     ) -> None:
+        self.grid = StripGrid.of(count)
         self.count = count
-        self.cols = strip_columns(count)
-        self.rows = math.ceil(count / self.cols)
-        super().__init__(aspect=self.rows / self.cols, max_height=160, parent=parent)
+        self.rows, self.cols = self.grid.rows, self.grid.cols
+        super().__init__(aspect=self.grid.aspect, max_height=160, parent=parent)
         self.setBackground(GAP_BACKGROUND)
-        self._buffer = np.full(self.rows * self.cols, np.nan, dtype=np.float32)
+        self._buffer = np.full(self.grid.cells, np.nan, dtype=np.float32)
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setLookupTable(diverging_lut() if value_range.signed else positive_lut())
         self.image_item.setLevels(value_range.levels)
@@ -145,25 +134,27 @@ class VectorStrip(LayerView):
         self.pointerLeft.connect(self._left)
 
     def show_values(self, values: NDArray[np.float32]) -> None:
+        """Show one value per unit, in order, row by row."""
         self._buffer[: self.count] = values
         self.image_item.setImage(self._buffer.reshape(self.rows, self.cols), autoLevels=False)
 
     def clear_values(self) -> None:
+        """Every cell at zero."""
         self.show_values(np.zeros(self.count, dtype=np.float32))
 
     @property
     def values(self) -> NDArray[np.float32]:
+        """The values shown."""
         return self._buffer[: self.count]
 
     def _pointer_moved(self, point: QPointF) -> None:
-        col, row = math.floor(point.x()), math.floor(point.y())
-        unit = row * self.cols + col
-        if 0 <= col < self.cols and 0 <= row < self.rows and unit < self.count:
-            self._hover.setRect(QRectF(col, row, 1, 1))
-            self._hover.setVisible(True)
-            self.unitHovered.emit(unit)
-        else:
+        unit = self.grid.unit_at(point.x(), point.y())
+        if unit is None:
             self._left()
+            return
+        self._hover.setRect(QRectF(*self.grid.cell_box(unit)))
+        self._hover.setVisible(True)
+        self.unitHovered.emit(unit)
 
     def _left(self) -> None:
         self._hover.setVisible(False)

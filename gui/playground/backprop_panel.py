@@ -7,27 +7,30 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from engine.animation.arithmetic import format_number
-from engine.animation.timeline import FORWARD, GRADIENT, UPDATE
-from gui.cell_grid import CellGrid, Highlight
-from gui.colours import CURRENT, WINDOW, ColourScale
+from engine.animation.arithmetic import loss_change
+from engine.animation.frames import DE_DH, DE_DW, H_NEXT, TARGET, W_NEXT, H
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
 GRIDS = (
-    ("h", "Output H = X * W"),
-    ("target", "Target T"),
-    ("dE_dh", "∂E/∂h = h − t"),
-    ("dE_dw", "∂E/∂W"),
-    ("w_next", "W − η·∂E/∂W"),
-    ("h_next", "H after the update"),
+    (H, "Output H = X * W"),
+    (TARGET, "Target T"),
+    (DE_DH, "∂E/∂h = h − t"),
+    (DE_DW, "∂E/∂W"),
+    (W_NEXT, "W − η·∂E/∂W"),
+    (H_NEXT, "H after the update"),
 )
+"""Each grid: the ``BackpropResult`` array it shows (also its frame key), and its caption."""
+MAX_CELL = 80  # pixels at zoom 1: the exercise's 2x2 and 3x3 grids fill a large panel
 
 
 class BackpropPanel(Panel):
-    """The backprop lesson's numbers, highlighted step by step."""
+    """The backprop lesson's numbers (slide 004), painted step by step from the frame."""
 
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
         super().__init__("Backpropagation", parent)
@@ -38,7 +41,7 @@ class BackpropPanel(Panel):
         for i, (key, title) in enumerate(GRIDS):
             label = caption_label(title, size=10, colour="#222831")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid = CellGrid(max_cell=52)
+            grid = CellGrid(max_cell=MAX_CELL)
             grid.setMinimumSize(90, 90)
             self.grids[key] = grid
             layout.addWidget(label, 2 * (i // 3), i % 3)
@@ -50,6 +53,8 @@ class BackpropPanel(Panel):
         self.rate.setKeyboardTracking(False)
         self.rate.valueChanged.connect(state.set_learning_rate)
         self.loss = QLabel()
+        self.loss.setTextFormat(Qt.TextFormat.PlainText)
+        self.loss.setWordWrap(True)  # never cut in a narrow window
         rate_row = QHBoxLayout()
         rate_row.addWidget(QLabel("Learning rate η"))
         rate_row.addWidget(self.rate)
@@ -57,12 +62,31 @@ class BackpropPanel(Panel):
         rate_row.addWidget(self.loss, 1)
         self.body.addLayout(layout, 1)
         self.body.addLayout(rate_row)
-        state.specChanged.connect(self.refresh)
-        state.positionChanged.connect(self.show_position)
-        self.refresh()
+        self._keys = {key: (key, 0) for key, _ in GRIDS}
+        self._animation: Animation | None = None
+        state.frameChanged.connect(self.show_frame)
+        self.show_frame(state.frame)
+
+    def show_frame(self, frame: Frame) -> None:
+        """Paint a frame of the backprop lesson: what is computed so far, what is used now."""
+        if frame.animation is not self._animation:
+            self._show_animation(frame.animation)
+        if frame.animation.backprop is None:
+            return  # another lesson: this panel is not shown
+        for key, grid in self.grids.items():
+            frame_key = self._keys[key]
+            grid.set_revealed(frame.revealed.get(frame_key))
+            grid.set_marks(frame.marks.get(frame_key, ()))
 
     def refresh(self) -> None:
-        result = self._state.backprop
+        """Show the state's set-up and frame again."""
+        self._show_animation(self._state.animation)
+        self.show_frame(self._state.frame)
+
+    def _show_animation(self, animation: Animation) -> None:
+        """The exercise's numbers, the learning rate and the error before and after."""
+        self._animation = animation
+        result = animation.backprop
         if result is None:
             return
         self.rate.blockSignals(True)
@@ -70,41 +94,8 @@ class BackpropPanel(Panel):
         self.rate.blockSignals(False)
         outputs = ColourScale.for_values(result.h, result.target, result.h_next)
         weights = ColourScale.for_values(result.w, result.w_next)
+        scales = {H: outputs, TARGET: outputs, H_NEXT: outputs, W_NEXT: weights}
+        numbers = animation.map_numbers
         for key, grid in self.grids.items():
-            scale = {"h": outputs, "target": outputs, "h_next": outputs, "w_next": weights}
-            grid.set_values(getattr(result, key), decimals=3, scale=scale.get(key))
-        self.loss.setText(
-            f"Error E = Σ ½(h − t)²: <b>{format_number(result.loss, 3)}</b> → "
-            f"<b>{format_number(result.loss_next, 3)}</b> after one update"
-        )
-        self.show_position(self._state.position)
-
-    def show_position(self, position: int) -> None:
-        result = self._state.backprop
-        if result is None:
-            return
-        entry = self._state.timeline[position]
-        for grid in self.grids.values():
-            grid.set_highlights()
-            grid.set_revealed(None)
-        stage_start = self._state.timeline.start_of(GRADIENT)
-        if entry.stage == FORWARD:
-            self.grids["h"].set_revealed(entry.index + 1)
-            for key in ("dE_dh", "dE_dw", "w_next", "h_next"):
-                self.grids[key].set_revealed(0)
-            cell = divmod(entry.index, result.h.shape[1])
-            self.grids["h"].set_highlights(Highlight((cell,), CURRENT, box=False))
-        elif entry.stage == GRADIENT:
-            done = position - stage_start + 1
-            self.grids["dE_dw"].set_revealed(done)
-            self.grids["w_next"].set_revealed(0)
-            self.grids["h_next"].set_revealed(0)
-            i, j = divmod(entry.index, result.w.shape[1])
-            rows, cols = result.h.shape
-            every = tuple((k, m) for k in range(rows) for m in range(cols))
-            self.grids["dE_dh"].set_highlights(Highlight(every, WINDOW, width=2))
-            self.grids["dE_dw"].set_highlights(Highlight(((i, j),), CURRENT, box=False))
-        elif entry.stage == UPDATE:
-            self.grids["w_next"].set_highlights(
-                Highlight(tuple((i, j) for (i, j) in result.terms), CURRENT, width=2)
-            )
+            grid.set_values(getattr(result, key), scale=scales.get(key), numbers=numbers)
+        self.loss.setText(f"Error E = Σ ½(h − t)²: {loss_change(result, numbers)} after one update")

@@ -6,29 +6,38 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSpinBox,
     QToolButton,
     QWidget,
 )
 
-from engine.animation.timeline import CONV, FORWARD, GRADIENT
-from gui.cell_grid import CellGrid, Highlight
-from gui.colours import WINDOW, ColourScale
+from engine.animation.frames import INPUT
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
+from gui.flow_layout import FitHeight, FlowLayout, tool_group
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from gui.playground.state import PlaygroundState
 
 MAX_GRID_SIZE = 32
+MAX_CELL = 72  # pixels at zoom 1: a small input fills a large panel
+
+
+def _tool_button(text: str) -> QToolButton:
+    """A compact text button (tools share narrow rows)."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
 
 
 class InputPanel(Panel):
@@ -43,6 +52,7 @@ class InputPanel(Panel):
         super().__init__("Input", parent)
         self._state = state
         self._grids: list[CellGrid] = []
+        self._keys: list[tuple[str, int]] = []
         self._labels: list[QLabel] = []
         self._seed = 0
 
@@ -72,45 +82,62 @@ class InputPanel(Panel):
         for digit in range(10):
             menu.addAction(str(digit), partial(self.sampleRequested.emit, digit))
         sample.setMenu(menu)
-        image = QPushButton("Image…")
+        image = _tool_button("Image…")
         image.setToolTip("Load a PNG or JPEG as the input (File → Open Image… in the digit lab)")
         image.clicked.connect(self.openImageRequested)
-        random = QPushButton("Random")
+        random = _tool_button("Random")
         random.clicked.connect(self._randomise)
-        clear = QPushButton("Clear")
+        clear = _tool_button("Clear")
         clear.clicked.connect(self._clear)
 
-        row1 = QHBoxLayout()
-        row1.addWidget(QLabel("Size"))
-        row1.addWidget(self.rows)
-        row1.addWidget(QLabel("×"))
-        row1.addWidget(self.cols)
-        row1.addWidget(self.channels)
-        row1.addStretch(1)
-        row1.addWidget(QLabel("Brush"))
-        row1.addWidget(self.brush)
-        row2 = QHBoxLayout()
+        self.tools = QWidget()
+        flow = FlowLayout(self.tools)
+        flow.addWidget(tool_group(QLabel("Size"), self.rows, QLabel("×"), self.cols))
+        flow.addWidget(self.channels)
+        flow.addWidget(tool_group(QLabel("Brush"), self.brush))
         for button in (sample, image, random, clear):
-            row2.addWidget(button)
-        row2.addStretch(1)
-        self.body.addLayout(row1)
-        self.body.addLayout(row2)
-        self._grid_area = QGridLayout()
+            flow.addWidget(button)
+        self.body.addWidget(self.tools)
+        self.grid_box = QWidget()  # the channels' grids, side by side or one above the other
+        self._grid_area = QGridLayout(self.grid_box)
+        self._grid_area.setContentsMargins(0, 0, 0, 0)
         self._grid_area.setSpacing(4)
-        self.body.addLayout(self._grid_area, 1)
+        self._columns = 0  # channels per row of grids
+        self.grid_box.installEventFilter(self)
+        self.body.addWidget(self.grid_box, 1)
         self.hint = caption_label(
-            "Left-click or drag to paint, right-click to erase. Grey cells are zero padding.",
-            size=9,
+            "Drag to paint, right-click to erase; grey cells are zero padding.", size=9
         )
         self.body.addWidget(self.hint)
+        self._fit_height = FitHeight(self)  # the splitter leaves the flowing tools their rows
 
-        state.specChanged.connect(self.refresh)
-        state.positionChanged.connect(self.show_position)
-        self.refresh()
+        self._animation: Animation | None = None
+        state.frameChanged.connect(self.show_frame)
+        self.show_frame(state.frame)
 
     # ----- reflecting the state ------------------------------------------------------------
+    def show_frame(self, frame: Frame) -> None:
+        """Paint a frame: the set-up if it is new, then the window under the kernel."""
+        if frame.animation is not self._animation:
+            self._show_animation(frame.animation)
+        for key, grid in zip(self._keys, self._grids, strict=True):
+            grid.set_marks(frame.marks.get(key, ()))
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode shows the input alone: no tools, no gallery, no hint."""
+        self.tools.setVisible(not on)
+        self.hint.setVisible(not on)
+
     def refresh(self) -> None:
-        spec, result = self._state.spec, self._state.result
+        """Show the state's set-up and frame again (e.g. after a refused edit)."""
+        self._show_animation(self._state.animation)
+        self.show_frame(self._state.frame)
+
+    def _show_animation(self, animation: Animation) -> None:
+        """The set-up: size and channel controls, the padded input, the title."""
+        self._animation = animation
+        result = animation.result
+        spec = result.spec
         for spin, value in ((self.rows, spec.input.shape[0]), (self.cols, spec.input.shape[1])):
             spin.blockSignals(True)
             spin.setValue(value)
@@ -119,32 +146,23 @@ class InputPanel(Panel):
         self.channels.setCurrentIndex(0 if spec.channels == 1 else 1)
         self.channels.blockSignals(False)
         self._ensure_grids(spec.channels)
-        padded = result.conv.padded_input
-        p = result.padding
-        mask = np.ones(padded.shape[:2], dtype=bool)
-        mask[p.top : p.top + spec.input.shape[0], p.left : p.left + spec.input.shape[1]] = False
-        context = self._state.context
-        whole = bool(np.all(spec.input == np.round(spec.input)))
+        padded, mask = result.conv.padded_input, result.conv.padding_mask
         for c, grid in enumerate(self._grids[: spec.channels]):
+            name = animation.channel_names[c]
             grid.set_values(
-                padded[:, :, c], padding=mask,
-                scale=ColourScale.for_channel(spec.channel_name(c), spec.input),
-                decimals=0 if whole else max(context.decimals, 1), truncate=context.truncate,
+                padded[:, :, c], padding=mask, scale=ColourScale.for_channel(name, spec.input),
+                numbers=animation.input_numbers,
             )  # fmt: skip
-            name = spec.channel_name(c)
             self._labels[c].setText(name)
             self._labels[c].setVisible(bool(name))
-        size = f"{spec.input.shape[0]}×{spec.input.shape[1]}"
-        size += f"×{spec.channels}" if spec.channels > 1 else ""
-        if not p.is_zero:
-            size += f", padded to {padded.shape[0]}×{padded.shape[1]}"
-        self.title.setText(f"Input  {size}")
-        self.show_position(self._state.position)
+        self.title.setText(animation.input_title)
 
     def _ensure_grids(self, channels: int) -> None:
+        """One grid (and caption) per channel, made when first needed; the others hidden."""
         while len(self._grids) < channels:
             c = len(self._grids)
-            grid = CellGrid()
+            self._keys.append((INPUT, c))
+            grid = CellGrid(max_cell=MAX_CELL)
             label = caption_label(size=10)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.cellPressed.connect(lambda r, col, b, c=c: self._paint(c, r, col, b, first=True))
@@ -152,41 +170,60 @@ class InputPanel(Panel):
             self._grids.append(grid)
             self._labels.append(label)
         for c, (grid, label) in enumerate(zip(self._grids, self._labels, strict=True)):
-            if c < channels:
-                self._grid_area.addWidget(label, 0, c)
-                self._grid_area.addWidget(grid, 1, c)
             grid.setVisible(c < channels)
             label.setVisible(c < channels)
-        for c in range(len(self._grids)):
-            self._grid_area.setColumnStretch(c, 1 if c < channels else 0)
+        self._columns = 0
+        self._arrange()
 
-    def show_position(self, position: int) -> None:
-        """Outline the cells under the kernel at this step."""
-        entry = self._state.timeline[position]
-        cells: tuple[tuple[int, int], ...] = ()
-        if entry.stage in (CONV, FORWARD):
-            step = self._state.result.conv[entry.index]
-            cells = tuple((r, c) for r in step.input_rows for c in step.input_cols)
-        elif entry.stage == GRADIENT and self._state.backprop is not None:
-            i, j = divmod(entry.index, self._state.backprop.w.shape[1])
-            p = self._state.result.padding
-            touched = self._state.backprop.touched_inputs(i, j)
-            cells = tuple((r + p.top, c + p.left) for r, c in touched)
-        for grid in self._grids:
-            if cells:
-                grid.set_highlights(Highlight(cells, WINDOW, box=entry.stage != GRADIENT))
-            else:
-                grid.set_highlights()
+    def _arrange(self) -> None:
+        """Channels side by side, or in more rows, whichever gives the larger cells."""
+        channels = self._animation.result.spec.channels if self._animation else 1
+        channels = min(channels, len(self._grids))
+        if channels == 0:
+            return
+        rows, cols = self._grids[0].rows, self._grids[0].cols
+        label = self._labels[0].sizeHint().height() if channels > 1 else 0
+        width, height = self.grid_box.width(), self.grid_box.height()
+
+        def cell(per_row: int) -> float:
+            lines = -(-channels // per_row)
+            return min(width / (per_row * cols), (height / lines - label) / rows)
+
+        # The box asks for the room of one row of grids; more rows only when it has the room.
+        self.grid_box.setMinimumHeight(label + self._grids[0].minimumSizeHint().height())
+        best = max(range(1, channels + 1), key=lambda n: (cell(n), n))
+        if best == self._columns:
+            return
+        self._columns = best
+        area = self._grid_area
+        for widget in (*self._grids, *self._labels):
+            area.removeWidget(widget)
+        for c in range(channels):
+            line, column = divmod(c, best)
+            area.addWidget(self._labels[c], 2 * line, column)
+            area.addWidget(self._grids[c], 2 * line + 1, column)
+        lines = -(-channels // best)
+        for i in range(area.columnCount()):
+            area.setColumnStretch(i, 1 if i < best else 0)
+        for i in range(area.rowCount()):  # the grids' rows share the room, captions and
+            area.setRowStretch(i, 1 if i % 2 and i < 2 * lines else 0)  # rows left empty not
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The grids' room changed: arrange the channels again; never consumes."""
+        if watched is self.grid_box and event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
 
     # ----- edits ---------------------------------------------------------------------------
     def _paint(self, channel: int, row: int, col: int, button: object, *, first: bool) -> None:
+        """Paint (left button) or erase (right) the input cell at (row, col) of the padded grid."""
         if first:
             self._state.begin_stroke()
-        p = self._state.result.padding
-        r, c = row - p.top, col - p.left
-        spec = self._state.spec
-        if not (0 <= r < spec.input.shape[0] and 0 <= c < spec.input.shape[1]):
+        cell = self._state.animation.input_cell(row, col)
+        if cell is None:
             return  # padding cells are always 0
+        r, c = cell
+        spec = self._state.spec
         value = 0.0 if button == Qt.MouseButton.RightButton else self.brush.value()
         if spec.input[r, c, channel] != value:
             self._state.edit(

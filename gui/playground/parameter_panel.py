@@ -13,18 +13,19 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSpinBox,
     QWidget,
 )
 
-from engine.animation.playground import PoolSettings
-from engine.operations.shapes import output_shape
+from engine.animation.playground import MAX_KERNEL_SIZE, PoolSettings
+from gui.flow_layout import FitHeight, FlowLayout, tool_group
+from gui.plain_text import escaped
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
+    from engine.animation.frames import Animation, Frame
     from engine.animation.playground import PlaygroundSpec
     from gui.playground.state import PlaygroundState
 
@@ -46,7 +47,7 @@ class ParameterPanel(Panel):
     def __init__(self, state: PlaygroundState, parent: QWidget | None = None) -> None:
         super().__init__("Layer settings", parent)
         self._state = state
-        self.kernel = _spin(1, 9, "Kernel (filter) size: k × k")
+        self.kernel = _spin(1, MAX_KERNEL_SIZE, "Kernel (filter) size: k × k")
         self.stride = _spin(1, 6, "How many cells the kernel moves each step")
         self.padding = QComboBox()
         self.padding.addItems(["valid", "same", "explicit"])
@@ -57,7 +58,7 @@ class ParameterPanel(Panel):
         self.pad_amount = _spin(0, 6, "Zero cells added on every side")
         self.dilation = _spin(1, 4, "Spacing between the cells the kernel reads")
         self.divisor = QDoubleSpinBox()
-        self.divisor.setRange(0.01, 1000)
+        self.divisor.setRange(0, 1000)  # 0 reaches the engine, which refuses it with a reason
         self.divisor.setDecimals(2)
         self.divisor.setKeyboardTracking(False)
         self.divisor.setToolTip("Divide every result (slide 004 divides by 9)")
@@ -70,35 +71,31 @@ class ParameterPanel(Panel):
         self.pool_padding.addItems(["valid", "same"])
 
         self.relu.setText("ReLU after it")
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(4)
-        rows: tuple[tuple[tuple[str, QWidget], ...], ...] = (
-            (("Kernel", self.kernel), ("Stride", self.stride), ("Dilation", self.dilation)),
-            (("Padding", self.padding), ("", self.pad_amount), ("Divide by", self.divisor)),
-            (("Pooling", self.pool), ("size", self.pool_size), ("stride", self.pool_stride)),
-        )
-        for r, row in enumerate(rows):
-            for c, (text, widget) in enumerate(row):
-                if text:
-                    grid.addWidget(QLabel(text), r, 2 * c)
-                grid.addWidget(widget, r, 2 * c + 1)
-        grid.addWidget(self.relu, 1, 6)
-        grid.addWidget(self.pool_padding, 2, 6)
-        self.pool_padding.setToolTip(
-            "Pooling padding: valid, or same (partial windows at the edge)"
-        )
         self.pool.setItemText(0, "none")
         self.pool.setItemText(1, "max")
         self.pool.setItemText(2, "average")
-        grid.setColumnStretch(7, 1)
-        self.body.addLayout(grid)
+        self.pool_padding.setToolTip(
+            "Pooling padding: valid, or same (partial windows at the edge)"
+        )
+        # The controls flow: one row in a wide window, more rows in a narrow one, never cut.
+        self.controls = QWidget()
+        flow = FlowLayout(self.controls, spacing=12)
+        for group in (
+            (QLabel("Kernel"), self.kernel), (QLabel("Stride"), self.stride),
+            (QLabel("Dilation"), self.dilation), (QLabel("Padding"), self.padding, self.pad_amount),
+            (QLabel("Divide by"), self.divisor), (self.relu,),
+            (QLabel("Pooling"), self.pool, QLabel("size"), self.pool_size, QLabel("stride"),
+             self.pool_stride, self.pool_padding),
+        ):  # fmt: skip
+            flow.addWidget(tool_group(*group))
+        self.body.addWidget(self.controls)
 
         self.shape_text = caption_label(size=11, colour="#222831")
         self.pool_text = caption_label(size=11, colour="#222831")
         self.params_text = caption_label(size=11, colour="#222831")
         self.problem_text = caption_label(size=10, colour="#b00020")
+        for label in (self.shape_text, self.pool_text, self.params_text, self.problem_text):
+            label.setTextFormat(Qt.TextFormat.RichText)  # bold headings; the rest is escaped
         self.problem_text.setStyleSheet(
             "color: #b00020; background: #fdecee; border: 1px solid #f3b6bf;"
             "border-radius: 4px; padding: 4px;"
@@ -111,6 +108,7 @@ class ParameterPanel(Panel):
         self.body.addLayout(formulas)
         self.body.addWidget(self.problem_text)
         self.body.addStretch(1)
+        self._fit_height = FitHeight(self)  # a splitter gives the wrapped text its height
 
         for spin in (self.kernel, self.stride, self.pad_amount, self.dilation):
             spin.valueChanged.connect(self._conv_changed)
@@ -121,14 +119,22 @@ class ParameterPanel(Panel):
             widget.valueChanged.connect(self._pool_changed)
         self.pool.currentIndexChanged.connect(self._pool_changed)
         self.pool_padding.currentIndexChanged.connect(self._pool_changed)
-        state.specChanged.connect(self.refresh)
-        state.specChanged.connect(lambda: self.problem_text.setVisible(False))
+        self._animation: Animation | None = state.animation
+        state.frameChanged.connect(self.show_frame)
         state.problem.connect(self.show_problem)
         self.problem_text.setVisible(False)
         self.refresh()
 
     # ----- reflecting the state --------------------------------------------------------------
+    def show_frame(self, frame: Frame) -> None:
+        """A frame of a new set-up: show its settings and formulas, drop an old problem."""
+        if frame.animation is not self._animation:
+            self._animation = frame.animation
+            self.refresh()
+            self.problem_text.setVisible(False)
+
     def refresh(self) -> None:
+        """Put every control and formula back to the state's set-up."""
         spec, result = self._state.spec, self._state.result
         widgets = (
             self.kernel, self.stride, self.padding, self.pad_amount, self.dilation, self.divisor,
@@ -141,13 +147,11 @@ class ParameterPanel(Panel):
         self.dilation.setValue(spec.dilation[0])
         self.divisor.setValue(spec.divisor)
         self.relu.setChecked(spec.relu)
-        if isinstance(spec.padding, str):
-            self.padding.setCurrentIndex(PADDINGS.index(spec.padding))
-            self.pad_amount.setValue(result.padding.top)
-        else:
-            self.padding.setCurrentIndex(2)
-            self.pad_amount.setValue(result.padding.top)
-        self.pad_amount.setEnabled(self.padding.currentIndex() == 2)
+        explicit = PADDINGS.index("explicit")
+        kind = PADDINGS.index(spec.padding) if isinstance(spec.padding, str) else explicit
+        self.padding.setCurrentIndex(kind)
+        self.pad_amount.setValue(result.padding_amount)
+        self.pad_amount.setEnabled(kind == explicit)
         pool = spec.pool
         self.pool.setCurrentIndex(0 if pool is None else POOLS.index(pool.mode))
         self.pool_size.setValue(pool.size if pool else 2)
@@ -161,22 +165,19 @@ class ParameterPanel(Panel):
         shape = result.shape
         h, w, d = shape.shape
         self.shape_text.setText(
-            f"<b>Output size</b><br>{shape.formula}<br>→ {h} × {w} × {d} "
+            f"<b>Output size</b><br>{escaped(shape.formula)}<br>→ {h} × {w} × {d} "
             f"({d} filter{'s' if d != 1 else ''})"
         )
         self.params_text.setText(
-            f"<b>Learned parameters</b> (w·h·C + 1)·D<br>{result.params.formula}"
+            f"<b>Learned parameters</b> (w·h·C + 1)·D<br>{escaped(result.params.formula)}"
         )
-        if pool is not None and result.pooled is not None:
-            pooled = output_shape(
-                (h, w), pool.size, stride=pool.stride,
-                padding=pool.padding,
-            )  # fmt: skip
-            self.pool_text.setText(f"<b>Pooled size</b><br>{pooled.formula}")
+        if result.pooled_shape is not None:
+            self.pool_text.setText(f"<b>Pooled size</b><br>{escaped(result.pooled_shape.formula)}")
         self.pool_text.setVisible(pool is not None)
 
     def show_problem(self, message: str) -> None:
-        self.problem_text.setText(f"<b>Not possible:</b> {message}")
+        """Say why a change was refused, and put the controls back to the set-up that holds."""
+        self.problem_text.setText(f"<b>Not possible:</b> {escaped(message)}")
         self.problem_text.setVisible(True)
         self.refresh()  # the controls go back to the set-up that holds
 

@@ -1,7 +1,9 @@
 """Playback: a main-thread QTimer that picks the step from elapsed time x speed.
 
 Because the position comes from the clock rather than from counting ticks, playback keeps its
-pace when drawing falls behind: steps are skipped, never queued up.
+pace when drawing falls behind: steps are skipped, never queued up. A jump made while playing
+(Home, End, the arrows, the scrubber) moves the clock's starting point: playback goes on from
+there instead of snapping back.
 """
 
 from __future__ import annotations
@@ -32,21 +34,28 @@ class Player(QObject):
         self._timer.timeout.connect(self._tick)
         self._start_time = 0.0
         self._start_position = 0
+        self._holding = False
+        self._ticking = False
         state.specChanged.connect(self._rebase)
+        state.positionChanged.connect(self._moved)
 
     @property
     def speed(self) -> float:
+        """Steps per second."""
         return self._speed
 
     def set_speed(self, steps_per_second: float) -> None:
+        """Play at this many steps per second (kept within MIN_SPEED .. MAX_SPEED)."""
         self._speed = float(min(max(steps_per_second, MIN_SPEED), MAX_SPEED))
         self._rebase()
 
     @property
     def playing(self) -> bool:
+        """Whether playback is running."""
         return self._timer.isActive()
 
     def play(self) -> None:
+        """Start playing (from the first step when at the end)."""
         if self.playing:
             return
         if self._state.at_end:
@@ -56,23 +65,45 @@ class Player(QObject):
         self.playingChanged.emit(True)
 
     def pause(self) -> None:
+        """Stop playing, staying at the current step."""
         if self.playing:
             self._timer.stop()
             self.playingChanged.emit(False)
 
     def toggle(self) -> None:
+        """Play if paused, pause if playing."""
         if self.playing:
             self.pause()
         else:
             self.play()
 
+    def hold(self, on: bool) -> None:
+        """Hold playback (True) while the scrubber is dragged, or let it go on (False).
+
+        Held, playback does not move the position; released, it goes on from the position
+        the user left.
+        """
+        self._holding = on
+        self._rebase()
+
     def _rebase(self) -> None:
         self._start_time = time.monotonic()
         self._start_position = self._state.position
 
+    def _moved(self, position: int) -> None:
+        """Someone else moved the position: play on from there."""
+        if not self._ticking:
+            self._rebase()
+
     def _tick(self) -> None:
+        if self._holding:
+            return
         elapsed = time.monotonic() - self._start_time
         target = self._start_position + int(elapsed * self._speed)
-        self._state.set_position(target)
+        self._ticking = True
+        try:
+            self._state.set_position(target)
+        finally:
+            self._ticking = False
         if self._state.at_end:
             self.pause()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
 from engine.drawings.digit_prep import to_mnist
 from engine.drawings.image_files import load_canvas
 from engine.drawings.samples import load_samples
+from gui.follow import follow_marks
 from gui.playground.backprop_panel import BackpropPanel
 from gui.playground.feature_map_panel import FeatureMapPanel
 from gui.playground.filter_panel import FilterPanel
@@ -25,9 +29,25 @@ from gui.playground.player import Player
 from gui.playground.state import PlaygroundState
 from gui.playground.step_panel import StepPanel
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+
+    from engine.animation.frames import Frame
+
+PRESENTED = (0.22, 0.22, 0.56)
+"""Presentation mode's shares of the width: input, filters, feature maps."""
+RETURN_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+"""Keys that end typing in a field and give the keyboard back to the animation."""
+
 
 class PlaygroundView(QWidget):
-    """Input | filters | feature maps | parameters, above the step panel. Splitters resize."""
+    """Input | filters | feature maps, above the step panel and the layer settings.
+
+    Splitters resize the panels. The maps and filters scroll to follow the animation (the
+    cells the step reads and computes stay in view); Escape or Enter in a field gives the
+    keyboard back to the animation; presentation mode leaves the input, the filters, the maps
+    and the step.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,12 +88,27 @@ class PlaygroundView(QWidget):
         self.rows.setStretchFactor(1, 1)
         self.rows.setChildrenCollapsible(False)
 
+        self.bottom.installEventFilter(self)  # its content may need more height: give it
+        self.rows.installEventFilter(self)
+        self._maps = self.feature_maps.scroll_area.widget()
+        if self._maps is not None:  # the maps got another size (a zoom): follow again
+            self._maps.installEventFilter(self)
+        self._room_check_due = False
+        self._presenting = False
+        self._sizes_before: tuple[list[int], list[int]] | None = None
+        self._presentation_sizes_due = False
+        self._shares_given = False  # default_sizes ran (the window calls it, then restores)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
         layout.addWidget(self.header)
         layout.addWidget(self.rows, 1)
-        self.state.specChanged.connect(self._choose_results)
+        layout.addWidget(self.steps.transport)
+        self._animation = self.state.animation
+        self.state.frameChanged.connect(self._show_frame)
+        scrubber = self.steps.scrubber  # dragging holds playback; it goes on from the release
+        scrubber.sliderPressed.connect(lambda: self.player.hold(True))
+        scrubber.sliderReleased.connect(lambda: self.player.hold(False))
         self.input_panel.sampleRequested.connect(self.load_sample)
         self.input_panel.openImageRequested.connect(self.open_image)
         self._choose_results()
@@ -97,20 +132,161 @@ class PlaygroundView(QWidget):
                 return False
         try:
             picture = to_mnist(load_canvas(path))
-        except ValueError as exc:
-            QMessageBox.warning(self, "Cannot open the image", f"{exc}\n\nThe input is unchanged.")
+        except (ValueError, MemoryError) as exc:  # MemoryError (no message): a huge picture
+            problem = str(exc) or f"{path} has too many pixels for the memory this computer has"
+            QMessageBox.warning(
+                self, "Cannot open the image", f"{problem}\n\nThe input is unchanged."
+            )
             return False
         return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
+    def _show_frame(self, frame: Frame) -> None:
+        """Follow the frame's cells, and show a new set-up's panels.
+
+        A new set-up may belong to the backprop lesson, or no longer, and its texts need
+        their own room.
+        """
+        new_set_up = frame.animation is not self._animation
+        if new_set_up:
+            self._animation = frame.animation
+            self._choose_results()
+            self.steps.position_label.reset_room()
+            self.steps.arithmetic.reset_room()
+            QTimer.singleShot(0, self, self.follow)  # again once the new layout has settled
+        self.follow()
+
+    def animated_panels(self) -> QWidget:
+        """The panels an exported animation shows: input, filters, maps, step, settings."""
+        return self.rows
+
+    def follow(self) -> None:
+        """Scroll the feature maps to the cells the current frame reads and computes."""
+        panel = self.feature_maps
+        follow_marks(panel.scroll_area, panel.grids(), self.state.frame.marks)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: only the input, the filters, the maps and the step are shown.
+
+        The lesson's text, the input's tools and gallery, the hints and the layer settings
+        are hidden until ``on`` is False again.
+        """
+        if on == self._presenting:
+            return
+        self._presenting = on
+        self.header.set_presentation(on)
+        self.input_panel.set_presentation(on)
+        self.filter_panel.set_presentation(on)
+        self._choose_results()
+        if on:  # the maps get the room the settings and tools leave
+            self._sizes_before = (self.columns.sizes(), self.rows.sizes())
+            self._presentation_sizes_due = True
+            if self.isVisible():
+                self._apply_presentation_sizes()
+        elif self._sizes_before is not None:
+            self._presentation_sizes_due = False
+            columns, rows = self._sizes_before
+            self.columns.setSizes(columns)
+            self.rows.setSizes(rows)
+
+    def _apply_presentation_sizes(self) -> None:
+        """Presentation mode's shares of the width: most of it for the maps."""
+        self._presentation_sizes_due = False
+        rest = sum(self.columns.sizes())
+        self.columns.setSizes(
+            [int(rest * PRESENTED[0]), int(rest * PRESENTED[1]), int(rest * PRESENTED[2])]
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Follow the maps again when they were resized; check the step's room.
+
+        The step and the settings must keep the room they need when the step asked for a new
+        layout or the rows were resized. Never consumes the event.
+        """
+        kind = event.type()
+        if watched is self._maps and kind == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self.follow)
+            return False
+        asked = watched is self.bottom and kind == QEvent.Type.LayoutRequest
+        resized = watched is self.rows and kind == QEvent.Type.Resize
+        if (asked or resized) and not self._room_check_due:
+            self._room_check_due = True
+            QTimer.singleShot(0, self, self._keep_bottom_room)
+        return False
+
+    def _keep_bottom_room(self) -> None:
+        """Move the rows' handle so that the step and the settings are not cut.
+
+        A splitter does not move its handle when a pane's minimum height grows (a taller
+        arithmetic, a three-channel dot product).
+        """
+        self._room_check_due = False
+        top, bottom = self.rows.sizes()
+        needed = self.bottom.minimumSizeHint().height()
+        if bottom < needed <= top + bottom - self.columns.minimumSizeHint().height():
+            self.rows.setSizes([top + bottom - needed, needed])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Give the lesson's text more lines in a taller view.
+
+        Presentation mode entered before the view was shown shares out the width now that
+        it is known.
+        """
+        super().resizeEvent(event)
+        self.header.fit_text(event.size().height())
+        QTimer.singleShot(0, self, self.follow)  # the maps have another size: follow again
+        if self._presentation_sizes_due:
+            QTimer.singleShot(0, self, self._apply_presentation_sizes)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown without a window that sized its panels: the default shares of its size.
+
+        (A splitter on its own gives the step panel only its least height, and the dot
+        product's grids no room to grow.)
+        """
+        super().showEvent(event)
+        if not self._shares_given:
+            self.default_sizes(self.width(), self.height())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Give the keyboard back to the animation after Escape or Enter in a field.
+
+        Space, the arrows, Home and End then step again. Fields pass these keys on.
+        """
+        if event.key() in RETURN_KEYS:
+            self.steps.scrubber.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _choose_results(self) -> None:
-        backprop = self.state.backprop is not None
-        self.results.setCurrentWidget(self.backprop_panel if backprop else self.feature_maps)
-        self.parameters.setVisible(not backprop)
+        """The backprop panel for the backprop lesson, else the feature maps and settings."""
+        backprop = self._animation.backprop is not None
+        shown, hidden = (
+            (self.backprop_panel, self.feature_maps)
+            if backprop
+            else (self.feature_maps, self.backprop_panel)
+        )
+        # The page not shown must not ask for room (a stack asks for its largest page's).
+        ignored = QSizePolicy.Policy.Ignored
+        hidden.setSizePolicy(ignored, ignored)
+        preferred = QSizePolicy.Policy.Preferred
+        shown.setSizePolicy(preferred, preferred)
+        self.results.setCurrentWidget(shown)
+        self.parameters.setVisible(not backprop and not self._presenting)
 
     def default_sizes(self, width: int, height: int) -> None:
-        """Splitter sizes that suit a window of this size (before any saved layout)."""
-        rest = max(width - 40, 600)
-        self.columns.setSizes([int(rest * 0.30), int(rest * 0.20), int(rest * 0.50)])
-        self.bottom.setSizes([int(rest * 0.56), int(rest * 0.44)])
-        body = max(height - 200, 400)
-        self.rows.setSizes([int(body * 0.64), int(body * 0.36)])
+        """Splitter sizes that suit a window of this size (before any saved layout).
+
+        The step and settings get the height they need (at most 30 %), the maps the rest; the
+        settings take what they need of the width (at most 40 %).
+        """
+        self._shares_given = True
+        rest = max(width - 24, 600)
+        self.columns.setSizes([int(rest * 0.28), int(rest * 0.21), int(rest * 0.51)])
+        settings = min(
+            max(self.parameters.minimumSizeHint().width(), int(rest * 0.36)), int(rest * 0.42)
+        )
+        self.bottom.setSizes([rest - settings, settings])
+        body = max(height - 190, 400)
+        bottom = max(self.bottom.minimumSizeHint().height(), min(int(body * 0.30), 320))
+        self.rows.setSizes([body - bottom, bottom])

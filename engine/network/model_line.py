@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from engine.animation.arithmetic import format_number
 
 if TYPE_CHECKING:
-    from engine import OnnxModel
+    from engine.network.model import OnnxModel
 
 DATASET_KEYS = ("dataset", "test_set", "trained_on")
 KNOWN_DATASETS = ("MNIST", "Fashion-MNIST", "EMNIST", "CIFAR-10")
@@ -25,7 +25,7 @@ def dataset_of(model: OnnxModel) -> str | None:
 
 
 def accuracy_text(model: OnnxModel) -> str:
-    """99.46 % on MNIST test; test accuracy unknown."""
+    """E.g. "99.46 % on MNIST test", or "test accuracy unknown"."""
     accuracy = model.accuracy
     if accuracy is None:
         return "test accuracy unknown"
@@ -34,7 +34,7 @@ def accuracy_text(model: OnnxModel) -> str:
     return f"{percent} on {dataset} test" if dataset else f"{percent} test accuracy"
 
 
-def summary_of(model: OnnxModel) -> str:
-    """MNIST CNN (slide 002) · input 28×28×1 · 99.46 % on MNIST test"""
+def model_line(model: OnnxModel) -> str:
+    """E.g. "MNIST CNN (slide 002) · input 28×28×1 · 99.46 % on MNIST test"."""
     h, w, c = model.input_shape
     return f"{model.name} · input {h}×{w}×{c} · {accuracy_text(model)}"
