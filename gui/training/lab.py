@@ -9,9 +9,10 @@ Training runs in `python -m models.training --progress jsonl --control stdin` (T
 each run gets a new folder in the user's data folder. The lab never imports TensorFlow: without
 the `train` extra it still lists, opens and compares saved runs and says how to install it.
 
-Public API (for the main window): the signals `openInDigitLabRequested(str)`,
-`statusMessage(str)` and `runningChanged(bool)`; `has_running_run()`, `start_training()`,
-`stop_training()`, `confirm_close()` and `stop_and_wait()`. The lab has no undo stack (it edits
+Public API (for the main window, through gui.training.mode): the signals
+`openInDigitLabRequested(str)`, `statusMessage(str)`, `runningChanged(bool)` and
+`runsListed()`; `has_running_run()`, `start_training()`, `stop_training()`, `confirm_close()`
+and `stop_and_wait()`. The lab has no undo stack (it edits
 nothing that an undo would bring back).
 """
 
@@ -82,6 +83,7 @@ STOP_GRACE_MS = 15_000  # how long closing waits for a stopped run to save befor
 KILL_WAIT_MS = 5_000
 PROGRESS_EVERY = 10  # batch lines every 10 steps (the protocol's default)
 STDERR_LINES_SHOWN = 4
+SETTINGS_SHARE = 0.34  # of the window's width, by default
 
 
 class TrainingLab(QWidget):
@@ -95,6 +97,8 @@ class TrainingLab(QWidget):
     """A run started (True) or ended (False)."""
     runFinished = Signal(str)
     """The trainer of the run in this folder has ended (finished, stopped, failed or killed)."""
+    runsListed = Signal()
+    """The saved runs were read again (``runs.runs`` holds them)."""
 
     def __init__(
         self,
@@ -156,9 +160,11 @@ class TrainingLab(QWidget):
         self.tabs.addTab(choose, "Network")
         self.tabs.addTab(self.runs, "Saved runs")
         pictures = QSplitter(Qt.Orientation.Horizontal)
+        pictures.setObjectName("trainingLabPictures")
         pictures.addWidget(self.first_layer)
         pictures.addWidget(self.class_results)
         watch_splitter = QSplitter(Qt.Orientation.Vertical)
+        watch_splitter.setObjectName("trainingLabWatch")
         watch_splitter.addWidget(self.curves)
         watch_splitter.addWidget(pictures)
         watch = QWidget()
@@ -177,6 +183,17 @@ class TrainingLab(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.notice)
         outer.addWidget(self.columns, 1)
+
+    def default_sizes(self, width: int, height: int) -> None:
+        """The columns' shares of a window this wide (before any saved layout).
+
+        The settings take what they need of the width (at most 40 %), the charts the rest.
+        """
+        rest = max(width - 24, 600)
+        settings = min(
+            max(self.tabs.minimumSizeHint().width(), int(rest * SETTINGS_SHARE)), int(rest * 0.4)
+        )
+        self.columns.setSizes([settings, rest - settings])
 
     def _connect(self) -> None:
         self.form.changed.connect(self._show_network)
@@ -422,6 +439,7 @@ class TrainingLab(QWidget):
     def refresh_runs(self) -> None:
         """Read the run folders again (the list, the overlays)."""
         self.runs.set_runs(list_runs(self.runs_folder), self.running_folder)
+        self.runsListed.emit()
 
     def _remember_history(self, folder: Path, history: RunHistory) -> None:
         """Keep a run's history (as read live) so that showing the run does not read it again."""

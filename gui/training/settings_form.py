@@ -31,11 +31,19 @@ SMALLEST_TRAIN_SIZE = 1000
 TRAIN_SIZE_STEP = 1000
 PRESET_DROPOUT = -0.05  # the spin box's minimum, shown as "the preset's"
 MAX_SEED = 2**31 - 1
+SHORTEST_CHOICE = 22  # characters a choice box asks room for ("exponential: × 0.6 per")
 
 
 def choice_box(choices: tuple[tuple[str, str], ...]) -> QComboBox:
-    """A combo box whose items carry their keys as data."""
+    """A combo box whose items carry their keys as data.
+
+    It asks for room for SHORTEST_CHOICE characters, not for its longest item (a preset's
+    full name), so the form fits a 1024-pixel window beside the charts; a narrower box
+    elides the text it shows, and its list shows every item whole.
+    """
     box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(SHORTEST_CHOICE)
     for key, text in choices:
         box.addItem(text, key)
     return box
@@ -79,7 +87,11 @@ class SettingsForm(QWidget):
         self.train_size.setSingleStep(TRAIN_SIZE_STEP)
         self.train_size.setGroupSeparatorShown(True)
         self.train_size.setValue(MNIST_TRAIN_IMAGES)
-        self.augment = QCheckBox("shift, rotate, slant, zoom, thicken or thin at random")
+        self.augment = QCheckBox("random shifts, turns, zooms…")
+        self.augment.setToolTip(
+            "Each training image is shifted, rotated, slanted, zoomed, thickened or thinned "
+            "at random, a little, every epoch"
+        )
         self.seed = QSpinBox()
         self.seed.setRange(0, MAX_SEED)
         self._build()
