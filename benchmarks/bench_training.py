@@ -45,9 +45,10 @@ sys.path.insert(0, str(REPO_ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from gui.app import make_application  # noqa: E402
+from gui.app_window import AppWindow  # noqa: E402
 from gui.training.lab import TrainingLab  # noqa: E402
+from gui.training.mode import TrainingMode  # noqa: E402
 from gui.training.trainer_process import CHILD_NICENESS  # noqa: E402
-from gui.training.window import TrainingWindow  # noqa: E402
 from models.training.mnist_source import resolve_data_path  # noqa: E402
 from models.training.runs import read_history  # noqa: E402
 
@@ -156,7 +157,7 @@ def main() -> int:
         root = Path(scratch)
         cli_seconds, cli_history = command_line_run(options, root / "command-line")
         lab = TrainingLab(runs_folder=root / "lab")
-        window = TrainingWindow(lab)
+        window = AppWindow([TrainingMode(lab=lab)])
         window.show()
         lab.form.set_preset(args.arch)
         lab.form.epochs.setValue(args.epochs)

@@ -7,12 +7,13 @@ augmentation); the training-set size and the seed stay. The form builds the run'
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -24,14 +25,14 @@ from models.training.settings import TrainingSettings
 OPTIMIZER_CHOICES = (("sgd", "SGD (stochastic gradient descent)"), ("adam", "Adam"))
 DECAY_CHOICES = (
     ("none", "none (constant)"),
-    ("exponential", "exponential: × 0.6 per epoch (slide 004)"),
-    ("cosine", "cosine: down to 1 % by the last step"),
+    ("exponential", "× 0.6 per epoch (slide 004)"),
+    ("cosine", "cosine, to 1 % at the end"),
 )
 SMALLEST_TRAIN_SIZE = 1000
 TRAIN_SIZE_STEP = 1000
 PRESET_DROPOUT = -0.05  # the spin box's minimum, shown as "the preset's"
 MAX_SEED = 2**31 - 1
-SHORTEST_CHOICE = 22  # characters a choice box asks room for ("exponential: × 0.6 per")
+SHORTEST_CHOICE = 26  # characters a choice box asks room for ("× 0.6 per epoch (slide 004)")
 
 
 def choice_box(choices: tuple[tuple[str, str], ...]) -> QComboBox:
@@ -66,7 +67,10 @@ class SettingsForm(QWidget):
         super().__init__(parent)
         self.preset = choice_box(tuple((key, key) for key in ARCHITECTURES))
         for index, architecture in enumerate(ARCHITECTURES.values()):
-            self.preset.setItemText(index, f"{architecture.key} — {architecture.name}")
+            self.preset.setItemData(index, architecture.name, Qt.ItemDataRole.ToolTipRole)
+        self.preset_name = QLabel()  # the preset's full name, wrapped: the box shows its key
+        self.preset_name.setTextFormat(Qt.TextFormat.PlainText)
+        self.preset_name.setWordWrap(True)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 500)
         self.batch_size = QSpinBox()
@@ -109,6 +113,7 @@ class SettingsForm(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Network:", self.preset)
+        form.addRow("", self.preset_name)
         form.addRow("Training images:", self.train_size)
         form.addRow("Epochs:", self.epochs)
         form.addRow("Batch size:", self.batch_size)
@@ -121,6 +126,10 @@ class SettingsForm(QWidget):
         self.train_size.setToolTip(
             "Train on the first N of MNIST's 60,000 training images (1,000 for a quick demo); "
             "the 10,000 test images always measure the network."
+        )
+        self.decay.setToolTip(
+            "Exponential: the rate times 0.6 after every epoch (slide 004's 0.01·0.6^epoch). "
+            "Cosine: from the rate down to 1 % of it by the last step, along a cosine."
         )
         self.dropout.setToolTip(
             "The rate of every dropout layer while training (only networks with dropout "
@@ -140,6 +149,7 @@ class SettingsForm(QWidget):
                            self.learning_rate, self.decay, self.dropout, self.augment)
         ]  # fmt: skip
         select_data(self.preset, key)
+        self.preset_name.setText(ARCHITECTURES[key].name)
         self.epochs.setValue(recipe.epochs)
         self.batch_size.setValue(recipe.batch_size)
         select_data(self.optimizer, recipe.optimizer)
