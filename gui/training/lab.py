@@ -84,6 +84,7 @@ KILL_WAIT_MS = 5_000
 PROGRESS_EVERY = 10  # batch lines every 10 steps (the protocol's default)
 STDERR_LINES_SHOWN = 4
 SETTINGS_SHARE = 0.34  # of the window's width, by default
+CURVES_SHARE = 0.5  # of the height below the progress, by default
 
 
 class TrainingLab(QWidget):
@@ -163,7 +164,7 @@ class TrainingLab(QWidget):
         pictures.setObjectName("trainingLabPictures")
         pictures.addWidget(self.first_layer)
         pictures.addWidget(self.class_results)
-        watch_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.watch_splitter = watch_splitter = QSplitter(Qt.Orientation.Vertical)
         watch_splitter.setObjectName("trainingLabWatch")
         watch_splitter.addWidget(self.curves)
         watch_splitter.addWidget(pictures)
@@ -185,15 +186,18 @@ class TrainingLab(QWidget):
         outer.addWidget(self.columns, 1)
 
     def default_sizes(self, width: int, height: int) -> None:
-        """The columns' shares of a window this wide (before any saved layout).
+        """The panels' shares of a window of this size (before any saved layout).
 
-        The settings take what they need of the width (at most 40 %), the charts the rest.
+        The settings take what they need of the width (at most 40 %), the charts the rest;
+        the curves and the pictures of the latest epoch share the height under the progress.
         """
         rest = max(width - 24, 600)
         settings = min(
             max(self.tabs.minimumSizeHint().width(), int(rest * SETTINGS_SHARE)), int(rest * 0.4)
         )
         self.columns.setSizes([settings, rest - settings])
+        body = max(height - 200, 400)
+        self.watch_splitter.setSizes([int(body * CURVES_SHARE), body - int(body * CURVES_SHARE)])
 
     def _connect(self) -> None:
         self.form.changed.connect(self._show_network)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -112,8 +113,13 @@ class SettingsForm(QWidget):
     def _build(self) -> None:
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Network:", self.preset)
-        form.addRow("", self.preset_name)
+        network = QWidget()  # the box, and the preset's full name under it
+        network_column = QVBoxLayout(network)
+        network_column.setContentsMargins(0, 0, 0, 0)
+        network_column.setSpacing(2)
+        network_column.addWidget(self.preset)
+        network_column.addWidget(self.preset_name)
+        form.addRow("Network:", network)
         form.addRow("Training images:", self.train_size)
         form.addRow("Epochs:", self.epochs)
         form.addRow("Batch size:", self.batch_size)
