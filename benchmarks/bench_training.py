@@ -16,7 +16,10 @@ like with like. Printed as markdown tables:
 - epoch time: seconds per epoch of the lab's run: its training steps only, and with the
   epoch's ONNX snapshot and its measurement on the 10,000 test images;
 - event-loop gaps: a 5 ms QTimer runs in the GUI while the lab trains; the longest interval
-  between two of its ticks (and the 99th percentile) is how long the window could not react.
+  between two of its ticks (and the 99th percentile) is how long the window could not react,
+  while training (from the first batch line to the end line) and over the whole run (which
+  adds pressing Train, when the whole window repaints with its settings disabled, and the
+  end, when the run list is read again).
 
 The machine's load average is printed before and after: the figures mean little on a busy
 machine.
@@ -42,9 +45,10 @@ sys.path.insert(0, str(REPO_ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from gui.app import make_application  # noqa: E402
+from gui.app_window import AppWindow  # noqa: E402
 from gui.training.lab import TrainingLab  # noqa: E402
+from gui.training.mode import TrainingMode  # noqa: E402
 from gui.training.trainer_process import CHILD_NICENESS  # noqa: E402
-from gui.training.window import TrainingWindow  # noqa: E402
 from models.training.mnist_source import resolve_data_path  # noqa: E402
 from models.training.runs import read_history  # noqa: E402
 
@@ -92,6 +96,10 @@ class LabRun:
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.arrivals: dict[str, float] = {}
+        lab.trainer.lineReceived.connect(
+            lambda line: self.arrivals.setdefault(line.kind, time.perf_counter())
+        )
 
     def run(self) -> float:
         """Press Train, wait for the end; returns the wall seconds."""
@@ -106,9 +114,15 @@ class LabRun:
         self.timer.stop()
         return seconds
 
-    def gaps_ms(self) -> list[float]:
-        """Intervals between the timer's ticks, ms."""
-        return [1000 * (b - a) for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+    def gaps_ms(self, *, training_only: bool = False) -> list[float]:
+        """Intervals between the timer's ticks, ms (training only: first batch line to end)."""
+        first = self.arrivals.get("batch", 0.0) if training_only else 0.0
+        last = self.arrivals.get("end", float("inf")) if training_only else float("inf")
+        return [
+            1000 * (b - a)
+            for a, b in zip(self.ticks, self.ticks[1:], strict=False)
+            if b > first and a < last
+        ]
 
 
 def epoch_seconds(history: RunHistory) -> tuple[list[float], list[float]]:
@@ -143,7 +157,7 @@ def main() -> int:
         root = Path(scratch)
         cli_seconds, cli_history = command_line_run(options, root / "command-line")
         lab = TrainingLab(runs_folder=root / "lab")
-        window = TrainingWindow(lab)
+        window = AppWindow([TrainingMode(lab=lab)])
         window.show()
         lab.form.set_preset(args.arch)
         lab.form.epochs.setValue(args.epochs)
@@ -181,11 +195,18 @@ def main() -> int:
     print("|---:|---:|---:|")
     for number, (step_seconds, all_seconds) in enumerate(zip(steps, whole, strict=True), 1):
         print(f"| {number} | {step_seconds:.1f} s | {all_seconds:.1f} s |")
-    gaps = sorted(measured.gaps_ms())
-    p99 = gaps[int(0.99 * (len(gaps) - 1))] if gaps else float("nan")
-    print(f"\nEvent loop while training ({len(gaps):,} intervals of a {TICK_MS} ms timer):")
-    print(f"longest gap {max(gaps, default=float('nan')):.1f} ms (target ≤ {TARGET_GAP_MS:g}),"
-          f" 99th percentile {p99:.1f} ms, median {statistics.median(gaps):.1f} ms")  # fmt: skip
+    print(f"\nEvent loop: intervals between the ticks of a {TICK_MS} ms timer in the window")
+    print("\n| while | intervals | longest | 99th percentile | median | target |")
+    print("|---|---:|---:|---:|---:|---|")
+    for label, training_only in (
+        ("training (first batch line to end line)", True),
+        ("the whole run (Train pressed to the child's end)", False),
+    ):
+        gaps = sorted(measured.gaps_ms(training_only=training_only))
+        p99 = gaps[int(0.99 * (len(gaps) - 1))] if gaps else float("nan")
+        target = f"≤ {TARGET_GAP_MS:g} ms" if training_only else ""
+        print(f"| {label} | {len(gaps):,} | {max(gaps, default=float('nan')):.1f} ms | "
+              f"{p99:.1f} ms | {statistics.median(gaps):.1f} ms | {target} |")  # fmt: skip
     print(f"\nTest accuracy: command line {cli_history.end.test_accuracy:.4f}, "
           f"lab {lab_history.end.test_accuracy:.4f}")  # fmt: skip
     print(f"Load after: {load()}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from gui.digits.mode import DigitLabMode
 from gui.main_window import MainWindow
 from gui.playground.mode import PlaygroundMode
+from gui.training.mode import TrainingMode
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from gui.modes import ModeFactory
     from gui.playground.view import PlaygroundView
 
-MODE_FACTORIES: tuple[ModeFactory, ...] = (PlaygroundMode, DigitLabMode)
+MODE_FACTORIES: tuple[ModeFactory, ...] = (PlaygroundMode, DigitLabMode, TrainingMode)
 """The window's modes, in the order of their tabs."""
 
 
@@ -48,6 +49,11 @@ class AppWindow(MainWindow):
     def digit_lab_mode(self) -> DigitLabMode:
         """The Digit Lab mode."""
         return self.mode_of(DigitLabMode)
+
+    @property
+    def training_mode(self) -> TrainingMode:
+        """The Training mode."""
+        return self.mode_of(TrainingMode)
 
     @property
     def playground(self) -> PlaygroundView:

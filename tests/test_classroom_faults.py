@@ -126,7 +126,7 @@ def boxes(root: QWidget) -> list[QWidget]:
     return [w for w in found if w.isEnabled()]
 
 
-@pytest.mark.parametrize("mode", ["playground", "digits"])
+@pytest.mark.parametrize("mode", ["playground", "digits", "training"])
 def test_the_wheel_over_an_unfocused_box_changes_nothing(window, mode) -> None:
     window.load_lesson(lesson("x-or-o"))
     window.show_mode(mode)
@@ -135,7 +135,7 @@ def test_the_wheel_over_an_unfocused_box_changes_nothing(window, mode) -> None:
     undo_counts = [stack.count() for stack in stacks]
     spec = window.playground.state.spec
     found = boxes(window)
-    assert len(found) >= (12 if mode == "playground" else 1)
+    assert len(found) >= {"playground": 12, "digits": 1, "training": 9}[mode]
     for widget in found:
         widget.clearFocus()
         before = value_of(widget)

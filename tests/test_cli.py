@@ -41,7 +41,7 @@ def test_unknown_lesson_exits_2_with_a_message(tmp_path: Path) -> None:
     assert bad_size.returncode == 2 and "size must look like 1280x800" in bad_size.stderr
     bad_tab = run_main("--tab", "training-wheels", tmp_path=tmp_path)
     assert bad_tab.returncode == 2 and "invalid choice: 'training-wheels'" in bad_tab.stderr
-    assert "(choose from 'playground', 'digits')" in bad_tab.stderr
+    assert "(choose from 'playground', 'digits', 'training')" in bad_tab.stderr
 
 
 def test_screenshot_renders_the_window_and_exits_0(tmp_path: Path) -> None:

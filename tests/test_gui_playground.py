@@ -50,9 +50,9 @@ def shown_maps(win, stage: str) -> np.ndarray:
 
 def test_window_title_and_modes(window) -> None:
     assert window.windowTitle().startswith("CNN Visualizer")
-    assert window.tabs.count() == 2
+    assert window.tabs.count() == 3
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Lessons", "Help"]
+    assert menus == ["File", "Edit", "View", "Lessons", "Training", "Help"]
 
 
 @pytest.mark.parametrize("item", all_lessons(), ids=lambda item: item.id)

@@ -18,9 +18,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from gui.app_window import AppWindow
 from gui.training.lab import TrainingLab
+from gui.training.mode import TrainingMode
 from gui.training.trainer_process import TrainerCommand
-from gui.training.window import TrainingWindow
 from models.training.contract import check_model_contract
 from models.training.options import parse_settings
 from models.training.protocol import EndLine, MessageLine, encode_line
@@ -77,18 +78,23 @@ def runs_folder(tmp_path: Path) -> Path:
     return tmp_path / "training-runs"
 
 
-def open_window(qtbot: QtBot, lab: TrainingLab) -> TrainingWindow:
-    window = TrainingWindow(lab)
+def open_window(qtbot: QtBot, lab: TrainingLab) -> AppWindow:
+    """The app's window with the training mode alone, around `lab`."""
+    window = AppWindow([TrainingMode(lab=lab)])
     qtbot.addWidget(window)
     window.show()
     return window
 
 
+def lab_of(window: AppWindow) -> TrainingLab:
+    return window.training_mode.lab
+
+
 @pytest.fixture
-def window(qtbot: QtBot, runs_folder: Path) -> Iterator[TrainingWindow]:
+def window(qtbot: QtBot, runs_folder: Path) -> Iterator[AppWindow]:
     shown = open_window(qtbot, TrainingLab(runs_folder=runs_folder))
     yield shown
-    shown.lab.stop_and_wait(grace_ms=0)
+    lab_of(shown).stop_and_wait(grace_ms=0)
 
 
 def tiny_softmax(lab: TrainingLab, *, epochs: int = 1, batch_size: int | None = None) -> None:
@@ -104,8 +110,8 @@ def tiny_softmax(lab: TrainingLab, *, epochs: int = 1, batch_size: int | None = 
 # --------------------------------------------------------------------------------------------
 
 
-def test_the_network_tab_shows_the_code_and_the_summary(window: TrainingWindow) -> None:
-    lab = window.lab
+def test_the_network_tab_shows_the_code_and_the_summary(window: AppWindow) -> None:
+    lab = lab_of(window)
     lab.form.set_preset("softmax")
     code = lab.network.code.toPlainText()
     assert "tf.keras.layers.Dense(10, activation='softmax')," in code
@@ -131,8 +137,8 @@ def test_the_network_tab_shows_the_code_and_the_summary(window: TrainingWindow) 
     )
 
 
-def test_choosing_a_preset_loads_its_recipe(window: TrainingWindow) -> None:
-    form = window.lab.form
+def test_choosing_a_preset_loads_its_recipe(window: AppWindow) -> None:
+    form = lab_of(window).form
     form.seed.setValue(7)
     form.train_size.setValue(3000)
     form.preset.setCurrentIndex(form.preset.findData("lecture"))
@@ -173,8 +179,8 @@ def test_the_lab_starts_the_trainer_with_the_forms_settings(
 
 
 @pytest.mark.slow
-def test_a_tiny_run_through_the_real_widgets(window: TrainingWindow, qtbot: QtBot) -> None:
-    lab = window.lab
+def test_a_tiny_run_through_the_real_widgets(window: AppWindow, qtbot: QtBot) -> None:
+    lab = lab_of(window)
     tiny_softmax(lab)
     with qtbot.waitSignal(lab.runningChanged, timeout=5000):
         qtbot.mouseClick(lab.strip.train_button, Qt.MouseButton.LeftButton)
@@ -221,9 +227,9 @@ def test_a_tiny_run_through_the_real_widgets(window: TrainingWindow, qtbot: QtBo
 
 @pytest.mark.slow
 def test_stop_mid_run_keeps_a_model_that_meets_the_contract(
-    window: TrainingWindow, qtbot: QtBot
+    window: AppWindow, qtbot: QtBot
 ) -> None:
-    lab = window.lab
+    lab = lab_of(window)
     tiny_softmax(lab, epochs=50, batch_size=10)
     assert lab.start_training()
     qtbot.waitUntil(lambda: bool(lab.history.batches), timeout=RUN_TIMEOUT_MS)
@@ -242,9 +248,9 @@ def test_stop_mid_run_keeps_a_model_that_meets_the_contract(
 
 @pytest.mark.slow
 def test_closing_the_window_mid_run_asks_then_leaves_no_process(
-    window: TrainingWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    window: AppWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lab = window.lab
+    lab = lab_of(window)
     tiny_softmax(lab, epochs=50, batch_size=10)
     assert lab.start_training()
     qtbot.waitUntil(lambda: bool(lab.history.batches), timeout=RUN_TIMEOUT_MS)
@@ -302,12 +308,12 @@ def test_a_malformed_line_from_the_trainer_is_reported_not_fatal(
 
 
 def test_saved_runs_reload_overlay_open_and_delete(
-    window: TrainingWindow, qtbot: QtBot, runs_folder: Path, monkeypatch: pytest.MonkeyPatch
+    window: AppWindow, qtbot: QtBot, runs_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = make_run(runs_folder, "2025-01-01_000000-softmax", two_epoch_lines())
     make_run(runs_folder, "2025-01-02_000000-dense-relu", two_epoch_lines(),
              architecture="dense-relu")  # fmt: skip
-    lab = window.lab
+    lab = lab_of(window)
     with qtbot.assertNotEmitted(lab.openInDigitLabRequested):
         lab.runs.refresh_button.click()
     assert [run.name for run in lab.runs.runs] == [
@@ -418,7 +424,7 @@ def test_a_file_the_trainer_refuses_is_reported_with_a_file_chooser(
 def test_the_lab_never_imports_tensorflow() -> None:
     program = (
         "import sys; from gui.app import make_application; app = make_application(); "
-        "from gui.training.window import TrainingWindow; window = TrainingWindow(); "
+        "from gui.training.lab import TrainingLab; lab = TrainingLab(); lab.show(); "
         "print(sorted(m for m in ('tensorflow', 'keras', 'tf2onnx') if m in sys.modules))"
     )
     done = subprocess.run(

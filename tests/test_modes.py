@@ -22,9 +22,9 @@ from main import build_parser
 
 
 class NotesMode(Mode):
-    """A third mode for the tests: no undo stack, no images, one action and a toolbar."""
+    """A fourth mode for the tests: no undo stack, no images, one action and a toolbar."""
 
-    description = ModeDescription("notes", "Notes", "Notes — a mode made by the tests", "Ctrl+3")
+    description = ModeDescription("notes", "Notes", "Notes — a mode made by the tests", "Ctrl+4")
 
     def __init__(self, options: LaunchOptions | None = None, parent=None) -> None:
         super().__init__(QLabel("notes"), None, parent)
@@ -84,15 +84,15 @@ def shortcuts(action: QAction) -> list[str]:
 def test_a_third_mode_gets_its_tab_shortcut_and_status(window, qtbot) -> None:
     notes = window.mode("notes")
     assert isinstance(notes, NotesMode)
-    assert window.tabs.count() == 3
-    assert window.tabs.tabText(2) == "Notes — a mode made by the tests"
+    assert window.tabs.count() == 4
+    assert window.tabs.tabText(3) == "Notes — a mode made by the tests"
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     shows = [a for a in view_menu.actions() if a.text() == "&Notes"]
-    assert len(shows) == 1 and shortcuts(shows[0]) == ["Ctrl+3"]
+    assert len(shows) == 1 and shortcuts(shows[0]) == ["Ctrl+4"]
     assert window.mode_action("notes") is shows[0]
     window.activateWindow()
     qtbot.waitActive(window)
-    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.shown_mode is notes and window.tabs.currentWidget() is window.page(notes)
     assert window.page_widget(notes) is notes.widget
     assert notes.events == ["shown"]
@@ -188,7 +188,9 @@ def test_the_shortcut_list_names_every_registered_shortcut(window, monkeypatch) 
         "Ctrl+I — Open Image", "Ctrl+M — Open Model (Digit Lab)",
         "Ctrl+Shift+E — Export Animation as GIF (Playground)", "Ctrl+Q — Quit",
         "Ctrl+Z — Undo", "Space — Play / Pause (Playground)",
-        "Ctrl+3 — Notes", "Ctrl+Shift+T — Tidy Notes (Notes)", "F1 — Keyboard Shortcuts",
+        "Ctrl+4 — Notes", "Ctrl+Shift+T — Tidy Notes (Notes)", "F1 — Keyboard Shortcuts",
+        "Ctrl+3 — Training", "Ctrl+T — Train (Training)", "Ctrl+. — Stop Training (Training)",
+        "Ctrl+Shift+D — Open Run in Digit Lab (Training)",
         "Esc or Delete — clear the drawing (Digit Lab)",
     ):  # fmt: skip
         assert expected in lines
@@ -207,17 +209,18 @@ def test_shipped_window_keeps_every_shortcut_and_menu(qtbot) -> None:
     assert keys >= {
         "Space", "Left", "Right", "Home", "End", "Ctrl+O", "Ctrl+S", "Ctrl+E", "Ctrl+Shift+E",
         "Ctrl+I", "Ctrl+M", "Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+1", "Ctrl+2", "F1", "Ctrl+Q",
-        "Ctrl+Shift+S", "Ctrl+=", "Ctrl+-", "Ctrl+0", "F11",
+        "Ctrl+Shift+S", "Ctrl+=", "Ctrl+-", "Ctrl+0", "F11", "Ctrl+3", "Ctrl+T", "Ctrl+.",
+        "Ctrl+Shift+D",
     }  # fmt: skip
     menus = {a.text().replace("&", ""): a.menu() for a in win.menuBar().actions()}
-    assert list(menus) == ["File", "Edit", "View", "Lessons", "Help"]
+    assert list(menus) == ["File", "Edit", "View", "Lessons", "Training", "Help"]
     assert [a.text() for a in menus["File"].actions()] == [
         "&Open Lesson File…", "&Save Lesson As…", "", "Open &Image…", "Open &Model…", "",
         "Export View as &PNG…", "Export Animation as &GIF…", "Export Worked &Solution…", "",
         "&Quit",
     ]  # fmt: skip
     assert [a.text() for a in menus["View"].actions()] == [
-        "&Playground", "&Digit Lab", "", "Zoom &In", "Zoom &Out", "&Actual Size",
+        "&Playground", "&Digit Lab", "&Training", "", "Zoom &In", "Zoom &Out", "&Actual Size",
         "&Presentation Mode", "", "&Play / Pause", "Step &Forward", "Step &Back",
         "To &Start", "To &End",
     ]  # fmt: skip
@@ -239,8 +242,10 @@ def test_an_unknown_tab_exits_2_and_lists_the_modes(capsys, qtbot) -> None:
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "'nope'" in err and all(f"'{name}'" in err for name in mode_names())
-    assert mode_names() == ["playground", "digits"]
-    with pytest.raises(ValueError, match="unknown mode 'nope'; the modes are playground, digits"):
+    assert mode_names() == ["playground", "digits", "training"]
+    with pytest.raises(
+        ValueError, match="unknown mode 'nope'; the modes are playground, digits, training"
+    ):
         build_window(LaunchOptions(tab="nope"))
 
 
@@ -255,7 +260,7 @@ def test_settings_remember_the_shown_mode_by_name(qtbot) -> None:
     assert second.windowTitle() == "CNN Visualizer — Digit Lab"
     assert "MNIST CNN" in second.mode_status.text()
     close(second)
-    for saved in ("training", "1", ""):  # a mode no longer registered, an old tab index
+    for saved in ("sketchpad", "1", ""):  # a mode no longer registered, an old tab index
         settings = app_settings()
         settings.setValue("window/mode", saved)
         settings.sync()
@@ -267,10 +272,10 @@ def test_settings_remember_the_shown_mode_by_name(qtbot) -> None:
 
 def test_modes_must_have_distinct_names_and_shortcuts(qtbot) -> None:
     class Twin(NotesMode):
-        description = ModeDescription("notes", "Twin", "Twin", "Ctrl+4")
+        description = ModeDescription("notes", "Twin", "Twin", "Ctrl+5")
 
     class SameKeys(NotesMode):
-        description = ModeDescription("same-keys", "Same", "Same", "Ctrl+3")
+        description = ModeDescription("same-keys", "Same", "Same", "Ctrl+4")
 
     for other in (Twin, SameKeys):
         modes = [NotesMode(), other()]

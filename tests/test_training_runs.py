@@ -15,7 +15,13 @@ import numpy as np
 import pytest
 
 from models.training.history import RunHistory, confusion_fractions, smoothed, worst_digit
-from models.training.lab_text import duration_text, percent_text, progress_text, size_text
+from models.training.lab_text import (
+    duration_text,
+    lab_status_text,
+    percent_text,
+    progress_text,
+    size_text,
+)
 from models.training.mnist_source import mnist_file_problem, resolve_data_path
 from models.training.protocol import (
     EndLine,
@@ -28,7 +34,7 @@ from models.training.run_document import (
     read_settings_document,
     settings_document,
 )
-from models.training.run_layout import snapshot_epoch, snapshot_name
+from models.training.run_layout import run_folder_of, snapshot_epoch, snapshot_name
 from models.training.runs import (
     RunFolderError,
     delete_run,
@@ -74,6 +80,42 @@ def test_snapshot_names() -> None:
     assert snapshot_epoch("epoch-1234.onnx") == 1234
     assert snapshot_epoch("model.onnx") is None
     assert snapshot_epoch("epoch-003.onnx.tmp") is None
+
+
+def test_a_model_is_known_as_a_runs_by_its_place_and_the_folders_settings(
+    tmp_path: Path,
+) -> None:
+    folder = make_run(tmp_path, "2025-01-01_000000-softmax", two_epoch_lines())
+    for model in (folder / "model.onnx", folder / "epochs" / "epoch-002.onnx"):
+        layout = run_folder_of(model)
+        assert layout is not None and layout.folder == folder
+        assert [epoch for epoch, _ in layout.snapshots()] == [0, 1, 2]
+        assert layout.snapshots()[1][1] == folder / "epochs" / "epoch-001.onnx"
+    other = tmp_path / "elsewhere"
+    (other / "epochs").mkdir(parents=True)
+    for model in (
+        other / "model.onnx",  # no settings.json beside it
+        other / "epochs" / "epoch-001.onnx",
+        folder / "mnist_cnn.onnx",  # not a run's file name
+        folder / "epoch-001.onnx",  # a snapshot's name outside epochs/
+    ):
+        assert run_folder_of(model) is None, model
+
+
+def test_the_modes_status_says_what_trains_or_what_is_saved() -> None:
+    history = RunHistory.of([start(), batch(2, 5, 1.5, 2.0)])
+    assert lab_status_text(3, "dense-relu", history.progress(), True) == (
+        "Training dense-relu · epoch 2 of 2"
+    )
+    assert lab_status_text(3, "softmax", None, True) == "Training softmax · starting"
+    assert lab_status_text(3, "softmax", RunHistory.of([start()]).progress(), True) == (
+        "Training softmax · starting"
+    )
+    assert lab_status_text(0, None, None, True) == "no saved runs"
+    assert lab_status_text(1, None, None, True) == "1 saved run"
+    assert lab_status_text(1_200, None, None, False) == (
+        "1,200 saved runs · cannot train here (no TensorFlow)"
+    )
 
 
 def test_settings_json_reads_back_the_settings(tmp_path: Path) -> None:

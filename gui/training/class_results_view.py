@@ -123,8 +123,7 @@ class ClassResultsView(QWidget):
         when = "before training" if epoch == 0 else f"after epoch {epoch}"
         self.caption.setText(
             f"Test images {when}: accuracy per digit (worst: {CLASS_LABELS[worst]}) and the "
-            "confusion matrix (row: the true digit; column: the network's answer; the numbers "
-            "count the mistakes)."
+            "confusion matrix (rows: the true digit; columns: the answer; numbers: mistakes)."
         )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -133,7 +132,8 @@ class ClassResultsView(QWidget):
         self._fit_counts()
 
     def _fit_counts(self) -> None:
-        cell = self.matrix_plot.getViewBox().sceneBoundingRect().width() / NUM_CLASSES
+        room = self.matrix_plot.getViewBox().sceneBoundingRect()  # the square matrix fits in it
+        cell = min(room.width(), room.height()) / NUM_CLASSES
         visible = cell >= MIN_CELL_PX
         for text in self.counts.values():
             if text.isVisible() != visible:

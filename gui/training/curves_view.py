@@ -73,7 +73,9 @@ def plot_widget(
     item.setLabel("bottom", "epochs")
     item.showGrid(x=True, y=True, alpha=0.15)
     if legend:
-        item.addLegend(offset=(-8, -8), labelTextColor=TEXT, brush=LEGEND_BACKGROUND)
+        item.addLegend(
+            offset=(-8, -8), labelTextColor=TEXT, brush=LEGEND_BACKGROUND, labelTextSize="8pt"
+        )
     for side in ("left", "bottom"):
         item.getAxis(side).setTextPen(pg.mkPen(TEXT))
     plot.setMenuEnabled(False)

@@ -9,9 +9,10 @@ Training runs in `python -m models.training --progress jsonl --control stdin` (T
 each run gets a new folder in the user's data folder. The lab never imports TensorFlow: without
 the `train` extra it still lists, opens and compares saved runs and says how to install it.
 
-Public API (for the main window): the signals `openInDigitLabRequested(str)`,
-`statusMessage(str)` and `runningChanged(bool)`; `has_running_run()`, `start_training()`,
-`stop_training()`, `confirm_close()` and `stop_and_wait()`. The lab has no undo stack (it edits
+Public API (for the main window, through gui.training.mode): the signals
+`openInDigitLabRequested(str)`, `statusMessage(str)`, `runningChanged(bool)` and
+`runsListed()`; `has_running_run()`, `start_training()`, `stop_training()`, `confirm_close()`
+and `stop_and_wait()`. The lab has no undo stack (it edits
 nothing that an undo would bring back).
 """
 
@@ -82,6 +83,8 @@ STOP_GRACE_MS = 15_000  # how long closing waits for a stopped run to save befor
 KILL_WAIT_MS = 5_000
 PROGRESS_EVERY = 10  # batch lines every 10 steps (the protocol's default)
 STDERR_LINES_SHOWN = 4
+SETTINGS_SHARE = 0.34  # of the window's width, by default
+CURVES_SHARE = 0.5  # of the height below the progress, by default
 
 
 class TrainingLab(QWidget):
@@ -95,6 +98,8 @@ class TrainingLab(QWidget):
     """A run started (True) or ended (False)."""
     runFinished = Signal(str)
     """The trainer of the run in this folder has ended (finished, stopped, failed or killed)."""
+    runsListed = Signal()
+    """The saved runs were read again (``runs.runs`` holds them)."""
 
     def __init__(
         self,
@@ -122,6 +127,7 @@ class TrainingLab(QWidget):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self._draw_live)
+        self._epoch_to_show: EpochLine | None = None
 
         self.notice = QLabel()
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -155,9 +161,11 @@ class TrainingLab(QWidget):
         self.tabs.addTab(choose, "Network")
         self.tabs.addTab(self.runs, "Saved runs")
         pictures = QSplitter(Qt.Orientation.Horizontal)
+        pictures.setObjectName("trainingLabPictures")
         pictures.addWidget(self.first_layer)
         pictures.addWidget(self.class_results)
-        watch_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.watch_splitter = watch_splitter = QSplitter(Qt.Orientation.Vertical)
+        watch_splitter.setObjectName("trainingLabWatch")
         watch_splitter.addWidget(self.curves)
         watch_splitter.addWidget(pictures)
         watch = QWidget()
@@ -176,6 +184,20 @@ class TrainingLab(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.notice)
         outer.addWidget(self.columns, 1)
+
+    def default_sizes(self, width: int, height: int) -> None:
+        """The panels' shares of a window of this size (before any saved layout).
+
+        The settings take what they need of the width (at most 40 %), the charts the rest;
+        the curves and the pictures of the latest epoch share the height under the progress.
+        """
+        rest = max(width - 24, 600)
+        settings = min(
+            max(self.tabs.minimumSizeHint().width(), int(rest * SETTINGS_SHARE)), int(rest * 0.4)
+        )
+        self.columns.setSizes([settings, rest - settings])
+        body = max(height - 200, 400)
+        self.watch_splitter.setSizes([int(body * CURVES_SHARE), body - int(body * CURVES_SHARE)])
 
     def _connect(self) -> None:
         self.form.changed.connect(self._show_network)
@@ -289,6 +311,7 @@ class TrainingLab(QWidget):
         self.rejected_lines = []
         self.first_line_ms = None
         self.first_batch_ms = None
+        self._epoch_to_show = None
         self._stopping = False
         self.notice.setVisible(False)
         self._thread_limit.apply()
@@ -310,7 +333,7 @@ class TrainingLab(QWidget):
             self.first_batch_ms = int(self._clock.elapsed())
         self.history.add(line)
         if isinstance(line, EpochLine):
-            self._show_epoch(line)
+            self._epoch_to_show = line  # epoch 0 and 1 arrive together: only 1 is drawn
         elif isinstance(line, MessageLine):
             self.statusMessage.emit(line.text)
         elif isinstance(line, StartLine):
@@ -319,9 +342,26 @@ class TrainingLab(QWidget):
             self._redraw.start()
 
     def _draw_live(self) -> None:
-        """Draw the progress and the curves once for the lines that came in meanwhile."""
+        """Draw the progress and the curves once for the lines that came in meanwhile.
+
+        A new epoch's pictures follow in later passes of the event loop (the weights, then the
+        per-class results), so that no single pass keeps the window from reacting for long.
+        """
         self.strip.show_progress(self.history.progress())
         self.curves.show_history(self.history)
+        if self._epoch_to_show is not None:
+            QTimer.singleShot(0, self, self._draw_epoch_weights)
+
+    def _draw_epoch_weights(self) -> None:
+        line = self._epoch_to_show
+        if line is not None:
+            self.first_layer.show_weights(line.weights, line.epoch)
+            QTimer.singleShot(0, self, self._draw_epoch_results)
+
+    def _draw_epoch_results(self) -> None:
+        line, self._epoch_to_show = self._epoch_to_show, None
+        if line is not None:
+            self.class_results.show_validation(line.validation, line.epoch)
 
     def _line_rejected(self, reason: str) -> None:
         self.rejected_lines.append(reason)
@@ -331,6 +371,9 @@ class TrainingLab(QWidget):
         folder = self.running_folder
         self._redraw.stop()
         self._draw_live()
+        if self._epoch_to_show is not None:
+            self._show_epoch(self._epoch_to_show)
+            self._epoch_to_show = None
         self._thread_limit.release()
         self.running_folder = None
         self._stopping = False
@@ -400,6 +443,7 @@ class TrainingLab(QWidget):
     def refresh_runs(self) -> None:
         """Read the run folders again (the list, the overlays)."""
         self.runs.set_runs(list_runs(self.runs_folder), self.running_folder)
+        self.runsListed.emit()
 
     def _remember_history(self, folder: Path, history: RunHistory) -> None:
         """Keep a run's history (as read live) so that showing the run does not read it again."""

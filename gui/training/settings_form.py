@@ -7,13 +7,15 @@ augmentation); the training-set size and the seed stay. The form builds the run'
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,18 +26,26 @@ from models.training.settings import TrainingSettings
 OPTIMIZER_CHOICES = (("sgd", "SGD (stochastic gradient descent)"), ("adam", "Adam"))
 DECAY_CHOICES = (
     ("none", "none (constant)"),
-    ("exponential", "exponential: × 0.6 per epoch (slide 004)"),
-    ("cosine", "cosine: down to 1 % by the last step"),
+    ("exponential", "× 0.6 per epoch (slide 004)"),
+    ("cosine", "cosine, to 1 % at the end"),
 )
 SMALLEST_TRAIN_SIZE = 1000
 TRAIN_SIZE_STEP = 1000
 PRESET_DROPOUT = -0.05  # the spin box's minimum, shown as "the preset's"
 MAX_SEED = 2**31 - 1
+SHORTEST_CHOICE = 26  # characters a choice box asks room for ("× 0.6 per epoch (slide 004)")
 
 
 def choice_box(choices: tuple[tuple[str, str], ...]) -> QComboBox:
-    """A combo box whose items carry their keys as data."""
+    """A combo box whose items carry their keys as data.
+
+    It asks for room for SHORTEST_CHOICE characters, not for its longest item (a preset's
+    full name), so the form fits a 1024-pixel window beside the charts; a narrower box
+    elides the text it shows, and its list shows every item whole.
+    """
     box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(SHORTEST_CHOICE)
     for key, text in choices:
         box.addItem(text, key)
     return box
@@ -58,7 +68,10 @@ class SettingsForm(QWidget):
         super().__init__(parent)
         self.preset = choice_box(tuple((key, key) for key in ARCHITECTURES))
         for index, architecture in enumerate(ARCHITECTURES.values()):
-            self.preset.setItemText(index, f"{architecture.key} — {architecture.name}")
+            self.preset.setItemData(index, architecture.name, Qt.ItemDataRole.ToolTipRole)
+        self.preset_name = QLabel()  # the preset's full name, wrapped: the box shows its key
+        self.preset_name.setTextFormat(Qt.TextFormat.PlainText)
+        self.preset_name.setWordWrap(True)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 500)
         self.batch_size = QSpinBox()
@@ -79,7 +92,11 @@ class SettingsForm(QWidget):
         self.train_size.setSingleStep(TRAIN_SIZE_STEP)
         self.train_size.setGroupSeparatorShown(True)
         self.train_size.setValue(MNIST_TRAIN_IMAGES)
-        self.augment = QCheckBox("shift, rotate, slant, zoom, thicken or thin at random")
+        self.augment = QCheckBox("random shifts, turns, zooms…")
+        self.augment.setToolTip(
+            "Each training image is shifted, rotated, slanted, zoomed, thickened or thinned "
+            "at random, a little, every epoch"
+        )
         self.seed = QSpinBox()
         self.seed.setRange(0, MAX_SEED)
         self._build()
@@ -96,7 +113,13 @@ class SettingsForm(QWidget):
     def _build(self) -> None:
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Network:", self.preset)
+        network = QWidget()  # the box, and the preset's full name under it
+        network_column = QVBoxLayout(network)
+        network_column.setContentsMargins(0, 0, 0, 0)
+        network_column.setSpacing(2)
+        network_column.addWidget(self.preset)
+        network_column.addWidget(self.preset_name)
+        form.addRow("Network:", network)
         form.addRow("Training images:", self.train_size)
         form.addRow("Epochs:", self.epochs)
         form.addRow("Batch size:", self.batch_size)
@@ -109,6 +132,10 @@ class SettingsForm(QWidget):
         self.train_size.setToolTip(
             "Train on the first N of MNIST's 60,000 training images (1,000 for a quick demo); "
             "the 10,000 test images always measure the network."
+        )
+        self.decay.setToolTip(
+            "Exponential: the rate times 0.6 after every epoch (slide 004's 0.01·0.6^epoch). "
+            "Cosine: from the rate down to 1 % of it by the last step, along a cosine."
         )
         self.dropout.setToolTip(
             "The rate of every dropout layer while training (only networks with dropout "
@@ -128,6 +155,7 @@ class SettingsForm(QWidget):
                            self.learning_rate, self.decay, self.dropout, self.augment)
         ]  # fmt: skip
         select_data(self.preset, key)
+        self.preset_name.setText(ARCHITECTURES[key].name)
         self.epochs.setValue(recipe.epochs)
         self.batch_size.setValue(recipe.batch_size)
         select_data(self.optimizer, recipe.optimizer)

@@ -62,3 +62,27 @@ def size_text(size: int) -> str:
     if size < 1_000_000_000:
         return f"{size / 1_000_000:.1f} MB"
     return f"{size / 1_000_000_000:.2f} GB"
+
+
+def lab_status_text(
+    saved_runs: int, training: str | None, progress: RunProgress | None, can_train: bool
+) -> str:
+    """The training mode's status-bar text.
+
+    Args:
+        saved_runs: how many runs the lab lists.
+        training: the preset being trained (e.g. "softmax"), or None when no run trains.
+        progress: how far the training run has come (None: not known yet).
+        can_train: whether the `train` extra is installed.
+
+    Returns:
+        'Training softmax · epoch 2 of 5' while a run trains ('… · starting' before its
+        first epoch); otherwise '3 saved runs', with '· cannot train here' without the extra.
+    """
+    if training is not None:
+        if progress is None or progress.epoch == 0:
+            return f"Training {training} · starting"
+        return f"Training {training} · epoch {progress.epoch} of {progress.epochs}"
+    runs = "no saved runs" if saved_runs == 0 else f"{saved_runs:,} saved run"
+    runs += "s" if saved_runs > 1 else ""
+    return runs if can_train else f"{runs} · cannot train here (no TensorFlow)"

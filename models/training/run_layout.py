@@ -13,7 +13,8 @@
       model.keras         only with --keras-out DIR/model.keras
 
 Every file but history.jsonl is written atomically (a temporary file, then a rename). Nothing
-here imports NumPy or TensorFlow.
+here imports NumPy or TensorFlow: `run_folder_of` tells whether a model file lies in a run
+folder (the final model or an epoch's snapshot), and `RunLayout.snapshots()` lists the epochs.
 """
 
 from __future__ import annotations
@@ -95,3 +96,25 @@ class RunLayout:
             if epoch is not None and path.is_file():
                 found.append((epoch, path))
         return tuple(sorted(found))
+
+
+def run_folder_of(model: Path) -> RunLayout | None:
+    """The run folder `model` belongs to, or None if it is not a run's model.
+
+    A run's model is DIR/model.onnx or DIR/epochs/epoch-NNN.onnx where DIR holds settings.json
+    (what every run folder is written with first); the names alone are not enough.
+
+    Args:
+        model: an ONNX file's path, e.g. one the digit lab opened.
+
+    Returns:
+        The run folder's layout (its `snapshots()` list every epoch's model), or None.
+    """
+    if model.name == MODEL_FILE:
+        folder = model.parent
+    elif snapshot_epoch(model.name) is not None and model.parent.name == EPOCHS_FOLDER:
+        folder = model.parent.parent
+    else:
+        return None
+    layout = RunLayout(folder)
+    return layout if layout.settings.is_file() else None
