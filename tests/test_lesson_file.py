@@ -202,10 +202,12 @@ def weights(d: dict[str, Any]) -> list[Any]:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.update(version=3), "version: .*format version 3, made by a newer CNN Vis"),
-        (lambda d: d.update(version="2"), r'version: expected a whole number \(1 or 2\), got "2"'),
+        (lambda d: d.update(version=4), "version: .*format version 4, made by a newer CNN Vis"),
+        (lambda d: d.update(version="2"), r'version: expected a whole number \(1, 2 or 3\), got "2"'),
+        (lambda d: d.update(version=3), "kind: this field is missing"),
+        (lambda d: d.update(version=3, kind="vector"), 'kind: expected one of "convolution", '),
         (lambda d: d.update(version=2.0), "version: expected a whole number"),
-        (lambda d: d.update(version=0), "version: expected 1 or 2, got 0"),
+        (lambda d: d.update(version=0), "version: expected 1, 2 or 3, got 0"),
         (lambda d: d.pop("version"), "version: expected a whole number .*got nothing"),
         (lambda d: d.update(format="something-else"), "not a CNN Visualizer lesson"),
         (lambda d: d.pop("input"), "input: this field is missing"),
