@@ -202,7 +202,7 @@ def loss_text(result: VectorResult) -> str:
     )
     total = float(result.probabilities.sum())
     if abs(total - 1) > SUM_TOLERANCE:
-        text += f"\nThese ŷ add up to {_alone(total)}, not 1: they are not what a softmax gives"
+        text += f"\n(these ŷ add up to {_alone(total)}, not 1: no softmax gives them)"
     return text
 
 
@@ -274,14 +274,13 @@ def loss_after_text(result: VectorResult) -> str:
 
 # ----- shapes ---------------------------------------------------------------------------------
 def layer_text(shape: LayerShape, *, total: int | None = None) -> str:
-    """A layer's code, its input and output shape with the formula, and its parameters.
+    """A layer's Keras code, its input and output shape with the formula, its parameters.
 
     ``total``, given for the last layer, adds the parameters of the whole network.
     """
     layer = shape.layer
-    name = f"{layer.name}: " if layer.name else ""
     text = (
-        f"{name}{layer.keras}\n"
+        f"{layer.keras}\n"
         f"{tensor_text(shape.input_shape)} → {tensor_text(shape.output_shape)}: "
         f"{shape.shape_formula}\n"
         f"parameters {shape.params_formula}"
