@@ -13,19 +13,28 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from engine.network.input_choice import InputChoice
-    from engine.network.model import OnnxModel
+    from engine.network.lab_model import LabModel
     from engine.network.preprocessing import Preprocessing
+
+MIN_SIZE = (640, 480)
+MAX_SIZE = (7680, 4320)
+"""The largest --size: an 8K screen. A larger window would take gigabytes to render."""
+MAX_SIZE_CHARS = 20  # "7680x4320" is 9: longer text is refused before any int() is made
 
 
 def _size(text: str) -> tuple[int, int]:
-    """A screenshot size written WIDTHxHEIGHT, at least 640x480."""
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 1280x800, got {text!r}") from None
-    if width < 640 or height < 480:
+    """A screenshot size written WIDTHxHEIGHT, from 640x480 to 7680x4320.
+
+    Checked here, before any window or picture of that size is made.
+    """
+    parts = text.lower().split("x")
+    if len(text) > MAX_SIZE_CHARS or len(parts) != 2 or not all(p.isdecimal() for p in parts):
+        raise argparse.ArgumentTypeError(f"size must look like 1280x800, got {text[:40]!r}")
+    width, height = int(parts[0]), int(parts[1])
+    if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
         raise argparse.ArgumentTypeError(f"size must be at least 640x480, got {text!r}")
+    if width > MAX_SIZE[0] or height > MAX_SIZE[1]:
+        raise argparse.ArgumentTypeError(f"size must be at most 7680x4320, got {text!r}")
     return (width, height)
 
 
@@ -176,42 +185,39 @@ def labels_option(args: argparse.Namespace) -> tuple[str, ...] | None:
         raise CommandLineError(str(exc)) from None
 
 
-def load_model(args: argparse.Namespace) -> tuple[OnnxModel, InputChoice]:
-    """The --model (a Keras file converted first), its labels and its input choice.
+def load_model(args: argparse.Namespace) -> LabModel:
+    """The --model (a Keras file converted first) as the lab loads it, with the options.
 
-    The choice is made as the lab makes it (``choose_input``: the remembered choice, the
-    file's metadata, or found on the samples), unless the command line gives one.
+    Loaded by ``engine.network.lab_state.load_lab_model``, the lab's own loading, so a model
+    the lab refuses is refused here with the same message. The input choice is made as the
+    lab makes it (the remembered choice, the file's metadata, or found on the samples), unless
+    the command line gives one; the model must give finite values on the sample digits.
 
     Raises:
         CommandLineError: the model or an option cannot be used.
     """
     from engine.drawings.samples import load_samples
-    from engine.network.input_choice import choose_input
     from engine.network.keras_files import convert_keras_file, is_keras_file
-    from engine.network.model import ModelError, OnnxModel
+    from engine.network.lab_state import load_lab_model
     from engine.network.remembered_inputs import RememberedInputs
 
     preprocessing = preprocessing_option(args)
     labels = labels_option(args)
     try:
+        samples = load_samples()
+    except ValueError:
+        samples = None
+    try:
         path = args.model
         if path is not None and is_keras_file(path):
             path = convert_keras_file(path, lambda text: print(text, file=sys.stderr))
-        model = OnnxModel(path)
-        store = RememberedInputs()
-        remembered = store.get(model.sha256).labels
-        if labels is not None or remembered is not None:
-            model = model.with_labels(labels if labels is not None else remembered or ())
-        try:
-            samples = load_samples()
-        except ValueError:
-            samples = None
-        choice = choose_input(
-            model, override=preprocessing, store=store, samples=samples, fit=args.fit
-        )
-    except (FileNotFoundError, ModelError, ValueError) as exc:
+        return load_lab_model(
+            path, labels=labels, override=preprocessing, fit=args.fit,
+            inputs=RememberedInputs(), samples=samples,
+            range_images=() if samples is None else samples.one_per_class(),
+        )  # fmt: skip
+    except (OSError, ValueError) as exc:  # ModelError is a ValueError; FileNotFoundError
         raise CommandLineError(str(exc)) from None
-    return model, choice
 
 
 def classify(args: argparse.Namespace) -> int:
@@ -222,10 +228,11 @@ def classify(args: argparse.Namespace) -> int:
     from engine.network.classify import classification_line, classify_file
 
     try:
-        model, choice = load_model(args)
+        lab_model = load_model(args)
     except CommandLineError as exc:
         print(f"cnn-visualizer: {exc}", file=sys.stderr)
         return 2
+    model, choice = lab_model.model, lab_model.choice
     print(f"cnn-visualizer: {model.name}: {choice.text}", file=sys.stderr)
     if choice.warning:
         print(f"cnn-visualizer: {choice.warning}", file=sys.stderr)
@@ -271,54 +278,53 @@ def summary(args: argparse.Namespace) -> int:
     from engine.network.summary import summary_text
 
     try:
-        model, choice = load_model(args)
+        lab_model = load_model(args)
     except CommandLineError as exc:
         print(f"cnn-visualizer: {exc}", file=sys.stderr)
         return 2
-    print(summary_text(model, choice))
+    print(summary_text(lab_model.model, lab_model.choice))
     return 0
 
 
-def remember_model_options(args: argparse.Namespace) -> str:
-    """For the window: remember the --model file's labels, preprocessing and fit options.
+MODEL_OPTIONS = ("labels", "input_range", "mean", "std", "ink", "fit")
 
-    --labels, --input-range, --mean/--std, --ink and --fit are kept for the model file (by its
-    content), so the lab uses them and keeps them. Returns what is wrong ("" when fine).
+
+def check_model(args: argparse.Namespace) -> str:
+    """For the window: load --model as the lab will, and remember its options.
+
+    A model the lab would refuse is refused here, with the lab's message. --labels,
+    --input-range, --mean/--std, --ink and --fit are kept for the model file (by its
+    content), so the lab uses them and keeps them. A Keras file is only checked (the lab
+    converts it, showing its progress). Returns what is wrong ("" when fine).
     """
-    given = (args.labels, args.input_range, args.mean, args.std, args.ink, args.fit)
-    if all(option is None for option in given):
-        return ""
+    given = any(getattr(args, option) is not None for option in MODEL_OPTIONS)
     if args.model is None:
-        return "--labels, --input-range, --mean, --std, --ink and --fit need --model"
+        return (
+            "--labels, --input-range, --mean, --std, --ink and --fit need --model" if given else ""
+        )
+    from engine.network.keras_files import check_keras_file, is_keras_file
     from engine.network.remembered_inputs import RememberedInputs
 
     try:
-        model, choice = load_model(args)
-        RememberedInputs().remember(
-            model.sha256,
-            preprocessing=choice.preprocessing if choice.source == "command line" else None,
-            fit=args.fit,
-            labels=model.class_labels if args.labels is not None else None,
-        )
-    except (CommandLineError, OSError) as exc:
+        if is_keras_file(args.model) and not given:
+            check_keras_file(args.model)
+            return ""
+        lab_model = load_model(args)
+        if given:
+            model, choice = lab_model.model, lab_model.choice
+            RememberedInputs().remember(
+                model.sha256,
+                preprocessing=choice.preprocessing if choice.source == "command line" else None,
+                fit=args.fit,
+                labels=model.class_labels if args.labels is not None else None,
+            )
+    except (CommandLineError, OSError, ValueError) as exc:
         return str(exc)
     return ""
 
 
-def check_files(model: str | None, image: str | None) -> str:
-    """What is wrong with --model or --image, in words ("" when both are usable)."""
-    if model is not None:
-        from engine.network.keras_files import is_keras_file
-        from engine.network.model import ModelError, OnnxModel
-
-        try:
-            if is_keras_file(model):  # converted by the lab (with a progress message)
-                if not Path(model).is_file():
-                    return f"model file not found: {model}"
-            else:
-                OnnxModel(model)
-        except (FileNotFoundError, ModelError) as exc:
-            return str(exc)
+def check_image(image: str | None) -> str:
+    """What is wrong with --image, in words ("" when it is usable or not given)."""
     if image is not None:
         from engine.drawings.image_files import load_canvas
 
@@ -326,6 +332,27 @@ def check_files(model: str | None, image: str | None) -> str:
             load_canvas(image)
         except ValueError as exc:
             return str(exc)
+    return ""
+
+
+def check_screenshot(path: str | None) -> str:
+    """What is wrong with --screenshot's file name, in words ("" when fine or not given).
+
+    Checked before the window is built: an empty name, a folder, or a folder that does not
+    exist would otherwise be found only after rendering.
+    """
+    if path is None:
+        return ""
+    if not path.strip():
+        return "--screenshot needs a file name, e.g. --screenshot view.png"
+    target = Path(path)
+    if target.is_dir():
+        return (
+            f"--screenshot {path}: this is a folder; give a file name, e.g. {target / 'view.png'}"
+        )
+    folder = target.parent
+    if not folder.is_dir():
+        return f"--screenshot {path}: the folder {folder} does not exist"
     return ""
 
 
@@ -349,7 +376,7 @@ def joined_values(argv: list[str]) -> list[str]:
     return joined
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line(argv: list[str] | None = None) -> int:
     """Run the command line; the exit status is 0, or 2 for a problem told on stderr."""
     args = build_parser().parse_args(joined_values(sys.argv[1:] if argv is None else argv))
     if args.list_lessons:
@@ -371,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:  # LessonFileError is a ValueError
             print(f"cnn-visualizer: {exc}", file=sys.stderr)
             return 2
-    problem = check_files(args.model, args.image) or remember_model_options(args)
+    problem = check_screenshot(args.screenshot) or check_model(args) or check_image(args.image)
     if problem:
         print(f"cnn-visualizer: {problem}", file=sys.stderr)
         return 2
@@ -395,6 +422,27 @@ def main(argv: list[str] | None = None) -> int:
             presentation=args.presentation or None,
         )
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The program: :func:`command_line`, with a last resort for unforeseen errors.
+
+    Every problem the program foresees is said by ``command_line`` itself (exit status 2);
+    this only keeps a bug from ending the program with a traceback instead of a sentence: it
+    is said on stderr, and the exit status is 2.
+    """
+    try:
+        return command_line(argv)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        detail = " ".join(str(exc).split())[:300]
+        print(
+            f"cnn-visualizer: an unexpected error stopped the program ({type(exc).__name__}: "
+            f"{detail}); please report it with the command you ran",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,4 +1,10 @@
-"""Starting the Qt application: the window, optional screenshot, and a clean exit."""
+"""Starting the Qt application: the window, optional screenshot, and a clean exit.
+
+The application is made with its window-wide safety policies: text from files is never
+rendered as rich text (``gui.plain_text``), and an exception that escapes a slot, which Qt
+would only print, is shown in a dialog while the app keeps running (:class:`ErrorDialogs`, the
+last resort: every action that reads or writes outside data says its own problems first).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,23 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.operations.blas_threads import one_blas_thread_for_this_process
+from gui.export import save_png
+from gui.plain_text import install_plain_text_guard
 from gui.platform_check import prepare_display
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from types import TracebackType
 
     from gui.app_window import AppWindow
     from gui.modes import ModeFactory
+
+ERROR_TITLE = "Something went wrong"
+MAX_DETAIL_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,77 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     font = app.font()
     font.setPointSize(10)
     app.setFont(font)
+    install_plain_text_guard(app)
+    install_error_dialogs(app)
     return app
+
+
+def error_text(kind: type[BaseException], error: BaseException) -> str:
+    """What the last-resort dialog says about an unexpected error (plain text)."""
+    detail = " ".join(str(error).split())
+    if len(detail) > MAX_DETAIL_CHARS:
+        detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
+    said = f"{kind.__name__}: {detail}" if detail else kind.__name__
+    return (
+        "CNN Visualizer met an error it did not expect, and what you just did may not have "
+        f"finished:\n\n{said}\n\nThe window keeps working, and your work is as it was before. "
+        "Please report this, with what you did just before."
+    )
+
+
+class ErrorDialogs(QObject):
+    """The last resort: ``sys.excepthook`` while the application runs.
+
+    PySide6 hands an exception that escapes a slot or an event handler to ``sys.excepthook``
+    and carries on; this hook says it in a dialog (plain text) instead of a traceback the
+    user never sees, and on stderr in one line. An error raised again while its dialog is
+    open (a paint handler failing on every repaint) is only counted on stderr, so dialogs
+    never pile up. Without anyone to answer (``interactive`` False: a screenshot), errors go to
+    stderr only. :meth:`uninstall` puts the previous hook back.
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._previous = sys.excepthook
+        self._showing = False
+        self.errors: list[str] = []
+        """Every error's text so far, shown or not (for tests and bug reports)."""
+        self.interactive = True
+        """False while nobody can answer a dialog (a screenshot): errors go to stderr only."""
+        sys.excepthook = self.excepthook
+
+    def excepthook(
+        self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        """Say the error in a dialog (or on stderr only, while one is open)."""
+        if issubclass(kind, KeyboardInterrupt | SystemExit):
+            self._previous(kind, error, trace)
+            return
+        text = error_text(kind, error)
+        self.errors.append(text)
+        print(f"cnn-visualizer: unexpected error: {kind.__name__}: {error}", file=sys.stderr)
+        if self._showing or not self.interactive:
+            return
+        self._showing = True
+        try:
+            QMessageBox.critical(QApplication.activeWindow(), ERROR_TITLE, text)
+        except Exception as failed:  # the dialog itself failed: stderr is all there is
+            print(f"cnn-visualizer: the error dialog failed too: {failed!r}", file=sys.stderr)
+        finally:
+            self._showing = False
+
+    def uninstall(self) -> None:
+        """Give ``sys.excepthook`` back to what it was before."""
+        if sys.excepthook == self.excepthook:
+            sys.excepthook = self._previous
+
+
+def install_error_dialogs(app: QApplication) -> ErrorDialogs:
+    """The application's :class:`ErrorDialogs`, installed once."""
+    existing = app.findChild(ErrorDialogs)
+    if isinstance(existing, ErrorDialogs):
+        return existing
+    return ErrorDialogs(app)
 
 
 def build_window(
@@ -108,6 +190,8 @@ def run(options: LaunchOptions) -> int:
             print(f"cnn-visualizer: {problem}", file=sys.stderr)
             return 2
     app = make_application()
+    errors = install_error_dialogs(app)
+    errors.interactive = not options.screenshot  # nobody is there to answer a dialog
     try:
         window = build_window(options)
     except ValueError as exc:
@@ -128,8 +212,13 @@ def run(options: LaunchOptions) -> int:
         def capture() -> None:
             nonlocal status
             app.processEvents()
-            if not shown.grab().save(path, "PNG"):
-                print(f"cnn-visualizer: cannot write the screenshot {path}", file=sys.stderr)
+            try:
+                save_png(shown.grab().toImage(), path)
+            except OSError as exc:
+                print(
+                    f"cnn-visualizer: cannot write the screenshot {path} ({exc.strerror or exc})",
+                    file=sys.stderr,
+                )
                 status = 2
             shown.close()
 
@@ -140,4 +229,6 @@ def run(options: LaunchOptions) -> int:
     window.deleteLater()
     app.sendPostedEvents(None, 0)
     app.processEvents()
+    if options.screenshot and errors.errors:  # said on stderr: the picture may be wrong
+        status = 2
     return status or code

@@ -8,6 +8,7 @@ keeps a step well under a frame even for 28x28 grids.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -102,6 +103,7 @@ class CellGrid(QWidget):
         self._cache: QPixmap | None = None
         self._max_cell = max_cell
         self._hint_cell = hint_cell  # 0: 34 pixels for small grids, 18 for larger ones
+        self._cell_hint: float | None = None  # pixels, set by a panel that fits the grid
         self._square = square
         self._limited = False
         self._pressed_button: Qt.MouseButton | None = None
@@ -185,9 +187,26 @@ class CellGrid(QWidget):
         return self._max_cell * zoom_factor()
 
     def cell_size(self) -> float:
-        """A cell's side in pixels: as large as fits, at most :meth:`max_cell`, at least 2."""
-        size = min(self.width() / self.cols, self.height() / self.rows)
+        """A cell's side in pixels: as large as fits, at most :meth:`max_cell`, at least 2.
+
+        A pixel of the width and height is kept for the closing grid line.
+        """
+        size = min((self.width() - 1) / self.cols, (self.height() - 1) / self.rows)
         return max(2.0, min(self.max_cell(), size))
+
+    def size_for_cell(self, cell: float) -> QSize:
+        """The widget size at which the cells are ``cell`` pixels (with the closing lines)."""
+        return QSize(ceil(self.cols * cell) + 1, ceil(self.rows * cell) + 1)
+
+    def set_cell_hint(self, cell: float | None) -> None:
+        """Ask layouts for cells of ``cell`` pixels (None: the default size hint).
+
+        For a panel that sizes its grids to fit its room; ``cell`` is in pixels at the
+        current zoom (the panel sets it again after a zoom). See :meth:`sizeHint`.
+        """
+        if cell != self._cell_hint:
+            self._cell_hint = cell
+            self.updateGeometry()
 
     def limit_to_cells(self, on: bool = True) -> None:
         """Never grow wider or taller than the cells at their largest.
@@ -216,8 +235,12 @@ class CellGrid(QWidget):
         return first.united(self.cell_rect(max(rows), max(cols))).toAlignedRect()
 
     def _origin(self) -> tuple[float, float]:
+        """The top left corner of the cells: centred, on whole pixels (crisp lines)."""
         cell = self.cell_size()
-        return ((self.width() - cell * self.cols) / 2, (self.height() - cell * self.rows) / 2)
+        return (
+            float((self.width() - 1 - round(cell * self.cols)) // 2),
+            float((self.height() - 1 - round(cell * self.rows)) // 2),
+        )
 
     def cell_rect(self, row: int, col: int) -> QRectF:
         """The widget rectangle of cell (row, col)."""
@@ -236,7 +259,12 @@ class CellGrid(QWidget):
         return None
 
     def sizeHint(self) -> QSize:
-        """Cells of ``hint_cell`` pixels, else 34 (small grids) or 18, times the zoom."""
+        """The cells a panel asked for (:meth:`set_cell_hint`).
+
+        Else cells of ``hint_cell`` pixels, else 34 (small grids) or 18, times the zoom.
+        """
+        if self._cell_hint is not None:
+            return self.size_for_cell(self._cell_hint)
         cell = (self._hint_cell or (34 if max(self.rows, self.cols) <= 10 else 18)) * zoom_factor()
         return QSize(round(self.cols * cell) + 2, round(self.rows * cell) + 2)
 

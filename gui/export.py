@@ -7,23 +7,27 @@ its own frames: their most frequent colours and the app's marking colours exactl
 red, backgrounds stay grey, the outlines keep their colours), the rest by Pillow's *maximum
 coverage* quantizer. One palette lets Pillow
 store each frame as the rectangle that changed since the previous one, which keeps a lesson's
-animation within a megabyte. The file is written to a temporary file beside the target and
-renamed over it, so a failed export never leaves half a GIF.
+animation within a megabyte.
+
+Both are written atomically (``engine.drawings.file_bytes.write_atomically``): a temporary file
+beside the target, then a rename, so a failed export (a full disk) never leaves half a file and
+keeps the old one; an existing file keeps its permissions and a symlink its target. A name is
+checked before anything is rendered (:func:`png_path_problem`, :func:`gif_path_problem`).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from engine.drawings.file_bytes import write_atomically
 from gui.colours import MARK_COLOURS, NEGATIVE, POSITIVE, ZERO
 
 if TYPE_CHECKING:
@@ -45,11 +49,66 @@ PALETTE_SAMPLES = 8
 EXACT_COLOURS = 176
 """The most frequent colours the palette keeps exactly (the rest is learned)."""
 GIF_SUFFIX = ".gif"
+PNG_SUFFIX = ".png"
 
 
-def export_png(widget: QWidget, path: str) -> bool:
-    """Render the widget as it is on screen into a PNG; False if the file cannot be written."""
-    return bool(widget.grab().save(path, "PNG"))
+def png_bytes(image: QImage) -> bytes:
+    """``image`` encoded as a PNG file's bytes.
+
+    Raises:
+        OSError: Qt could not encode it (an empty image).
+    """
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    saved = image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes
+    buffer.close()
+    if not saved or data.isEmpty():
+        raise OSError(f"the picture ({image.width()}×{image.height()}) could not be encoded")
+    return bytes(data.data())
+
+
+def save_png(image: QImage, path: str) -> None:
+    """Write ``image`` as a PNG file, atomically (the old file stays if writing fails).
+
+    Raises:
+        OSError: The file cannot be written; the message says why.
+    """
+    write_atomically(path, png_bytes(image))
+
+
+def export_png(widget: QWidget, path: str) -> None:
+    """Render the widget as it is on screen into a PNG file, written atomically.
+
+    Raises:
+        ValueError: The name does not end in .png (:func:`png_path_problem`); nothing is
+            rendered.
+        OSError: The file cannot be written (the old one is left as it was).
+    """
+    problem = png_path_problem(path)
+    if problem:
+        raise ValueError(problem)
+    save_png(widget.grab().toImage(), path)
+
+
+def _suffix_problem(path: str, suffix: str, kind: str) -> str:
+    name = Path(path).name
+    if not path.strip() or not name:
+        return f"no file name was given: a {kind}'s name ends in {suffix}."
+    found = Path(path).suffix
+    if not found:
+        return f"{name} has no extension: a {kind}'s name ends in {suffix}."
+    if found.lower() != suffix:
+        return f"{name} ends in {found}: a {kind}'s name ends in {suffix}."
+    return ""
+
+
+def png_path_problem(path: str) -> str:
+    """Why ``path`` cannot name the PNG to write, in words ("" when it can).
+
+    The name must end in ``.png`` (any case), like a GIF's in ``.gif``.
+    """
+    return _suffix_problem(path, PNG_SUFFIX, "PNG")
 
 
 def gif_path_problem(path: str) -> str:
@@ -58,12 +117,7 @@ def gif_path_problem(path: str) -> str:
     The name must end in ``.gif`` (any case): a name without an extension or with another
     one would make a file other programs do not recognise.
     """
-    suffix = Path(path).suffix
-    if not suffix:
-        return f"{Path(path).name} has no extension: a GIF's name ends in {GIF_SUFFIX}."
-    if suffix.lower() != GIF_SUFFIX:
-        return f"{Path(path).name} ends in {suffix}: a GIF's name ends in {GIF_SUFFIX}."
-    return ""
+    return _suffix_problem(path, GIF_SUFFIX, "GIF")
 
 
 def to_pil(image: QImage) -> Image.Image:
@@ -196,7 +250,8 @@ def write_gif(frames: Sequence[Image.Image], path: str, frame_seconds: float) ->
 
     Args:
         frames: The pictures, one per step, all of one size.
-        path: The file to write (replaced if it exists).
+        path: The file to write (replaced if it exists; it keeps its permissions, and a
+            symlink its target).
         frame_seconds: How long each frame shows; the last one stays ``LAST_FRAME_HOLD``
             times as long.
 
@@ -215,20 +270,12 @@ def write_gif(frames: Sequence[Image.Image], path: str, frame_seconds: float) ->
     milliseconds = round(frame_seconds * 1000)
     durations = [milliseconds] * len(paletted)
     durations[-1] = milliseconds * LAST_FRAME_HOLD
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=GIF_SUFFIX, dir=target.parent
-    )
-    os.close(handle)
-    try:
-        paletted[0].save(
-            temporary, format="GIF", save_all=True, append_images=paletted[1:],
-            duration=durations, loop=0, optimize=True, disposal=1,
-        )  # fmt: skip
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    encoded = io.BytesIO()
+    paletted[0].save(
+        encoded, format="GIF", save_all=True, append_images=paletted[1:],
+        duration=durations, loop=0, optimize=True, disposal=1,
+    )  # fmt: skip
+    write_atomically(path, encoded.getvalue())
 
 
 def slide_frame(widget: QWidget) -> Image.Image:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +34,7 @@ class GifOptionsDialog(QDialog):
         self.seconds.setValue(seconds)
         self._steps = steps
         self.length = QLabel()
+        self.length.setTextFormat(Qt.TextFormat.PlainText)
         self.seconds.valueChanged.connect(self._show_length)
         form = QFormLayout()
         form.addRow("Each step shows for", self.seconds)

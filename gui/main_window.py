@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QFrame,
-    QLabel,
     QLayout,
     QLayoutItem,
     QMainWindow,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from gui.about import about_html
 from gui.export import export_png
 from gui.modes import Mode, ModeDescription, make_action, menu_actions
+from gui.plain_text import install_plain_text_guard, plain_label, show_about_box
 from gui.settings import app_settings, read_bytes, read_int, read_text
 from gui.wheel_guard import install_wheel_guard
 from gui.zoom import PRESENTATION_SCALE, install_font_zoom, next_step, set_zoom
@@ -51,6 +51,8 @@ TITLE = "CNN Visualizer"
 SHOWN_MODE_KEY = "window/mode"
 ZOOM_KEY = "window/zoomPercent"
 PRESENTATION_KEY = "window/presentation"
+ZOOM_PERCENT = (50, 300)
+"""The zoom read back from the settings, in percent (anything else: 100 %)."""
 MESSAGE_MS = 5000
 DEFAULT_SIZE = (1440, 900)
 MINIMUM_SIZE = (800, 560)
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):  # window-wide policies, for every mode's widgets
             install_wheel_guard(app)
             install_font_zoom(app)
+            install_plain_text_guard(app)  # text from files is never rendered as rich text
         self._zoom = 1.0
         self._presenting = False
         self._pending_presentation = False
@@ -91,7 +94,7 @@ class MainWindow(QMainWindow):
             self._pages[mode] = page = _scrolling_page(mode.widget)
             self.tabs.addTab(page, mode.description.title)
         self.setCentralWidget(self.tabs)
-        self.mode_status = QLabel()
+        self.mode_status = plain_label()  # names the model, whose name is from its file
         self.statusBar().addPermanentWidget(self.mode_status)
         self._create_actions()
         self._create_menus()
@@ -323,20 +326,40 @@ class MainWindow(QMainWindow):
         return mode.opens_images() and mode.open_image(path)
 
     def export_view_png(self, path: str | None = None) -> bool:
-        """Save a picture of the shown mode's page, for slides."""
+        """Save a picture of the shown mode's page, for slides (written atomically).
+
+        A name that does not end in .png is refused before anything is rendered; a file that
+        cannot be written is refused with a dialog naming it and why, and an existing file is
+        left as it was.
+        """
         if not path:
             path, _ = QFileDialog.getSaveFileName(self, "Export View", "view.png", "PNG (*.png)")
             if not path:
                 return False
-        if not export_png(self.shown_mode.widget, path):
-            QMessageBox.warning(self, "Cannot export", f"Could not write {path}.")
+        try:
+            export_png(self.shown_mode.widget, path)
+        except ValueError as exc:
+            QMessageBox.warning(self, "Cannot export", f"{exc}\n\nNothing was written.")
+            return False
+        except OSError as exc:
+            QMessageBox.warning(
+                self, "Cannot export",
+                f"{path} could not be written ({exc.strerror or exc}).\n\n"
+                "Nothing was written; a file already there is unchanged.",
+            )  # fmt: skip
             return False
         self.statusBar().showMessage(f"Saved {path}", MESSAGE_MS)
         return True
 
     def show_about(self) -> None:
-        """What the program is for, and the versions of it and of Qt and ONNX Runtime."""
-        QMessageBox.about(self, "About CNN Visualizer", about_html())
+        """What the program is for, and the versions of it and of Qt and ONNX Runtime.
+
+        The box shows the app's own rich text (every version escaped): the one message box
+        that is not plain text (``gui.plain_text.show_about_box``).
+        """
+        icon = self.windowIcon()
+        logo = None if icon.isNull() else icon.pixmap(64)
+        show_about_box(self, "About CNN Visualizer", about_html(), logo)
 
     # ----- zoom and presentation mode ------------------------------------------------------
     @property
@@ -481,14 +504,14 @@ class MainWindow(QMainWindow):
         window_state = read_bytes(settings, "window/state")
         if window_state is not None:
             self.restoreState(window_state)
-        percent = read_int(settings, ZOOM_KEY)
-        self.set_zoom(percent / 100 if percent is not None and 50 <= percent <= 300 else 1.0)
+        percent = read_int(settings, ZOOM_KEY, minimum=ZOOM_PERCENT[0], maximum=ZOOM_PERCENT[1])
+        self.set_zoom(1.0 if percent is None else percent / 100)
         self._pending_presentation = read_text(settings, PRESENTATION_KEY) == "true"
         for mode in self._modes:
             mode.reset_layout(self.width(), self.height())
             mode.restore_settings(settings)
-        saved = read_text(settings, SHOWN_MODE_KEY)
         names = {mode.description.name: mode for mode in self._modes}
+        saved = read_text(settings, SHOWN_MODE_KEY, choices=names)
         first = names.get(saved or "", self._modes[0])  # a mode no longer registered: the first
         if self.tabs.currentWidget() is self._pages[first]:
             self._tab_changed(self.tabs.currentIndex())  # no currentChanged for the same tab

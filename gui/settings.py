@@ -3,8 +3,10 @@
 The settings hold the window layout, the shown mode, the last lesson and the speed.
 
 Tests and CI set CNN_VISUALIZER_SETTINGS_DIR so they never touch the user's configuration.
-Settings files can be edited by hand or left by older versions, so every reader here returns
-None for a value of the wrong kind and the caller keeps its default.
+Settings files can be edited by hand, damaged or left by older versions, so every reader here
+validates what it reads (its kind, and a number's range, a text's length and choices, a saved
+state's size) and returns None for anything else; the caller keeps its default (issue 12: a
+speed of 10^23 once stopped every start with an OverflowError).
 """
 
 from __future__ import annotations
@@ -34,33 +36,66 @@ def app_settings() -> QSettings:
     )
 
 
-def read_bytes(settings: QSettings, key: str) -> QByteArray | None:
-    """A saved Qt state (geometry, splitter), or None if absent, empty or not bytes."""
-    value = settings.value(key)
-    if isinstance(value, QByteArray) and not value.isEmpty():
-        return value
-    return None
+MAX_STATE_BYTES = 65_536
+"""The largest saved Qt state read (a window's is a few hundred bytes)."""
+MAX_TEXT_CHARS = 200
+"""The longest saved text read (a mode's name, a lesson's id)."""
+MAX_INT_CHARS = 20
+"""A saved whole number longer than this is not read (no int() of thousands of digits)."""
 
 
-def read_int(settings: QSettings, key: str) -> int | None:
-    """A saved whole number, or None if absent or not one (an INI file stores text)."""
-    value = settings.value(key)
-    if isinstance(value, bool):
+def _value(settings: QSettings, key: str) -> object:
+    """The raw saved value; None if absent or if Qt cannot turn it into a Python value."""
+    try:
+        return settings.value(key)
+    except Exception:  # a damaged "@Variant(...)" entry may not convert
         return None
-    if isinstance(value, int):
+
+
+def read_bytes(settings: QSettings, key: str) -> QByteArray | None:
+    """A saved Qt state (geometry, splitter), or None if absent, empty, not bytes or too large.
+
+    Qt checks the state's content itself when it restores it (``restoreGeometry`` and
+    ``restoreState`` refuse garbage); at most ``MAX_STATE_BYTES`` are handed to it.
+    """
+    value = _value(settings, key)
+    if isinstance(value, QByteArray) and 0 < value.size() <= MAX_STATE_BYTES:
         return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return None
     return None
 
 
-def read_text(settings: QSettings, key: str) -> str | None:
-    """A saved text, or None if absent or not text."""
-    value = settings.value(key)
-    return value if isinstance(value, str) else None
+def read_int(settings: QSettings, key: str, *, minimum: int, maximum: int) -> int | None:
+    """A saved whole number from ``minimum`` to ``maximum``, or None.
+
+    None when absent, not a whole number (an INI file stores text: "12" is read, "12.5",
+    "1e23" and "twelve" are not), longer than ``MAX_INT_CHARS`` characters, or outside the
+    range.
+    """
+    value = _value(settings, key)
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and len(value) <= MAX_INT_CHARS:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not minimum <= number <= maximum:
+        return None
+    return number
+
+
+def read_text(settings: QSettings, key: str, choices: Iterable[str] | None = None) -> str | None:
+    """A saved text of at most ``MAX_TEXT_CHARS`` characters, one of ``choices`` if given.
+
+    None when absent, not text, too long, or not one of the choices.
+    """
+    value = _value(settings, key)
+    if not isinstance(value, str) or len(value) > MAX_TEXT_CHARS:
+        return None
+    if choices is not None and value not in set(choices):
+        return None
+    return value
 
 
 def splitter_key(splitter: QSplitter) -> str:

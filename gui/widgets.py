@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
-    """A bold label of ``size`` points."""
+    """A bold label of ``size`` points; plain text (``gui.plain_text``: titles come from files)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSize(size)
     font.setBold(True)
@@ -23,8 +24,14 @@ def title_label(text: str, *, size: int = 13) -> QLabel:
 
 
 def caption_label(text: str = "", *, size: int = 10, colour: str = "#555d6b") -> QLabel:
-    """A word-wrapped, selectable label of ``size`` points in ``colour``."""
+    """A word-wrapped, selectable label of ``size`` points in ``colour``; plain text."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return style_caption(label, size=size, colour=colour)
+
+
+def style_caption(label: QLabel, *, size: int = 10, colour: str = "#555d6b") -> QLabel:
+    """Make ``label`` a caption (see :func:`caption_label`); its text format is kept."""
     font = label.font()
     font.setPointSize(size)
     label.setFont(font)
@@ -72,6 +79,11 @@ class StaticText(QWidget):
     minimum height grow (one relayout), and the widget keeps that room for the texts that
     follow, so that stepping does not make the layout jump. :meth:`reset_room` gives the room
     back (e.g. for a new set-up); a new width or font measures it again.
+
+    With ``max_point_size``, a text that has more room than it needs is written larger, up to
+    that size: the largest size at which every text shown since the last reset fits the
+    widget (so the size does not jump from step to step; a longer text makes it smaller, a
+    reset or a new size measures again). The room asked for stays that of ``point_size``.
     """
 
     def __init__(
@@ -80,6 +92,7 @@ class StaticText(QWidget):
         *,
         point_size: int = 10,
         min_point_size: int | None = None,
+        max_point_size: int | None = None,
         bold: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -88,6 +101,8 @@ class StaticText(QWidget):
         self._tallest = ""  # the text that needed the most room since the last reset
         self._lines = lines
         self._shrink = (min_point_size or point_size) / point_size
+        self._grow = (max_point_size or point_size) / point_size
+        self._ceiling = 0.0  # points: what the texts since the last reset fit at (0: unknown)
         font = QFont(self.font())
         font.setPointSize(point_size)
         font.setBold(bold)
@@ -104,7 +119,7 @@ class StaticText(QWidget):
             if self.text_height(text) > self.text_height(self._tallest):
                 self._tallest = text
                 self._fit_room()
-            self._shown_font = self._font_for(text)
+            self._shown_font = self._grown(text)
             self.update()
 
     def text(self) -> str:
@@ -119,6 +134,7 @@ class StaticText(QWidget):
         """Keep only the room the current text needs (the next taller text grows it again)."""
         self._tallest = self._text
         self._fit_room()
+        self._measure_again()
 
     def text_height(self, text: str, width: int | None = None) -> int:
         """The height in pixels ``text`` needs at ``width`` (default: the widget's).
@@ -157,6 +173,51 @@ class StaticText(QWidget):
                 break
         return font
 
+    def _grown(self, text: str) -> QFont:
+        """The font ``text`` is shown in: :meth:`_font_for`'s, or larger if the widget has room.
+
+        Never larger than what the texts since the last reset fit at (``_ceiling``).
+        """
+        font = self._font_for(text)
+        points = font.pointSizeF()
+        largest = self.font().pointSizeF() * self._grow
+        if largest <= points or not text:
+            return font
+        if self._ceiling <= 0:
+            self._ceiling = largest
+        self._ceiling = self._largest_fitting(text, points, self._ceiling)
+        font.setPointSizeF(max(points, self._ceiling))
+        return font
+
+    def _largest_fitting(self, text: str, smallest: float, largest: float) -> float:
+        """The largest point size (in half points) at which ``text`` fits the widget."""
+        font = QFont(self.font())
+        room_width, room_height = max(self.width() - 4, 1), self.height() - 4
+
+        def fits(points: float) -> bool:
+            font.setPointSizeF(points)
+            used = self._measure(text, font, None)
+            return used.height() <= room_height and used.width() <= room_width
+
+        if largest <= smallest or fits(largest):
+            return max(largest, smallest)  # the usual case while stepping: one measurement
+        low, high = 0, int((largest - smallest) * 2)  # half points above the smallest
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(smallest + middle / 2):
+                low = middle
+            else:
+                high = middle - 1
+        return smallest + low / 2
+
+    def _measure_again(self) -> None:
+        """A new size or reset: the size the texts grow to is measured again."""
+        self._ceiling = 0.0
+        if self._tallest and self._tallest != self._text:
+            self._grown(self._tallest)
+        self._shown_font = self._grown(self._text)
+        self.update()
+
     def _fit_room(self) -> None:
         lines = self._budget() + 4
         needed = max(lines, self.text_height(self._tallest), self.text_height(self._text))
@@ -168,14 +229,14 @@ class StaticText(QWidget):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self._fit_room()
-            self._shown_font = self._font_for(self._text)
+        self._measure_again()
 
     def changeEvent(self, event: QEvent) -> None:
         """Another font (a zoom) needs other room."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_room()
-            self._shown_font = self._font_for(self._text)
+            self._measure_again()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Draw the text, wrapped, from the top left."""

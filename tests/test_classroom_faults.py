@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
-    QMessageBox,
     QToolBar,
     QToolButton,
     QWidget,
@@ -271,8 +270,12 @@ def test_about_names_the_versions(window, monkeypatch) -> None:
     import onnxruntime
     import PySide6
 
+    from gui import main_window
+
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(
+        main_window, "show_about_box", lambda parent, title, text, icon=None: shown.append(text)
+    )
     window.about_action.trigger()
     assert shown == [about_html()]
     assert f"CNN Visualizer {app_version()}" in shown[0]

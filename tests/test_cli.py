@@ -217,9 +217,9 @@ def test_window_options_are_remembered_for_the_model_file(tmp_path: Path, monkey
         "--model", str(model.path), "--mean", "0.1307", "--std", "0.3081",
         "--labels", str(labels), "--fit", "letterbox",
     ]))  # fmt: skip
-    assert main.remember_model_options(args) == ""
+    assert main.check_model(args) == ""
     kept = RememberedInputs().get(model.sha256)
     assert kept.preprocessing == MNIST_STANDARD
     assert kept.fit == "letterbox" and kept.labels == tuple(f"digit {d}" for d in range(10))
     alone = main.build_parser().parse_args(["--fit", "crop"])
-    assert "need --model" in main.remember_model_options(alone)
+    assert "need --model" in main.check_model(alone)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from engine.animation.timeline import CONV, POOL, RELU
 from engine.lessons.registry import all_lessons, lesson
@@ -363,3 +363,42 @@ def test_an_edit_paints_every_panel_once_and_a_step_repaints_no_set_up(qtbot, mo
         assert all(counts[f"{path.rsplit('.', 1)[1]}.show_frame"] == 1 for path in PANELS)
     assert not any(counts[f"{name}.{method}"] for name, method in SET_UPS.items())
     assert counts["CellGrid.set_values"] == 3  # a step: only the dot product's 3 grids
+
+
+class LayoutRequests(QObject):
+    """Counts the layout requests the watched widgets receive."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_a_step_lays_out_neither_the_maps_nor_the_dot_product_again(window, monkeypatch) -> None:
+    from gui.playground.feature_map_panel import FeatureMapPanel
+
+    view = window.playground
+    window.load_lesson(lesson("x-or-o"))
+    view.state.set_position(20)
+    for _ in range(8):  # the new lesson's layout settles
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    fits: Counter[str] = Counter()
+    count_calls(monkeypatch, fits, FeatureMapPanel, "fit_cells")
+    maps = view.feature_maps.scroll_area.widget()
+    requests = LayoutRequests(maps, view.steps.dot, view.steps.work)
+    sizes = {key: grid.size() for key, grid in view.feature_maps.grids().items()}
+    for _ in range(12):  # steps within the convolution of the first filter
+        view.state.step(1)
+        QApplication.processEvents()
+    assert not fits and requests.count == 0
+    assert {key: grid.size() for key, grid in view.feature_maps.grids().items()} == sizes
+    assert view.state.edit("bias", lambda s: s.with_bias(0, 0.5))  # a new set-up, same sizes
+    QApplication.processEvents()
+    assert fits["FeatureMapPanel.fit_cells"] == 1 and requests.count == 0

@@ -1,7 +1,8 @@
 """Any room, any projector: at 1024x768 nothing is cut or overlapping (every lesson, also in
 presentation mode), the view follows the animation (the step's map cells, filter and input
-cells stay in view at every stage), and zoom and presentation mode round-trip and are
-remembered."""
+cells stay in view at every stage), zoom and presentation mode round-trip and are remembered,
+and the room goes where a class needs it: every map in view at every size (scrolling only at
+the readable floor), the dot product and the input grown into the room they have."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import QApplication, QToolBar
 from engine.animation.frames import CURRENT, FILTER, INPUT, READ
 from engine.lessons.registry import all_lessons, lesson
 from gui.app import LaunchOptions, build_window
-from gui.zoom import PRESENTATION_SCALE, zoom_factor
+from gui.playground.feature_map_panel import FLOOR_CELL
+from gui.playground.feature_map_panel import MAX_CELL as MAP_CELL
+from gui.zoom import PRESENTATION_SCALE, scaled, zoom_factor
 from tests.layout_audit import layout_problems
 
 SMALL = (1024, 768)
@@ -263,3 +266,112 @@ def test_presentation_mode_round_trips_and_is_remembered(qtbot) -> None:
         assert again.menuBar().isVisible()
     finally:
         close(again)
+
+
+# ----- the space goes where a class needs it: maps, dot product, input -----------------------
+SIZES = ((1024, 768), (1280, 800), (1920, 1080))
+
+
+def check_maps_fit(win, label: str) -> None:  # type: ignore[no-untyped-def]
+    """The maps share one cell size, never scroll sideways, and are all in view unless the
+    view scrolls (at the readable floor)."""
+    view = win.playground
+    panel = view.feature_maps
+    if view.results.currentWidget() is not panel:
+        return  # the backprop lesson
+    area = panel.scroll_area
+    grids = [g for g in panel.grids().values() if g.isVisibleTo(panel)]
+    assert grids, label
+    assert not area.horizontalScrollBar().isVisible(), f"{label}: the maps scroll sideways"
+    assert panel.cell <= MAP_CELL * zoom_factor() + 0.5, label
+    for grid in grids:
+        assert abs(grid.cell_size() - panel.cell) < 0.01, f"{label}: cells differ"
+    floor = scaled(FLOOR_CELL)
+    if panel.scrolls:
+        assert panel.cell <= floor, f"{label}: scrolls with {panel.cell}-px cells"
+        assert area.verticalScrollBar().isVisible(), label
+    else:
+        assert not area.verticalScrollBar().isVisible(), f"{label}: scrolls although it fits"
+        for grid in grids:
+            whole = grid.cells_rect(((0, 0), (grid.rows - 1, grid.cols - 1)))
+            assert in_view(grid, whole), f"{label}: a map is cut off"
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["window", "presentation"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_lessons_maps_fit_the_view(qtbot, size, presentation) -> None:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, size, presentation=presentation)
+    try:
+        for item in all_lessons():
+            win.load_lesson(item)
+            settle()
+            check_maps_fit(win, f"{item.id} at {size}")
+    finally:
+        close(win)
+
+
+def test_the_six_by_six_maps_all_show_their_numbers_at_1024x768(small_window) -> None:
+    win = small_window
+    win.load_lesson(lesson("six-by-six"))
+    win.playground.state.set_position(4)
+    settle()
+    panel = win.playground.feature_maps
+    assert not panel.scrolls
+    for d in (0, 1):  # both filters' whole 4x4 maps, not the first 1.5 rows
+        conv = panel.grids()[("conv", d)]
+        assert in_view(conv, conv.cells_rect(((0, 0), (3, 3))))
+        assert conv.shows_numbers()
+
+
+def test_at_1920x1080_the_room_goes_to_the_grids(qtbot) -> None:
+    win = open_window(qtbot, (1920, 1080))
+    try:
+        win.load_lesson(lesson("six-by-six"))
+        view = win.playground
+        view.state.set_position(4)
+        settle()
+        maps = view.feature_maps
+        second = maps.grids()[("conv", 1)]
+        assert in_view(second, second.cells_rect(((0, 0), (3, 3))))  # not cut at the bottom
+        assert maps.cell >= 48
+        kernel = view.steps.dot.rows[0][3]
+        assert kernel.cell_size() >= 48  # not the 24-px least size
+        arithmetic = view.steps.arithmetic
+        assert arithmetic.shown_font().pointSizeF() > arithmetic.font().pointSizeF()
+        assert arithmetic.fits()
+        box = view.input_panel.grid_box
+        grid = view.input_panel._grids[0]
+        room = min((box.width() - 1) / grid.cols, (box.height() - 1) / grid.rows)
+        assert grid.cell_size() > 56  # larger than the old cap
+        assert grid.cell_size() == pytest.approx(min(room, grid.max_cell()), abs=1)
+    finally:
+        close(win)
+
+
+def test_three_channels_go_side_by_side_when_that_shows_their_numbers(qtbot) -> None:
+    win = open_window(qtbot, (1920, 1080))
+    try:
+        win.load_lesson(lesson("cs231n-volume"))
+        settle()
+        dot = win.playground.steps.dot
+        assert dot.per_line > 1
+        for row in dot.rows:
+            for grid in (row[1], row[3], row[5]):
+                assert grid.isVisible() and grid.shows_numbers()
+        assert not layout_problems(win)
+    finally:
+        close(win)
+
+
+def test_zoom_scales_the_maps_floor(small_window) -> None:
+    win = small_window
+    win.load_lesson(lesson("x-or-o"))
+    settle()
+    panel = win.playground.feature_maps
+    assert panel.scrolls and panel.cell == FLOOR_CELL  # 21 rows of cells do not fit 1024x768
+    win.zoom_in_action.trigger()
+    win.zoom_in_action.trigger()
+    settle()
+    assert panel.scrolls and panel.cell == round(FLOOR_CELL * 1.25)
+    check_maps_fit(win, "x-or-o zoomed")
+    QTest.keyClick(win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)

@@ -51,6 +51,14 @@ class Samples:
         first: np.ndarray = matches[0]
         return first
 
+    def one_per_class(self) -> list[np.ndarray]:
+        """The first sample of each class, in class order: (28, 28) each.
+
+        The pictures a digit model's value ranges are measured on (the lab and the command
+        line alike).
+        """
+        return [self.first_of(label) for label in sorted(set(self.labels.tolist()))]
+
     def choose(self, label: int, index: int = 0) -> SampleChoice:
         """Sample ``index`` of digit ``label``; ValueError saying how many there are."""
         matches = self.of_class(label)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import onnx
 
+from engine.drawings.file_bytes import read_regular_file
 from engine.network.file import ModelError
 from engine.network.nodes import as_ints, node_attributes
 from engine.network.ops import Layout, op_info
@@ -212,32 +213,48 @@ def output_step(model: onnx.ModelProto, output: str) -> float:
     return 0.0
 
 
+MAX_LABEL_CHARS = 200
+"""The longest class label (ImageNet's longest is under 100 characters)."""
+
+
 def checked_labels(labels: Sequence[str], count: int, source: str) -> tuple[str, ...]:
-    """``labels`` as a tuple, ValueError unless there is one (non-empty) label per class."""
+    """``labels`` as a tuple, ValueError unless there is one (non-empty) label per class.
+
+    Each label has at most ``MAX_LABEL_CHARS`` characters.
+    """
     found = tuple(str(label) for label in labels)
     if len(found) != count:
         raise ValueError(
             f"{source} has {len(found)} labels but the model outputs {count} classes; "
             "expected one label per class"
         )
-    if any(not label.strip() for label in found):
-        raise ValueError(f"{source} has an empty label; expected one label per class")
+    for number, label in enumerate(found, start=1):
+        if not label.strip():
+            raise ValueError(f"{source} has an empty label; expected one label per class")
+        if len(label) > MAX_LABEL_CHARS:
+            raise ValueError(
+                f"{source}: label {number} has {len(label):,} characters; a class label has "
+                f"at most {MAX_LABEL_CHARS}"
+            )
     return found
 
 
 MAX_LABELS_FILE = 1_000_000  # bytes: a labels file is a short text
+EXPECTED_LABELS = "expected a text file of class labels, one per line"
 
 
 def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
     """Class labels from a text file (UTF-8), one per line; blank lines at the end are ignored.
 
-    OSError when the file cannot be read, ValueError when it is not a short text of labels.
+    Raises:
+        OSError: The file is missing ("labels file not found: <path>").
+        ValueError: Not a regular file of at most ``MAX_LABELS_FILE`` bytes, not UTF-8, or
+            no labels (the message names the file).
     """
     file = Path(path)
-    if file.stat().st_size > MAX_LABELS_FILE:
-        raise ValueError(f"{file} is too large for a labels file (one label per line)")
+    data = read_regular_file(file, limit=MAX_LABELS_FILE, kind="labels", expected=EXPECTED_LABELS)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(
             f"{file} is not a text file (UTF-8); expected one label per line"
@@ -257,19 +274,17 @@ def class_labels(metadata: Mapping[str, str], count: int, path: Path) -> tuple[s
         return tuple(str(i) for i in range(count))
     try:
         labels = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands of levels deep
         labels = None
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         raise ModelError(
             f"{path}: its metadata class_labels is not a JSON list of strings ({text[:60]!r}); "
             f'expected e.g. ["0", "1", ...], one label per class'
         )
-    if len(labels) != count:
-        raise ModelError(
-            f"{path}: its metadata class_labels has {len(labels)} labels but the model outputs "
-            f"{count} classes; expected one label per class"
-        )
-    return tuple(labels)
+    try:
+        return checked_labels(labels, count, f"{path}: its metadata class_labels")
+    except ValueError as exc:
+        raise ModelError(str(exc)) from None
 
 
 def accuracy_from(metadata: Mapping[str, str]) -> float | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.network.finite_values import EXPECTED_FINITE, NotFinite, check_activations, is_finite
 from engine.network.ops import op_info
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def probe_pictures(shape: tuple[int, int, int]) -> list[NDArray[np.float32]]:
 
 
 def display_ranges(
-    model: OnnxModel, images: Iterable[NDArray[np.float32]]
+    model: OnnxModel, images: Iterable[NDArray[np.float32]], on_what: str = "the samples"
 ) -> dict[str, DisplayRange]:
     """Per layer name: a range that covers the layer's typical activations on ``images``.
 
@@ -83,12 +84,20 @@ def display_ranges(
     the images, of its largest absolute value: half the sample digits reach full colour
     somewhere, the others nearly. Probabilities are always 0..1. A layer with a negative value
     for some image is shown signed (−limit..+limit).
+
+    Raises:
+        NotFinite: A layer's output (or the model's) holds NaN or ±inf for one of the images;
+            the message names the layer and ``on_what`` (e.g. "the sample digits").
     """
     peaks: dict[str, list[float]] = {}
     lows: dict[str, float] = {}
     ops: dict[str, str] = {}
     for image in images:
-        for record in model.forward(image).activations:
+        forward = model.forward(image)
+        check_activations(forward.activations, on_what)
+        if not is_finite(forward.scores):
+            raise NotFinite(f"the model's output is not finite on {on_what}; {EXPECTED_FINITE}")
+        for record in forward.activations:
             values = record.array
             ops[record.name] = record.op
             peaks.setdefault(record.name, []).append(float(np.abs(values).max(initial=0.0)))

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.network.file import ModelError, read_model
+from engine.drawings.file_bytes import UnreadableFile, check_regular_file, read_regular_file
+from engine.network.file import MAX_MODEL_BYTES, ModelError, read_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,6 +32,7 @@ CONVERTER = "models.training.keras_to_onnx"
 CONVERTED_SUFFIX = ".onnx"
 SOURCE_HASH_KEY = "source_sha256"
 CONVERSION_TIMEOUT = 60  # seconds to wait for the child to exit once its output has ended
+EXPECTED_KERAS = "expected a Keras model file (.keras, .h5) saved by model.save"
 
 
 def is_keras_file(path: str | os.PathLike[str]) -> bool:
@@ -44,9 +46,28 @@ def converted_path(source: str | os.PathLike[str]) -> Path:
     return path.with_name(path.name + CONVERTED_SUFFIX)
 
 
+def check_keras_file(source: str | os.PathLike[str]) -> None:
+    """Check that ``source`` is a regular file of at most ``MAX_MODEL_BYTES`` (nothing is read).
+
+    Raises:
+        FileNotFoundError: It is missing ("model file not found: <path>").
+        ModelError: A folder, a device, pipe or socket, or too large (the message says which).
+    """
+    try:
+        check_regular_file(source, limit=MAX_MODEL_BYTES, kind="model", expected=EXPECTED_KERAS)
+    except UnreadableFile as exc:
+        raise ModelError(str(exc)) from None
+
+
 def source_hash(source: Path) -> str:
-    """The SHA-256 of the Keras file (what its converted file records). OSError if unreadable."""
-    return hashlib.sha256(source.read_bytes()).hexdigest()
+    """The SHA-256 of the Keras file (what its converted file records).
+
+    Raises:
+        OSError: It cannot be read.
+        ValueError: It is not a regular file of at most ``MAX_MODEL_BYTES``.
+    """
+    data = read_regular_file(source, limit=MAX_MODEL_BYTES, kind="model", expected=EXPECTED_KERAS)
+    return hashlib.sha256(data).hexdigest()
 
 
 def up_to_date(source: str | os.PathLike[str]) -> bool:
@@ -57,7 +78,7 @@ def up_to_date(source: str | os.PathLike[str]) -> bool:
     try:
         metadata = {p.key: p.value for p in read_model(output).metadata_props}
         return metadata.get(SOURCE_HASH_KEY) == source_hash(Path(source))
-    except (OSError, ModelError):
+    except (OSError, ValueError):  # ModelError and UnreadableFile are ValueErrors
         return False
 
 
@@ -121,12 +142,12 @@ def convert_keras_file(
     """Convert a Keras file to ONNX in a child process (blocking), or reuse an earlier one.
 
     ``on_progress`` is called with each progress message. Returns the ONNX file's path.
-    FileNotFoundError when the Keras file is missing; ModelError with the child's message
-    when the conversion fails (e.g. TensorFlow is not installed: it says how to install it).
+    FileNotFoundError when the Keras file is missing; ModelError when it is not a regular file
+    of at most ``MAX_MODEL_BYTES``, or with the child's message when the conversion fails
+    (e.g. TensorFlow is not installed: it says how to install it).
     """
     path = Path(source)
-    if not path.is_file():
-        raise FileNotFoundError(f"model file not found: {path}")
+    check_keras_file(path)
     if up_to_date(path):
         return converted_path(path)
     events: list[ConversionEvent] = []

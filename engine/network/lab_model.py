@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.network.display_ranges import display_ranges, probe_pictures, range_for
 from engine.network.file import ModelError, describe_error
+from engine.network.finite_values import NotFinite
 from engine.network.input_choice import InputChoice
 from engine.network.input_detection import is_digit_model
 from engine.network.layer_roles import (
@@ -96,6 +97,11 @@ def _values_words(model: OnnxModel, infos: Sequence[LayerInfo]) -> dict[str, str
     return words
 
 
+MAX_LAYERS = 300
+"""The most layers the lab shows: each is a row of pictures that costs the window about 50 ms
+to build and is updated on every stroke. ResNet-50 as PyTorch exports it has about 120."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class LabModel:
     """A model the lab can use, and how the lab shows each of its layers (in graph order).
@@ -120,21 +126,37 @@ class LabModel:
 
         ``range_images`` are pictures in 0..1 of the model's input size (e.g. one sample digit
         per class for a digit model); the model is run on them (preprocessed as ``choice``
-        says) to fix each layer's value range (without them, 0..1). A model that is not a
-        digit model is measured on smooth random pictures instead. ``choice`` None: 0..1,
-        assumed. ModelError when the model fails on those pictures.
+        says) to fix each layer's value range (without them, 0..1, and the values are checked on
+        test pictures instead). A model that is not a digit model is measured on smooth random
+        pictures instead. ``choice`` None: 0..1,
+        assumed. ModelError when the model has more than ``MAX_LAYERS`` layers, fails on those
+        pictures, or when a layer's output on them is NaN or infinite (the message names the
+        layer).
         """
+        layer_count = len(model.layers())
+        if layer_count > MAX_LAYERS:
+            raise ModelError(
+                f"{model.path} has {layer_count:,} layers; the lab shows image classifiers of at "
+                f"most {MAX_LAYERS} layers (one row of pictures each)"
+            )
         digits = is_digit_model(model)
         if choice is None:
             choice = InputChoice(ZERO_ONE, "assumed", digits)
         pictures = [np.asarray(image, dtype=np.float32) for image in range_images]
         if not digits:  # no samples of its classes: smooth random pictures
             pictures = probe_pictures(model.input_shape)
+        what = "the sample digits" if digits else "test pictures"
+        measured = bool(pictures)
+        if not measured:  # no samples at all: the ranges stay 0..1, the values are still checked
+            pictures, what = probe_pictures(model.input_shape), "test pictures"
         try:
             inputs = [choice.preprocessing.apply(model.model_input(p)) for p in pictures]
-            ranges = display_ranges(model, inputs)
+            ranges = display_ranges(model, inputs, what) if measured else {}
+            if not measured:
+                display_ranges(model, inputs, what)  # NotFinite for NaN or infinite values
+        except NotFinite as exc:
+            raise ModelError(f"{model.path}: {exc}") from None
         except Exception as exc:  # ORT raises its own types; a user's model may fail anyhow
-            what = "the sample digits" if digits else "test pictures"
             raise ModelError(
                 f"{model.path}: the model failed on {what} ({describe_error(exc)}); "
                 "expected a model that classifies images of its input size"

@@ -14,6 +14,7 @@ the state directly.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from engine.drawings.digit_prep import to_mnist
 from engine.drawings.picture_fit import fit_picture
 from engine.network.answer_text import AnswerText, answer_text
 from engine.network.file import ModelError, describe_error
+from engine.network.finite_values import NotFinite
 from engine.network.hover_text import HoverText, map_cell_text, pixel_text, unit_text
 from engine.network.input_choice import InputChoice, choose_input
 from engine.network.lab_model import LabLayer, LabModel, blank_input
@@ -41,7 +43,69 @@ if TYPE_CHECKING:
     from engine.network.preprocessing import Preprocessing
     from engine.network.remembered_inputs import Fit, RememberedInputs
 
-__all__ = ["Hover", "LabLayer", "LabModel", "LabState"]
+__all__ = ["Hover", "LabLayer", "LabModel", "LabState", "load_lab_model"]
+
+
+def load_lab_model(
+    path: str | os.PathLike[str] | None,
+    *,
+    labels: Sequence[str] | None = None,
+    override: Preprocessing | None = None,
+    fit: Fit | None = None,
+    inputs: RememberedInputs | None = None,
+    samples: Samples | None = None,
+    range_images: Iterable[ArrayLike] = (),
+) -> LabModel:
+    """The model file at ``path`` as the lab shows it: the one way the app loads a model.
+
+    The lab (``LabState.with_model_file``) and the command line (``--model`` with
+    ``--classify``, ``--summary``, or the window) both load through here, so a model the lab
+    refuses is refused by the command line too, with the same message.
+
+    Args:
+        path: The ONNX file (None: the shipped model).
+        labels: Class labels given by the user (they must fit); else the labels remembered
+            for the file (ignored if they no longer fit), else the file's own.
+        override: Input preprocessing given by the user (the command line).
+        fit: How pictures are fitted, given by the user (else remembered, else a crop).
+        inputs: The remembered choices per model file (None: nothing is remembered).
+        samples: The MNIST samples a digit model's preprocessing is found with.
+        range_images: The pictures each layer's value range is measured on (for a digit
+            model, one sample per class); the model must give finite values on them.
+
+    Raises:
+        FileNotFoundError: There is no such file.
+        ModelError: The file is not a model the lab can use (the message says why).
+        ValueError: ``labels`` or ``override`` do not fit the model.
+    """
+    model = OnnxModel(path)
+    if labels is not None:
+        model = model.with_labels(labels)
+    elif inputs is not None:
+        remembered = inputs.get(model.sha256).labels
+        if remembered is not None:
+            with suppress(ValueError):  # a damaged or outdated record: the file's own labels
+                model = model.with_labels(remembered)
+    return LabModel.of(model, range_images, _input_choice(model, override, fit, inputs, samples))
+
+
+def _input_choice(
+    model: OnnxModel,
+    override: Preprocessing | None,
+    fit: Fit | None,
+    inputs: RememberedInputs | None,
+    samples: Samples | None,
+) -> InputChoice:
+    """``choose_input``, its failures on the samples said as ModelError naming the file."""
+    if override is not None:  # only a wrong channel count can fail: the user's to fix
+        return choose_input(model, override=override, store=inputs, fit=fit)
+    try:
+        return choose_input(model, store=inputs, samples=samples, fit=fit)
+    except Exception as exc:  # the samples may make a user's model fail
+        raise ModelError(
+            f"{model.path}: the model failed on the MNIST samples while its input "
+            f"preprocessing was being found ({describe_error(exc)})"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +253,7 @@ class LabState:
             try:
                 run = run_model(self.model.model, prepared, self.model.choice.preprocessing)
             except Exception as exc:  # a user's model may fail at run time; say so
-                problem = f"The model failed on this input: {exc}"
+                problem = f"The model failed on this input: {describe_error(exc, kind=False)}"
             else:
                 answer = answer_text(run.prediction, run.probabilities, run.kind)
         state = replace(self, image=prepared, run=run, answer=answer, problem=problem)
@@ -206,13 +270,7 @@ class LabState:
         state stays as it was.
         """
         if choice is None:
-            try:
-                choice = choose_input(model, store=self.inputs, samples=self.samples)
-            except Exception as exc:  # the samples may make a user's model fail
-                raise ModelError(
-                    f"{model.path}: the model failed on the MNIST samples while its input "
-                    f"preprocessing was being found ({describe_error(exc)})"
-                ) from None
+            choice = _input_choice(model, None, None, self.inputs, self.samples)
         lab_model = LabModel.of(model, self.range_images, choice)
         return self._with_lab_model(lab_model)
 
@@ -229,6 +287,8 @@ class LabState:
         if image.any():
             try:
                 run = run_model(model, image, lab_model.choice.preprocessing)
+            except NotFinite as exc:
+                raise ModelError(f"{model.path}: on the drawing, {exc}") from None
             except Exception as exc:  # ORT raises its own types
                 raise ModelError(
                     f"{model.path}: the model failed on the drawing ({describe_error(exc)}); "
@@ -244,16 +304,16 @@ class LabState:
     ) -> LabState:
         """The lab with the model at ``path`` (None: the shipped model), as ``with_model``.
 
-        ``labels`` replace the file's class labels (else the labels remembered for the file,
-        else the file's own). FileNotFoundError when there is no such file, ModelError when it
-        is not a usable model, ValueError for labels that do not fit it.
+        Loaded by :func:`load_lab_model` (as the command line loads it). ``labels`` replace
+        the file's class labels (else the labels remembered for the file, else the file's
+        own). FileNotFoundError when there is no such file, ModelError when it is not a usable
+        model, ValueError for labels that do not fit it.
         """
-        model = OnnxModel(path)
-        if labels is None and self.inputs is not None:
-            labels = self.inputs.get(model.sha256).labels
-        if labels is not None:
-            model = model.with_labels(labels)
-        return self.with_model(model)
+        lab_model = load_lab_model(
+            path, labels=labels, inputs=self.inputs, samples=self.samples,
+            range_images=self.range_images,
+        )  # fmt: skip
+        return self._with_lab_model(lab_model)
 
     def with_preprocessing(self, preprocessing: Preprocessing) -> LabState:
         """The same model fed another way (the user's choice), its ranges measured again.

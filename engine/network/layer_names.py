@@ -36,7 +36,7 @@ def _common_suffix(scopes: Sequence[str]) -> str | None:
 
 
 def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
-    """Display names, one per draft, unique.
+    """Display names, one per draft, unique; linear in the number of drafts.
 
     The Keras/PyTorch layer name where the node name has one, activations after the layer they
     follow ("conv1 · relu"), else a numbered kind ("conv2", "pool1").
@@ -52,6 +52,8 @@ def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
         scopes = [s[: -len(suffix)] if s and s.endswith(suffix) else s for s in scopes]
     bases: list[str] = []
     names: list[str] = []
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}  # per name: the first number not yet tried ("conv1 2")
     counts: dict[str, int] = {}
     for draft, scope in zip(drafts, scopes, strict=True):
         entry = op_info(draft.op)
@@ -73,9 +75,11 @@ def layer_names(drafts: Sequence[LayerDraft]) -> list[str]:
             else:
                 base = f"{kind}{counts[kind]}"
             name = base
-        unique, n = name, 2
-        while unique in names:
+        unique, n = name, next_number.get(name, 2)
+        while unique in taken:  # every number below n is taken already (names stay taken)
             unique, n = f"{name} {n}", n + 1
+        next_number[name] = n
         bases.append(base)
         names.append(unique)
+        taken.add(unique)
     return names

@@ -29,6 +29,7 @@ from engine.network.contract import (
     output_step,
 )
 from engine.network.file import ModelError, describe_error, read_model_file
+from engine.network.finite_values import NotFinite, check_weights
 from engine.network.geometry import LayerGeometry
 from engine.network.graph_order import in_data_order
 from engine.network.inference_mode import for_inference
@@ -60,6 +61,8 @@ __all__ = [
 
 PROVIDERS = ["CPUExecutionProvider"]
 MAX_BATCH = 100  # images per run when the batch is dynamic (class_scores)
+MAX_NAME_CHARS = 80
+"""A longer model name (from the file's metadata) is shown cut, ending in "…"."""
 
 
 class Probe(NamedTuple):
@@ -128,7 +131,7 @@ def _session(model: bytes, path: Path) -> ort.InferenceSession:
         )
     except Exception as exc:  # ORT raises its own exception types (Fail, InvalidGraph, ...)
         raise ModelError(
-            f"{path}: ONNX Runtime cannot load this model ({describe_error(exc)}); "
+            f"{path}: ONNX Runtime cannot load this model: {describe_error(exc)}; "
             "expected a valid ONNX image classifier using standard operators"
         ) from None
 
@@ -197,6 +200,10 @@ class OnnxModel:
                 f"{self._path}: its graph could not be read as layers ({describe_error(exc)}); "
                 "expected an image classifier made of standard layers"
             ) from None
+        try:
+            check_weights(plans)
+        except NotFinite as exc:
+            raise ModelError(f"{self._path}: {exc}") from None
         self._plans = {p.name: p for p in plans}
         self._activation_outputs = [p.output for p in plans]
         self._quantized = any(
@@ -248,8 +255,13 @@ class OnnxModel:
 
     @property
     def name(self) -> str:
-        """The metadata's "name", else the file name without its extension."""
-        return self._metadata.get("name") or self._path.stem
+        """The metadata's "name", else the file name without its extension.
+
+        At most ``MAX_NAME_CHARS`` characters: a longer one is cut and ends in "…"; line
+        breaks become spaces.
+        """
+        name = " ".join((self._metadata.get("name") or self._path.stem).split())
+        return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
     @property
     def input_shape(self) -> tuple[int, int, int]:

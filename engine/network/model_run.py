@@ -15,6 +15,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.network.finite_values import (
+    EXPECTED_FINITE,
+    NotFinite,
+    first_not_finite,
+    is_finite,
+    what_is_not_finite,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -106,8 +114,9 @@ def run_model(
 
     The picture is turned into the model's input by ``preprocessing`` (None: as it is, 0..1),
     then one ``session.run`` (``OnnxModel.forward``) gives every layer and the output.
-    ValueError for a picture of the wrong size or with NaN; whatever ONNX Runtime raises
-    when the model fails on this input.
+    ValueError for a picture of the wrong size or with NaN; ``NotFinite`` (a ValueError)
+    naming the first layer whose output is NaN or infinite when the model's output is not
+    finite; whatever ONNX Runtime raises when the model fails on this input.
     """
     picture = model.model_input(image)
     given = picture if preprocessing is None else preprocessing.apply(picture)
@@ -115,6 +124,17 @@ def run_model(
         given = given.copy()
     given.flags.writeable = False
     forward = model.forward(given)
+    if not is_finite(forward.scores):
+        layer = first_not_finite(forward.activations)
+        where = (
+            "its output"
+            if layer is None
+            else f"layer {layer.name!r} ({layer.op}) gives {what_is_not_finite(layer.array)}"
+        )
+        raise NotFinite(
+            f"the model's answer for this input is not a number: {where}; {EXPECTED_FINITE}",
+            None if layer is None else layer.name,
+        )
     probabilities = model.as_probabilities(forward.scores)
     if probabilities.flags.writeable:
         probabilities.flags.writeable = False

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # PyTorch's MNIST example (torchvision's Normalize)
 IMAGENET_MEAN = (0.485, 0.456, 0.406)  # torchvision's ImageNet models
 IMAGENET_STD = (0.229, 0.224, 0.225)
+MIN_STD = 1e-6
+"""The smallest std: pixels in 0..1 divided by it stay far inside float32's range."""
+MAX_MEAN_STD = 1e6
+"""The largest |mean| and std accepted (a model's input beyond this is no picture)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,16 @@ class Preprocessing:
             raise ValueError("mean and std must be finite numbers")
         if not all(s > 0 for s in self.std):
             raise ValueError(f"std must be positive, got {', '.join(map(str, self.std))}")
+        if not all(MIN_STD <= s <= MAX_MEAN_STD for s in self.std):
+            raise ValueError(
+                f"std must be from {MIN_STD:g} to {MAX_MEAN_STD:g}, got "
+                f"{', '.join(map(str, self.std))} (a smaller std makes the input overflow)"
+            )
+        if not all(abs(m) <= MAX_MEAN_STD for m in self.mean):
+            raise ValueError(
+                f"mean must be from {-MAX_MEAN_STD:g} to {MAX_MEAN_STD:g}, got "
+                f"{', '.join(map(str, self.mean))}"
+            )
 
     def with_inverted(self, inverted: bool) -> Preprocessing:
         """The same range with the picture inverted or not."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from engine.drawings.file_bytes import MEGABYTE, read_regular_file
 from engine.network.preprocessing import Preprocessing
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ DATA_DIR_VARIABLE = "CNN_VISUALIZER_DATA_DIR"
 APP_FOLDER = ("CNN Visualizer", "CNN Visualizer")  # organisation, application (as Qt names it)
 FILE_NAME = "model-inputs.json"
 VERSION = 1
+MAX_FILE_BYTES = 10 * MEGABYTE
+"""The largest file of remembered choices read (a record is a few hundred bytes)."""
 Fit = Literal["crop", "letterbox"]
 FITS: tuple[Fit, ...] = ("crop", "letterbox")
 
@@ -70,7 +73,7 @@ def _preprocessing_of(record: object) -> Preprocessing | None:
             tuple(float(v) for v in record["std"]),
             bool(record.get("inverted", False)),
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: a 400-digit int
         return None
 
 
@@ -94,9 +97,17 @@ class RememberedInputs:
         self.path = path if path is not None else data_folder() / FILE_NAME
 
     def _read(self) -> dict[str, object]:
+        """The records by model hash; {} when the file is missing, damaged or not a file.
+
+        Read with a cap (``MAX_FILE_BYTES``, regular files only: a FIFO put in its place
+        cannot stall the app's start), and JSON nested too deeply is damage like any other.
+        """
         try:
-            found = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_regular_file(
+                self.path, limit=MAX_FILE_BYTES, kind="settings", expected="a JSON file"
+            )
+            found = json.loads(data.decode("utf-8"))
+        except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             return {}
         models = found.get("models") if isinstance(found, dict) else None
         return dict(models) if isinstance(models, dict) else {}

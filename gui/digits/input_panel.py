@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from gui.digits.input_setup import InputSetup
 from gui.digits.prepared_view import PreparedView
+from gui.plain_text import escaped
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -33,7 +35,9 @@ class InputPanel(Panel):
         super().__init__("What the network sees", parent)
         self.view = PreparedView()
         self.idle_text = DIGIT_TEXT
-        self.info: QLabel = caption_label(self.idle_text, size=10, colour="#222831")
+        self.info: QLabel = caption_label(escaped(self.idle_text), size=10, colour="#222831")
+        # Rich text: the hover text's numbers and names in bold; every outside text is escaped.
+        self.info.setTextFormat(Qt.TextFormat.RichText)
         self.setup = InputSetup()
         row = QHBoxLayout()
         row.addWidget(self.view, 3)
@@ -48,8 +52,12 @@ class InputPanel(Panel):
         """
         self.view.set_input((shape[0], shape[1]), ink=digits)
         self.idle_text = DIGIT_TEXT if digits else PICTURE_TEXT.format(size=size)
-        self.info.setText(self.idle_text)
+        self.info.setText(escaped(self.idle_text))
 
-    def show_info(self, text: str | None) -> None:
-        """Describe what the mouse is over; None: the usual explanation."""
-        self.info.setText(self.idle_text if text is None else text)
+    def show_info(self, markup: str | None) -> None:
+        """Describe what the mouse is over; None: the usual explanation.
+
+        ``markup`` is rich text whose every run of outside text is escaped (names come from
+        the model file).
+        """
+        self.info.setText(escaped(self.idle_text) if markup is None else markup)

@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
 from engine import ModelError, load_canvas, to_mnist
 from engine.drawings.image_files import load_picture
 from engine.drawings.samples import load_samples
-from engine.network.keras_files import KERAS_SUFFIXES, converted_path, is_keras_file, up_to_date
+from engine.network.keras_files import (
+    KERAS_SUFFIXES,
+    check_keras_file,
+    converted_path,
+    is_keras_file,
+    up_to_date,
+)
 from engine.network.lab_state import LabState
 from engine.network.layer_text import filter_name, shape_text
 from engine.network.remembered_inputs import RememberedInputs
@@ -93,9 +99,10 @@ class DigitLab(QWidget):
         self._next_sample: dict[int, int] = {}
         self._samples, samples_problem = _gallery()
         self.inputs = RememberedInputs()
-        self._state = LabState.start(
-            _one_per_class(self._samples), samples=self._samples, inputs=self.inputs
-        )
+        digits = [] if self._samples is None else self._samples.one_per_class()
+        self._state = LabState.start(digits, samples=self._samples, inputs=self.inputs)
+        self.start_problem: str | None = None
+        """Why the model given at start (the command line's --model) was refused, if it was."""
         self.conversion = KerasConversion(self)
 
         self.draw = DrawPanel(self._samples, self.undo_stack)
@@ -132,7 +139,8 @@ class DigitLab(QWidget):
             try:
                 state = self._state.with_model_file(model_path)
             except Exception as exc:  # whatever a model file does, the lab must come up
-                self._show_problem(_problem_text(exc))
+                self.start_problem = _problem_text(exc)
+                self._show_problem(self.start_problem)
             else:
                 self._use_model(state)
         self._update_now()
@@ -256,6 +264,12 @@ class DigitLab(QWidget):
         ``modelChanged`` follows when the converted model is in use.
         """
         self._flush()
+        if is_keras_file(path):
+            try:  # a FIFO or a huge file would stall the converter: refused before it starts
+                check_keras_file(path)
+            except (OSError, ModelError) as exc:
+                self._refuse_model(_problem_text(exc))
+                return False
         if is_keras_file(path) and not up_to_date(path):
             self._convert(path)
             return False
@@ -294,10 +308,11 @@ class DigitLab(QWidget):
             return self._open_picture(path)
         try:
             ink = load_canvas(path)
-        except ValueError as exc:
+        except (ValueError, MemoryError) as exc:  # MemoryError: a huge picture's pixels
             QMessageBox.warning(
-                self, "Cannot open the picture", f"{exc}\n\nThe drawing stays as it was."
-            )
+                self, "Cannot open the picture",
+                f"{_picture_problem(exc, path)}\n\nThe drawing stays as it was.",
+            )  # fmt: skip
             return False
         # The network sees the file as --classify does (not the picture redrawn on the canvas),
         # so both give the same answer; the canvas keeps that input until the picture is edited.
@@ -312,10 +327,11 @@ class DigitLab(QWidget):
         """An image model's picture: fitted to its input, run."""
         try:
             state = self._state.with_picture(load_picture(path))
-        except ValueError as exc:
+        except (ValueError, MemoryError) as exc:  # MemoryError: a huge picture's pixels
             QMessageBox.warning(
-                self, "Cannot open the picture", f"{exc}\n\nThe picture stays as it was."
-            )
+                self, "Cannot open the picture",
+                f"{_picture_problem(exc, path)}\n\nThe picture stays as it was.",
+            )  # fmt: skip
             return False
         self._show(state)
         self.statusMessage.emit(f"Opened {Path(path).name}")
@@ -565,10 +581,19 @@ def _rich_text(text: HoverText) -> str:
     return "<br>".join(lines)
 
 
+def _picture_problem(exc: Exception, path: str) -> str:
+    """The engine's message (it names the file), or what ran out for a huge picture."""
+    if isinstance(exc, MemoryError):
+        return f"{path} has too many pixels to open with the memory this computer has free"
+    return str(exc)
+
+
 def _problem_text(exc: Exception) -> str:
     """The engine's messages name the file and the problem; anything else gets its type."""
     if isinstance(exc, (ModelError, ValueError, OSError)):
         return str(exc)
+    if isinstance(exc, MemoryError):
+        return "the model needs more memory than this computer has free"
     return f"the model could not be used ({type(exc).__name__}: {exc})"
 
 
@@ -577,10 +602,3 @@ def _gallery() -> tuple[Samples | None, str]:
         return load_samples(), ""
     except ValueError as exc:
         return None, f"No sample gallery: {exc}"
-
-
-def _one_per_class(samples: Samples | None) -> list[NDArray[np.float32]]:
-    """One sample digit per class (the images a model's value ranges are measured on)."""
-    if samples is None:
-        return []
-    return [samples.first_of(label) for label in sorted(set(samples.labels.tolist()))]

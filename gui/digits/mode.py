@@ -87,11 +87,15 @@ class DigitLabMode(Mode):
         return bool(self.lab.open_image(path))
 
     def apply(self, options: LaunchOptions) -> None:
-        """``--image`` puts a picture on the canvas and shows the lab.
+        """``--model`` must have been usable; ``--image`` puts a picture on the canvas.
 
         Raises:
-            ValueError: The image cannot be used.
+            ValueError: The model given was refused (the message says why; the command line
+                exits with status 2 rather than show a lab without it), or the image cannot
+                be used.
         """
+        if options.model is not None and self.lab.start_problem is not None:
+            raise ValueError(self.lab.start_problem)
         if options.image is None:
             return
         if not self.lab.open_image(options.image):

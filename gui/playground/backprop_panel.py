@@ -26,6 +26,7 @@ GRIDS = (
     (H_NEXT, "H after the update"),
 )
 """Each grid: the ``BackpropResult`` array it shows (also its frame key), and its caption."""
+MAX_CELL = 80  # pixels at zoom 1: the exercise's 2x2 and 3x3 grids fill a large panel
 
 
 class BackpropPanel(Panel):
@@ -40,7 +41,7 @@ class BackpropPanel(Panel):
         for i, (key, title) in enumerate(GRIDS):
             label = caption_label(title, size=10, colour="#222831")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid = CellGrid(max_cell=52)
+            grid = CellGrid(max_cell=MAX_CELL)
             grid.setMinimumSize(90, 90)
             self.grids[key] = grid
             layout.addWidget(label, 2 * (i // 3), i % 3)
@@ -52,6 +53,7 @@ class BackpropPanel(Panel):
         self.rate.setKeyboardTracking(False)
         self.rate.valueChanged.connect(state.set_learning_rate)
         self.loss = QLabel()
+        self.loss.setTextFormat(Qt.TextFormat.PlainText)
         self.loss.setWordWrap(True)  # never cut in a narrow window
         rate_row = QHBoxLayout()
         rate_row.addWidget(QLabel("Learning rate η"))

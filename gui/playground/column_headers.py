@@ -9,11 +9,16 @@ horizontally.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
 
 from gui.widgets import caption_label
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 class ColumnHeaders(QWidget):
@@ -24,6 +29,7 @@ class ColumnHeaders(QWidget):
         self._area = area
         self._layout = layout
         self._labels: dict[int, QLabel] = {}
+        self._widths: dict[int, int] = {}  # columns' least widths asked for (beyond words)
         self._pending = False
         area.horizontalScrollBar().valueChanged.connect(self.schedule)
         area.installEventFilter(self)
@@ -43,6 +49,15 @@ class ColumnHeaders(QWidget):
             self._labels[column] = label
             self.schedule()
         return self._labels[column]
+
+    def set_widths(self, widths: Mapping[int, int]) -> None:
+        """Keep these columns at least this wide (pixels): room for their captions.
+
+        A column is never narrower than its caption's longest word either.
+        """
+        if dict(widths) != self._widths:
+            self._widths = dict(widths)
+            self.schedule()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Place the captions again when the area, the content or a caption changed.
@@ -80,10 +95,11 @@ class ColumnHeaders(QWidget):
         if content is None:
             return
         shown = {c: label for c, label in self._labels.items() if not label.isHidden()}
-        for column, label in self._labels.items():  # a column is as wide as its longest word
+        for column, label in self._labels.items():  # as wide as asked, and as its longest word
             words = label.minimumSizeHint().width() if column in shown else 0
-            if self._layout.columnMinimumWidth(column) != words:
-                self._layout.setColumnMinimumWidth(column, words)
+            least = max(words, self._widths.get(column, 0)) if column in shown else 0
+            if self._layout.columnMinimumWidth(column) != least:
+                self._layout.setColumnMinimumWidth(column, least)
         widths = {c: self._column_width(c) for c in shown}
         height = max(
             (label.heightForWidth(widths[c]) for c, label in shown.items() if widths[c] > 0),

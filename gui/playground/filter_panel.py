@@ -101,6 +101,7 @@ class FilterCard(QFrame):
         self.index = index
         self.key = (FILTER, index)
         self.name = QLabel()
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # a filter's name is from the lesson
         font = self.name.font()
         font.setBold(True)
         self.name.setFont(font)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from gui.playground.state import PlaygroundState
 
 MAX_GRID_SIZE = 32
+MAX_CELL = 72  # pixels at zoom 1: a small input fills a large panel
 
 
 def _tool_button(text: str) -> QToolButton:
@@ -161,7 +162,7 @@ class InputPanel(Panel):
         while len(self._grids) < channels:
             c = len(self._grids)
             self._keys.append((INPUT, c))
-            grid = CellGrid()
+            grid = CellGrid(max_cell=MAX_CELL)
             label = caption_label(size=10)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.cellPressed.connect(lambda r, col, b, c=c: self._paint(c, r, col, b, first=True))
@@ -201,10 +202,11 @@ class InputPanel(Panel):
             line, column = divmod(c, best)
             area.addWidget(self._labels[c], 2 * line, column)
             area.addWidget(self._grids[c], 2 * line + 1, column)
+        lines = -(-channels // best)
         for i in range(area.columnCount()):
             area.setColumnStretch(i, 1 if i < best else 0)
-        for i in range(area.rowCount()):
-            area.setRowStretch(i, 1 if i % 2 else 0)
+        for i in range(area.rowCount()):  # the grids' rows share the room, captions and
+            area.setRowStretch(i, 1 if i % 2 and i < 2 * lines else 0)  # rows left empty not
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The grids' room changed: arrange the channels again; never consumes."""

@@ -113,6 +113,7 @@ class LessonHeader(QWidget):
         for label in (self.title, self.source, self.explanation):
             label.setTextFormat(Qt.TextFormat.PlainText)  # lesson files are not rich text
         self.comparison = QLabel()
+        self.comparison.setTextFormat(Qt.TextFormat.PlainText)  # names a model's layers
         self.comparison.setWordWrap(True)
         self.comparison.setStyleSheet(
             "background: #e8f6ef; border: 1px solid #9fd6b8; border-radius: 4px;"

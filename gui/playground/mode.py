@@ -194,16 +194,20 @@ class PlaygroundMode(Mode):
     def restore_settings(self, settings: QSettings) -> None:
         """Panel sizes, speed, and the last registry lesson (else the first lesson)."""
         restore_splitters(settings, self._splitters())
-        speed = read_int(settings, "playground/speed")
+        slider = self.view.steps.speed
+        speed = read_int(
+            settings, "playground/speed", minimum=slider.minimum(), maximum=slider.maximum()
+        )
         if speed is not None:  # else the player's own starting speed
-            self.view.steps.speed.setValue(speed)
-        milliseconds = read_int(settings, GIF_FRAME_KEY)
-        if milliseconds is not None and (
-            MIN_FRAME_SECONDS <= milliseconds / 1000 <= MAX_FRAME_SECONDS
-        ):
+            slider.setValue(speed)
+        milliseconds = read_int(
+            settings, GIF_FRAME_KEY, minimum=round(MIN_FRAME_SECONDS * 1000),
+            maximum=round(MAX_FRAME_SECONDS * 1000),
+        )  # fmt: skip
+        if milliseconds is not None:
             self.gif_frame_seconds = milliseconds / 1000
         items = {item.id: item for item in all_lessons()}
-        saved = read_text(settings, "playground/lesson")
+        saved = read_text(settings, "playground/lesson", choices=items)
         first = next(iter(items.values()))
         self.view.state.load_lesson(items.get(saved or "", first))
 
@@ -371,7 +375,14 @@ class PlaygroundMode(Mode):
         self.view.player.pause()
         try:
             frames = export_gif(self.view, path, seconds, parent=self.view)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            QMessageBox.warning(
+                self.view, "Cannot export",
+                f"{path} could not be written ({exc.strerror or exc}).\n\n"
+                "Nothing was written; a file already there is unchanged.",
+            )  # fmt: skip
+            return False
+        except ValueError as exc:
             QMessageBox.warning(self.view, "Cannot export", f"{path}: {exc}")
             return False
         self.gif_frame_seconds = seconds

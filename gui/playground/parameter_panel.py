@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from engine.animation.playground import MAX_KERNEL_SIZE, PoolSettings
 from gui.flow_layout import FitHeight, FlowLayout, tool_group
+from gui.plain_text import escaped
 from gui.widgets import Panel, caption_label
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ class ParameterPanel(Panel):
         self.pool_text = caption_label(size=11, colour="#222831")
         self.params_text = caption_label(size=11, colour="#222831")
         self.problem_text = caption_label(size=10, colour="#b00020")
+        for label in (self.shape_text, self.pool_text, self.params_text, self.problem_text):
+            label.setTextFormat(Qt.TextFormat.RichText)  # bold headings; the rest is escaped
         self.problem_text.setStyleSheet(
             "color: #b00020; background: #fdecee; border: 1px solid #f3b6bf;"
             "border-radius: 4px; padding: 4px;"
@@ -162,19 +165,19 @@ class ParameterPanel(Panel):
         shape = result.shape
         h, w, d = shape.shape
         self.shape_text.setText(
-            f"<b>Output size</b><br>{shape.formula}<br>→ {h} × {w} × {d} "
+            f"<b>Output size</b><br>{escaped(shape.formula)}<br>→ {h} × {w} × {d} "
             f"({d} filter{'s' if d != 1 else ''})"
         )
         self.params_text.setText(
-            f"<b>Learned parameters</b> (w·h·C + 1)·D<br>{result.params.formula}"
+            f"<b>Learned parameters</b> (w·h·C + 1)·D<br>{escaped(result.params.formula)}"
         )
         if result.pooled_shape is not None:
-            self.pool_text.setText(f"<b>Pooled size</b><br>{result.pooled_shape.formula}")
+            self.pool_text.setText(f"<b>Pooled size</b><br>{escaped(result.pooled_shape.formula)}")
         self.pool_text.setVisible(pool is not None)
 
     def show_problem(self, message: str) -> None:
         """Say why a change was refused, and put the controls back to the set-up that holds."""
-        self.problem_text.setText(f"<b>Not possible:</b> {message}")
+        self.problem_text.setText(f"<b>Not possible:</b> {escaped(message)}")
         self.problem_text.setVisible(True)
         self.refresh()  # the controls go back to the set-up that holds
 

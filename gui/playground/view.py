@@ -31,7 +31,7 @@ from gui.playground.step_panel import StepPanel
 from gui.playground.vector_panel import VectorPanel
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent, QResizeEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 
     from engine.animation.frames import Animation, Frame
     from engine.animation.vector_frames import VectorAnimation, VectorFrame
@@ -103,6 +103,7 @@ class PlaygroundView(QWidget):
         self._presenting = False
         self._sizes_before: tuple[list[int], list[int]] | None = None
         self._presentation_sizes_due = False
+        self._shares_given = False  # default_sizes ran (the window calls it, then restores)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
@@ -139,8 +140,11 @@ class PlaygroundView(QWidget):
                 return False
         try:
             picture = to_mnist(load_canvas(path))
-        except ValueError as exc:
-            QMessageBox.warning(self, "Cannot open the image", f"{exc}\n\nThe input is unchanged.")
+        except (ValueError, MemoryError) as exc:  # MemoryError (no message): a huge picture
+            problem = str(exc) or f"{path} has too many pixels for the memory this computer has"
+            QMessageBox.warning(
+                self, "Cannot open the image", f"{problem}\n\nThe input is unchanged."
+            )
             return False
         return self.state.edit("Open image", lambda s: s.with_picture(picture))
 
@@ -250,6 +254,16 @@ class PlaygroundView(QWidget):
         if self._presentation_sizes_due:
             QTimer.singleShot(0, self, self._apply_presentation_sizes)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown without a window that sized its panels: the default shares of its size.
+
+        (A splitter on its own gives the step panel only its least height, and the dot
+        product's grids no room to grow.)
+        """
+        super().showEvent(event)
+        if not self._shares_given:
+            self.default_sizes(self.width(), self.height())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Give the keyboard back to the animation after Escape or Enter in a field.
 
@@ -286,6 +300,7 @@ class PlaygroundView(QWidget):
         The step and settings get the height they need (at most 30 %), the maps the rest; the
         settings take what they need of the width (at most 40 %).
         """
+        self._shares_given = True
         rest = max(width - 24, 600)
         self.columns.setSizes([int(rest * 0.28), int(rest * 0.21), int(rest * 0.51)])
         settings = min(

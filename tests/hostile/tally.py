@@ -2,7 +2,9 @@
 
 ``kind_of(message)`` sorts an engine refusal by what it says; a message that fits no kind is
 not one the engine is meant to give (a NumPy or Python internal, say), and the tests fail on
-it. The counts are printed at the end of a run (``tests/hostile/conftest.py``).
+it. The tests of outside files, the command line, the settings and the window count their
+inputs under their own kinds (``tally(function, kind)``). The counts are printed at the end of
+a run (``tests/hostile/conftest.py``).
 """
 
 from __future__ import annotations
@@ -64,7 +66,10 @@ def summary_lines() -> list[str]:
         by_function[function] += n
     total = sum(by_kind.values())
     refused = total - by_kind[ACCEPTED]
-    lines = [f"{total:,} inputs, {refused:,} of them refused with a ValueError:"]
+    lines = [
+        f"{total:,} inputs, {refused:,} of them refused (a ValueError from the engine, a dialog "
+        "in the window, exit status 2 on the command line, or a default kept for a setting):"
+    ]
     lines += [f"  {n:>7,}  {kind}" for kind, n in by_kind.most_common()]
     lines.append("by function:")
     lines += [f"  {n:>7,}  {function}" for function, n in sorted(by_function.items())]
