@@ -341,7 +341,7 @@ def one_layer_mnist(weights: np.ndarray, bias: np.ndarray, mnist: Path) -> Lesso
     )
     return Lesson(
         id="one-layer-mnist",
-        title="One-layer network on MNIST: L = X·W + b, softmax, cross-entropy, one step",
+        title="One-layer network on MNIST, one gradient step",
         explanation=(
             "A real MNIST test digit (28x28, values 0..1) is flattened into x, 784 values. Each "
             "of the ten output units adds up all 784 pixels, each times its own weight, plus its "

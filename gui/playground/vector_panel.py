@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -29,12 +28,14 @@ from engine.animation.vector_frames import VECTOR, WEIGHTS, WEIGHTS_NEXT
 from engine.animation.vector_setup import MAX_LEARNING_RATE
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
+from gui.plain_text import plain_label
 from gui.playground.vector_table import VectorTableView
 from gui.widgets import Panel, caption_label
 from gui.zoom import scaled
 
 if TYPE_CHECKING:
     import numpy as np
+    from PySide6.QtGui import QResizeEvent
 
     from engine.animation.frames import MapKey
     from engine.animation.vector_frames import (
@@ -45,11 +46,16 @@ if TYPE_CHECKING:
     )
     from gui.playground.state import PlaygroundState
 
-GRIDS_PER_ROW = 5
-"""Weight grids per row: ten output units in two rows of five."""
+GRIDS_PER_ROW = (10, 5)
+"""Weight grids per row: ten output units in one row, or in two rows of five when one row
+would leave the table too little room (it then rounds its numbers)."""
 SMALL_GRID = 10
 """Grids with at most this many rows and columns show their numbers (larger cells)."""
 MIN_LEARNING_RATE = 0.001
+SMALL_CELL = 22
+"""The least cell of a grid that shows its numbers, in pixels at zoom 1."""
+LARGE_CELL = 1.8
+"""The least cell of a large grid (a 28x28 digit, its weights): ten across fit 1024 px."""
 
 
 class VectorPanel(Panel):
@@ -62,6 +68,9 @@ class VectorPanel(Panel):
         self._presenting = False
         self._layout_keys: tuple[tuple[MapKey, tuple[int, ...]], ...] = ()
         self.grids: dict[MapKey, CellGrid] = {}
+        self._weight_rows: list[tuple[QGridLayout, list[QWidget]]] = []
+        self._other_rows: list[tuple[QGridLayout, list[QWidget]]] = []
+        self._per_row = GRIDS_PER_ROW[0]
         self.sections = QWidget()
         self._sections_layout = QVBoxLayout(self.sections)
         self._sections_layout.setContentsMargins(0, 0, 0, 0)
@@ -71,6 +80,8 @@ class VectorPanel(Panel):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(self.sections)
+        # its width is what the table leaves (at least the grids' least width, set per lesson)
+        self.scroll_area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.table = VectorTableView()
         self.legend = caption_label(size=9)
         self.legend.setTextFormat(Qt.TextFormat.PlainText)
@@ -80,7 +91,7 @@ class VectorPanel(Panel):
         self.rate.setSingleStep(0.01)
         self.rate.setKeyboardTracking(False)
         self.rate.valueChanged.connect(state.set_learning_rate)
-        self.rate_label = QLabel("Learning rate η")
+        self.rate_label = plain_label("Learning rate η")
         self.rate_row = QWidget()
         rate_layout = QHBoxLayout(self.rate_row)
         rate_layout.setContentsMargins(0, 0, 0, 0)
@@ -89,17 +100,16 @@ class VectorPanel(Panel):
         rate_layout.addStretch(1)
         side = QVBoxLayout()
         side.setSpacing(scaled(4))
-        side.addWidget(self.table)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.table, 1)
         side.addWidget(self.legend)
         side.addWidget(self.rate_row)
-        side.addStretch(1)
         self.side = QWidget()
         self.side.setLayout(side)
-        self.side.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout()
         row.setSpacing(scaled(12))
-        row.addWidget(self.scroll_area, 3)
-        row.addWidget(self.side, 2)
+        row.addWidget(self.scroll_area, 1)
+        row.addWidget(self.side, 0)  # the table's natural width where there is room
         self.body.addLayout(row, 1)
         state.vectorFrameChanged.connect(self.show_frame)
 
@@ -138,6 +148,11 @@ class VectorPanel(Panel):
                     numbers=animation.numbers,
                 )  # fmt: skip
         self.scroll_area.setVisible(bool(animation.sections))
+        self._fit_grid_room()
+        # beside grids the table keeps its natural width; alone it takes the panel (and grows)
+        across = QSizePolicy.Policy.Maximum if animation.sections else QSizePolicy.Policy.Expanding
+        self.side.setSizePolicy(across, QSizePolicy.Policy.Expanding)
+        self._choose_arrangement()
         self.table.set_table(animation.table)
         legend = [f"{c.name}: {c.header}" for c in animation.table.columns if c.header != c.name]
         self.legend.setText("; ".join(legend))
@@ -155,6 +170,8 @@ class VectorPanel(Panel):
             if widget is not None:
                 widget.deleteLater()
         self.grids = {}
+        self._weight_rows = []
+        self._other_rows = []
         for section in sections:
             box = QWidget()
             layout = QVBoxLayout(box)
@@ -164,18 +181,62 @@ class VectorPanel(Panel):
             caption.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(caption)
             grid_row = QGridLayout()
-            grid_row.setHorizontalSpacing(scaled(8))
+            grid_row.setHorizontalSpacing(scaled(4))
             grid_row.setVerticalSpacing(scaled(2))
-            per_row = (
-                GRIDS_PER_ROW if section.key in (WEIGHTS, WEIGHTS_NEXT) else len(section.grids)
-            )
-            for n, spec in enumerate(section.grids):
-                row, col = divmod(n, max(per_row, 1))
-                cell = self._grid_with_title(spec, section.key)
-                grid_row.addWidget(cell, row, col)
+            cells = [self._grid_with_title(spec, section.key) for spec in section.grids]
+            if section.key in (WEIGHTS, WEIGHTS_NEXT):
+                self._weight_rows.append((grid_row, cells))
+            else:
+                self._other_rows.append((grid_row, cells))
+                for col, cell in enumerate(cells):
+                    grid_row.addWidget(cell, 0, col)
             layout.addLayout(grid_row)
             self._sections_layout.addWidget(box)
         self._sections_layout.addStretch(1)
+        self._arrange_weights(self._per_row)
+
+    def _arrange_weights(self, per_row: int) -> None:
+        """Lay the weight grids out ``per_row`` to a row."""
+        self._per_row = per_row
+        for grid_row, cells in self._weight_rows:
+            for cell in cells:
+                grid_row.removeWidget(cell)
+            for n, cell in enumerate(cells):
+                row, col = divmod(n, per_row)
+                grid_row.addWidget(cell, row, col)
+        self._fit_grid_room()
+
+    def _fit_grid_room(self) -> None:
+        """The grids' least width, so that no row of them is cut; the table has the rest."""
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        widths = [
+            _row_width(grid_row, cells[: self._per_row]) for grid_row, cells in self._weight_rows
+        ]
+        widths += [_row_width(grid_row, cells) for grid_row, cells in self._other_rows]
+        self.scroll_area.setMinimumWidth(max(widths, default=0) + bar)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Another width may take another arrangement of the weight grids."""
+        super().resizeEvent(event)
+        self._choose_arrangement()
+
+    def _choose_arrangement(self) -> None:
+        """Ten weight grids to a row where the table keeps its natural width beside them."""
+        if not self._weight_rows:
+            return
+        wide, narrow = GRIDS_PER_ROW
+        grid_row, cells = self._weight_rows[0]
+        row_width = _row_width(grid_row, cells[:wide])
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        needed = row_width + bar + self.side.sizeHint().width() + scaled(12)
+        outer = self.layout()
+        margins = outer.contentsMargins() if outer is not None else None
+        room = self.contentsRect().width()
+        if margins is not None:
+            room -= margins.left() + margins.right()
+        per_row = wide if needed <= room else narrow
+        if per_row != self._per_row:
+            self._arrange_weights(per_row)
 
     def _grid_with_title(self, spec: VectorGrid, section: str) -> QWidget:
         """A grid with its title above it, sized for its shape."""
@@ -183,8 +244,9 @@ class VectorPanel(Panel):
         small = max(rows, cols) <= SMALL_GRID or (section == VECTOR and rows * cols <= 100)
         grid = CellGrid(max_cell=40 if small else 12, hint_cell=30 if small else 4)
         grid.limit_to_cells()
-        grid.setMinimumSize(max(scaled(cols * (22 if small else 2)), scaled(40)),
-                            max(scaled(rows * (22 if small else 2)), scaled(24)))  # fmt: skip
+        least = SMALL_CELL if small else LARGE_CELL
+        grid.setMinimumSize(max(scaled(round(cols * least)), scaled(40)),
+                            max(scaled(round(rows * least)), scaled(24)))  # fmt: skip
         self.grids[spec.key] = grid
         box = QWidget()
         layout = QVBoxLayout(box)
@@ -197,6 +259,12 @@ class VectorPanel(Panel):
             layout.addWidget(title)
         layout.addWidget(grid, 1)
         return box
+
+
+def _row_width(grid_row: QGridLayout, cells: list[QWidget]) -> int:
+    """The least width of ``cells`` side by side in ``grid_row``."""
+    spacing = grid_row.horizontalSpacing() * max(len(cells) - 1, 0)
+    return sum(cell.minimumSizeHint().width() for cell in cells) + spacing
 
 
 def _scales(sections: tuple[VectorSection, ...]) -> dict[str, ColourScale]:

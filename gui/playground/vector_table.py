@@ -6,7 +6,9 @@ which row the step computes. This widget only paints that: numbers written by th
 rule (``engine.animation.numbers``; a cell too narrow for all digits rounds them, never cuts
 them), a bar behind probabilities (0 to 1), texts wrapped to their column, the current row
 tinted and outlined, cells not yet computed left blank. It asks for the width its columns
-need at their narrowest, so nothing is ever cut.
+need at their narrowest, so nothing is ever cut, and writes larger (up to ``MAX_SCALE`` times
+its font) when it is given more room, so that a table alone in the panel reads from the back
+of a lecture hall.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from gui.zoom import scaled
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
 
     from engine.animation.frames import MapKey
     from engine.animation.vector_frames import TableColumn, VectorTable
@@ -36,6 +38,9 @@ CURRENT_FILL = QColor(224, 242, 241)
 HEADER_FILL = QColor(240, 242, 246)
 TEXT = QColor(34, 40, 49)
 UNBREAKABLE = 10_000
+MAX_SCALE = 2.0
+"""The most the table's font grows in a large panel."""
+SCALE_STEP = 0.05
 
 
 class VectorTableView(QWidget):
@@ -46,8 +51,9 @@ class VectorTableView(QWidget):
         self._table: VectorTable | None = None
         self._revealed: Mapping[MapKey, int] = {}
         self._row: int | None = None
-        self._widths: list[int] = []
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._scale = 1.0
+        expanding = QSizePolicy.Policy.Expanding
+        self.setSizePolicy(expanding, expanding)
 
     # ----- data -----------------------------------------------------------------------------
     def set_table(self, table: VectorTable | None) -> None:
@@ -55,6 +61,7 @@ class VectorTableView(QWidget):
         self._table = table
         self._revealed = {}
         self._row = None
+        self._fit_scale()
         self.updateGeometry()
         self.update()
 
@@ -88,6 +95,11 @@ class VectorTableView(QWidget):
         widths = self._column_widths(self.width())
         return self._text(self._table.columns[column], row, widths[column + 1])
 
+    @property
+    def scale(self) -> float:
+        """How much larger than the widget's font the table is written (1 to ``MAX_SCALE``)."""
+        return self._scale
+
     def shown_totals(self) -> list[str]:
         """The totals under the table that are computed at this frame."""
         if self._table is None:
@@ -95,13 +107,31 @@ class VectorTableView(QWidget):
         return [t.text for t in self._table.totals if self._revealed.get(t.key, 1)]
 
     # ----- measuring ------------------------------------------------------------------------
-    def _metrics(self, bold: bool = False) -> QFontMetrics:
+    def _font(self, bold: bool = False) -> QFont:
         font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * self._scale)
         font.setBold(bold)
-        return QFontMetrics(font)
+        return font
+
+    def _metrics(self, bold: bool = False) -> QFontMetrics:
+        return QFontMetrics(self._font(bold))
 
     def _pad(self) -> int:
-        return scaled(PADDING)
+        return round(scaled(PADDING) * self._scale)
+
+    def _fit_scale(self) -> None:
+        """The largest font scale at which every column has its natural width and every row fits."""
+        self._scale = 1.0
+        if self._table is None:
+            return
+        width, height = self.width(), self.height()
+        steps = round((MAX_SCALE - 1.0) / SCALE_STEP)
+        for n in range(steps, 0, -1):
+            self._scale = 1.0 + n * SCALE_STEP
+            natural = sum(self._column_widths(UNBREAKABLE * 100))
+            if natural <= width and self._height_for(natural) <= height:
+                return
+        self._scale = 1.0
 
     def _natural_and_least(self, column: TableColumn | None) -> tuple[int, int]:
         """The width a column asks for (every digit, every line unwrapped), and its least."""
@@ -138,7 +168,7 @@ class VectorTableView(QWidget):
         return [m + int((n - m) * share) for n, m in sizes]
 
     def _line_height(self) -> int:
-        return self._metrics().lineSpacing() + scaled(4)
+        return self._metrics().lineSpacing() + round(scaled(2) * self._scale)
 
     def _row_heights(self, widths: list[int]) -> list[int]:
         table = self._table
@@ -169,18 +199,26 @@ class VectorTableView(QWidget):
         return self._line_height() + sum(self._row_heights(widths)) + self._totals_height() + 2
 
     def sizeHint(self) -> QSize:
-        """Every column at its natural width, every row on one line."""
-        if self._table is None:
-            return QSize(0, 0)
-        width = sum(self._column_widths(UNBREAKABLE * 100)) + 2
-        return QSize(width, self._height_for(width))
+        """Every column at its natural width, every row on one line (the font unscaled)."""
+        scale, self._scale = self._scale, 1.0
+        try:
+            if self._table is None:
+                return QSize(0, 0)
+            width = sum(self._column_widths(UNBREAKABLE * 100)) + 2
+            return QSize(width, self._height_for(width))
+        finally:
+            self._scale = scale
 
     def minimumSizeHint(self) -> QSize:
-        """The narrowest columns that cut nothing, and the height they need."""
-        if self._table is None:
-            return QSize(0, 0)
-        width = sum(m for _, m in self._all_least()) + 2
-        return QSize(width, self._height_for(width))
+        """The narrowest columns that cut nothing, and the height they need (unscaled)."""
+        scale, self._scale = self._scale, 1.0
+        try:
+            if self._table is None:
+                return QSize(0, 0)
+            width = sum(m for _, m in self._all_least()) + 2
+            return QSize(width, self._height_for(width))
+        finally:
+            self._scale = scale
 
     def _all_least(self) -> list[tuple[int, int]]:
         table = self._table
@@ -192,10 +230,23 @@ class VectorTableView(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        """The height the rows and totals need at ``width``."""
-        return self._height_for(width)
+        """The height the rows and totals need at ``width`` (the font unscaled)."""
+        scale, self._scale = self._scale, 1.0
+        try:
+            return self._height_for(width)
+        finally:
+            self._scale = scale
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Another size may take another font scale."""
+        super().resizeEvent(event)
+        self._fit_scale()
 
     # ----- painting -------------------------------------------------------------------------
+    def _left(self, widths: list[int]) -> int:
+        """Where the table starts: centred in the widget."""
+        return max(0, (self.width() - sum(widths)) // 2)
+
     def _text(self, column: TableColumn, row: int, width: int) -> str:
         if column.values is None:
             return column.texts[row] if row < len(column.texts) else ""
@@ -212,12 +263,13 @@ class VectorTableView(QWidget):
             return
         painter = QPainter(self)
         widths = self._column_widths(self.width())
+        left = self._left(widths)
+        painter.translate(left, 0)  # centred in a panel wider than the table
         heights = self._row_heights(widths)
         line = self._line_height()
         total_width = sum(widths)
         painter.fillRect(QRect(0, 0, total_width, line), HEADER_FILL)
-        bold = QFont(self.font())
-        bold.setBold(True)
+        bold = self._font(bold=True)
         painter.setFont(bold)
         painter.setPen(TEXT)
         x = 0
@@ -238,7 +290,7 @@ class VectorTableView(QWidget):
         painter.setPen(TEXT)
         for total in table.totals:
             if self._revealed.get(total.key, 1):
-                rect = QRect(self._pad(), y, max(self.width() - 2 * self._pad(), 1), line)
+                rect = QRect(self._pad(), y, max(self.width() - left - 2 * self._pad(), 1), line)
                 painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter), total.text)
             y += line
         painter.end()
@@ -252,14 +304,12 @@ class VectorTableView(QWidget):
         total_width = sum(widths)
         if current:
             painter.fillRect(QRect(0, y, total_width, height), CURRENT_FILL)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        painter.setFont(bold)
+        painter.setFont(self._font(bold=True))
         painter.setPen(TEXT)
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         painter.drawText(QRect(self._pad(), y, widths[0] - 2 * self._pad(), height), flags,
                          table.row_names[row])  # fmt: skip
-        painter.setFont(self.font())
+        painter.setFont(self._font())
         x = widths[0]
         for j, (column, width) in enumerate(zip(table.columns, widths[1:], strict=True)):
             cell = QRect(x, y, width, height)
