@@ -298,3 +298,26 @@ def test_an_edit_is_refused_while_a_vector_lesson_is_shown(qtbot) -> None:
         assert_shows_frame(win)
     finally:
         close(win)
+
+
+def test_the_step_grids_are_scrolled_into_view_at_1024x768(qtbot) -> None:
+    from engine.animation.vector_frames import WEIGHTS
+    from tests.test_layout_fits import in_view, settle
+
+    win = open_window(qtbot, "fully-connected-x-or-o", (1024, 768))
+    try:
+        view = win.playground
+        panel = view.vector_panel
+        state = view.state
+        assert not layout_problems(win), layout_problems(win)
+        for position in (len(state.timeline) - 1, 0, len(state.timeline) - 1):
+            view.steps.scrubber.setValue(position)
+            settle()
+            frame = state.shown_frame
+            for key, marks in frame.marks.items():
+                grid = panel.grids[key]
+                whole = grid.cells_rect(((0, 0), (grid.rows - 1, grid.cols - 1)))
+                if key == (WEIGHTS, 1) or position == 0:  # the unit computed, the cell moved
+                    assert marks and in_view(grid, whole), (position, key)
+    finally:
+        close(win)

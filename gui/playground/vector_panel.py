@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.animation.vector_frames import VECTOR, WEIGHTS, WEIGHTS_NEXT
+from engine.animation.vector_frames import WEIGHTS, WEIGHTS_NEXT
 from engine.animation.vector_setup import MAX_LEARNING_RATE
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
@@ -52,6 +52,10 @@ would leave the table too little room (it then rounds its numbers)."""
 SMALL_GRID = 10
 """Grids with at most this many rows and columns show their numbers (larger cells)."""
 MIN_LEARNING_RATE = 0.001
+NUMBERED_CELLS = 100
+"""Grids of at most this many cells (X or O's x and weights, 4x12) also show their numbers."""
+SECTION_SPACING = 16
+"""Pixels (at zoom 1) between two sections side by side."""
 SMALL_CELL = 22
 """The least cell of a grid that shows its numbers, in pixels at zoom 1."""
 LARGE_CELL = 1.8
@@ -69,12 +73,14 @@ class VectorPanel(Panel):
         self._layout_keys: tuple[tuple[MapKey, tuple[int, ...]], ...] = ()
         self.grids: dict[MapKey, CellGrid] = {}
         self._weight_rows: list[tuple[QGridLayout, list[QWidget]]] = []
-        self._other_rows: list[tuple[QGridLayout, list[QWidget]]] = []
+        self._other_rows: list[list[tuple[QGridLayout, list[QWidget]]]] = []
         self._per_row = GRIDS_PER_ROW[0]
+        self._marked: list[CellGrid] = []
         self.sections = QWidget()
-        self._sections_layout = QVBoxLayout(self.sections)
+        self._sections_layout = QGridLayout(self.sections)
         self._sections_layout.setContentsMargins(0, 0, 0, 0)
-        self._sections_layout.setSpacing(scaled(4))
+        self._sections_layout.setHorizontalSpacing(scaled(SECTION_SPACING))
+        self._sections_layout.setVerticalSpacing(scaled(4))
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -118,10 +124,22 @@ class VectorPanel(Panel):
         """Paint a frame: what is computed so far, what the step reads and computes."""
         if frame.animation is not self._animation:
             self._show_animation(frame.animation)
+        marked = []
         for key, grid in self.grids.items():
             grid.set_revealed(frame.revealed.get(key))
-            grid.set_marks(frame.marks.get(key, ()))
+            marks = frame.marks.get(key, ())
+            grid.set_marks(marks)
+            if marks:
+                marked.append(grid)
         self.table.set_frame(frame.revealed, frame.row)
+        self._marked = marked
+        self.follow()
+        QTimer.singleShot(0, self, self.follow)  # again once a new layout has settled
+
+    def follow(self) -> None:
+        """Scroll the step's grids into view (the last one wins where not all fit)."""
+        for grid in self._marked:
+            self.scroll_area.ensureWidgetVisible(grid, 0, 0)
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode leaves out the table's legend."""
@@ -164,14 +182,23 @@ class VectorPanel(Panel):
                 self.rate.setValue(rate)
 
     def _build_sections(self, sections: tuple[VectorSection, ...]) -> None:
-        """One caption and one row (or rows) of grids per section."""
-        while (item := self._sections_layout.takeAt(0)) is not None:
+        """One caption and one row (or rows) of grids per section.
+
+        Sections of maps and vectors go two side by side (they are short); weights take a
+        whole row each.
+        """
+        places = self._sections_layout
+        while (item := places.takeAt(0)) is not None:
             widget = item.widget()
             if widget is not None:
                 widget.deleteLater()
+        for line in range(places.rowCount()):
+            places.setRowStretch(line, 0)
         self.grids = {}
+        self._marked = []
         self._weight_rows = []
         self._other_rows = []
+        line, column = 0, 0
         for section in sections:
             box = QWidget()
             layout = QVBoxLayout(box)
@@ -183,16 +210,22 @@ class VectorPanel(Panel):
             grid_row = QGridLayout()
             grid_row.setHorizontalSpacing(scaled(4))
             grid_row.setVerticalSpacing(scaled(2))
-            cells = [self._grid_with_title(spec, section.key) for spec in section.grids]
+            cells = [self._grid_with_title(spec) for spec in section.grids]
+            layout.addLayout(grid_row)
             if section.key in (WEIGHTS, WEIGHTS_NEXT):
                 self._weight_rows.append((grid_row, cells))
-            else:
-                self._other_rows.append((grid_row, cells))
-                for col, cell in enumerate(cells):
-                    grid_row.addWidget(cell, 0, col)
-            layout.addLayout(grid_row)
-            self._sections_layout.addWidget(box)
-        self._sections_layout.addStretch(1)
+                line += column  # a row of its own
+                places.addWidget(box, line, 0, 1, 2)
+                line, column = line + 1, 0
+                continue
+            for col, cell in enumerate(cells):
+                grid_row.addWidget(cell, 0, col)
+            places.addWidget(box, line, column)
+            if column == 0:
+                self._other_rows.append([])
+            self._other_rows[-1].append((grid_row, cells))
+            line, column = (line, 1) if column == 0 else (line + 1, 0)
+        places.setRowStretch(line + column, 1)
         self._arrange_weights(self._per_row)
 
     def _arrange_weights(self, per_row: int) -> None:
@@ -212,7 +245,9 @@ class VectorPanel(Panel):
         widths = [
             _row_width(grid_row, cells[: self._per_row]) for grid_row, cells in self._weight_rows
         ]
-        widths += [_row_width(grid_row, cells) for grid_row, cells in self._other_rows]
+        for pair in self._other_rows:
+            widths.append(sum(_row_width(grid_row, cells) for grid_row, cells in pair)
+                          + scaled(SECTION_SPACING) * (len(pair) - 1))  # fmt: skip
         self.scroll_area.setMinimumWidth(max(widths, default=0) + bar)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -238,10 +273,10 @@ class VectorPanel(Panel):
         if per_row != self._per_row:
             self._arrange_weights(per_row)
 
-    def _grid_with_title(self, spec: VectorGrid, section: str) -> QWidget:
+    def _grid_with_title(self, spec: VectorGrid) -> QWidget:
         """A grid with its title above it, sized for its shape."""
         rows, cols = spec.values.shape
-        small = max(rows, cols) <= SMALL_GRID or (section == VECTOR and rows * cols <= 100)
+        small = max(rows, cols) <= SMALL_GRID or rows * cols <= NUMBERED_CELLS
         grid = CellGrid(max_cell=40 if small else 12, hint_cell=30 if small else 4)
         grid.limit_to_cells()
         least = SMALL_CELL if small else LARGE_CELL
