@@ -148,7 +148,8 @@ class VectorTableView(QWidget):
             natural = max(plain.horizontalAdvance(c[0]) for c in candidates)
             least = max(plain.horizontalAdvance(c[-1]) for c in candidates)
         else:
-            natural = max(plain.horizontalAdvance(t) for t in column.texts)
+            # a pixel or two over the measured advance: a scaled font's text never wraps
+            natural = max(plain.horizontalAdvance(t) for t in column.texts) + scaled(2)
             least = max(plain.horizontalAdvance(w) for t in column.texts for w in t.split())
         pad = 2 * self._pad()
         return max(header, natural) + pad, max(header, least) + pad
@@ -210,13 +211,17 @@ class VectorTableView(QWidget):
             self._scale = scale
 
     def minimumSizeHint(self) -> QSize:
-        """The narrowest columns that cut nothing, and the height they need (unscaled)."""
+        """The narrowest columns that cut nothing, and the height the rows need.
+
+        The height is the one at the width the table has now (texts wrapped as they are
+        painted), with the font unscaled.
+        """
         scale, self._scale = self._scale, 1.0
         try:
             if self._table is None:
                 return QSize(0, 0)
             width = sum(m for _, m in self._all_least()) + 2
-            return QSize(width, self._height_for(width))
+            return QSize(width, self._height_for(max(width, self.width())))
         finally:
             self._scale = scale
 
@@ -225,22 +230,12 @@ class VectorTableView(QWidget):
         assert table is not None
         return [self._natural_and_least(None)] + [self._natural_and_least(c) for c in table.columns]
 
-    def hasHeightForWidth(self) -> bool:
-        """Wrapped texts make the table taller in a narrower widget."""
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        """The height the rows and totals need at ``width`` (the font unscaled)."""
-        scale, self._scale = self._scale, 1.0
-        try:
-            return self._height_for(width)
-        finally:
-            self._scale = scale
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Another size may take another font scale."""
         super().resizeEvent(event)
         self._fit_scale()
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the least height depends on the width (wrapped texts)
 
     # ----- painting -------------------------------------------------------------------------
     def _left(self, widths: list[int]) -> int:
