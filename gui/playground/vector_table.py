@@ -165,8 +165,16 @@ class VectorTableView(QWidget):
         least = sum(m for _, m in sizes)
         if width >= natural or natural == least:
             return [n for n, _ in sizes]
-        share = max(0.0, (width - least) / (natural - least))
-        return [m + int((n - m) * share) for n, m in sizes]
+        # too narrow for every column's natural width: the widest give up room first (each
+        # column at most ``cap`` wide, never under its least), the narrow keep every digit
+        low, high = 0, max(n for n, _ in sizes)
+        while low < high:
+            cap = (low + high + 1) // 2
+            if sum(max(m, min(n, cap)) for n, m in sizes) <= width:
+                low = cap
+            else:
+                high = cap - 1
+        return [max(m, min(n, low)) for n, m in sizes]
 
     def _line_height(self) -> int:
         return self._metrics().lineSpacing() + round(scaled(2) * self._scale)
