@@ -112,7 +112,7 @@ class VectorPanel(Panel):
         side.addWidget(self.rate_row)
         self.side = QWidget()
         self.side.setLayout(side)
-        row = QHBoxLayout()
+        row = self._row = QHBoxLayout()
         row.setSpacing(scaled(12))
         row.addWidget(self.scroll_area, 1)
         row.addWidget(self.side, 0)  # the table's natural width where there is room
@@ -142,9 +142,23 @@ class VectorPanel(Panel):
             self.scroll_area.ensureWidgetVisible(grid, 0, 0)
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation mode leaves out the table's legend."""
+        """Presentation mode leaves out the table's legend and gives the table half the room."""
         self._presenting = on
         self.legend.setVisible(not on and bool(self.legend.text()))
+        self._share_room()
+
+    def _share_room(self) -> None:
+        """How the table and the grids share the panel's width.
+
+        Beside grids the table keeps its natural width (in presentation mode: half the panel,
+        written larger); alone it takes the panel and grows.
+        """
+        alone = self._animation is None or not self._animation.sections
+        wide = alone or self._presenting
+        across = QSizePolicy.Policy.Expanding if wide else QSizePolicy.Policy.Maximum
+        self.side.setSizePolicy(across, QSizePolicy.Policy.Expanding)
+        self._row.setStretch(1, 1 if wide else 0)
+        self._choose_arrangement()
 
     # ----- a new animation -----------------------------------------------------------------
     def _show_animation(self, animation: VectorAnimation) -> None:
@@ -167,10 +181,7 @@ class VectorPanel(Panel):
                 )  # fmt: skip
         self.scroll_area.setVisible(bool(animation.sections))
         self._fit_grid_room()
-        # beside grids the table keeps its natural width; alone it takes the panel (and grows)
-        across = QSizePolicy.Policy.Maximum if animation.sections else QSizePolicy.Policy.Expanding
-        self.side.setSizePolicy(across, QSizePolicy.Policy.Expanding)
-        self._choose_arrangement()
+        self._share_room()
         self.table.set_table(animation.table)
         legend = [f"{c.name}: {c.header}" for c in animation.table.columns if c.header != c.name]
         self.legend.setText("; ".join(legend))
