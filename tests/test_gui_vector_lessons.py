@@ -321,3 +321,27 @@ def test_the_step_grids_are_scrolled_into_view_at_1024x768(qtbot) -> None:
                     assert marks and in_view(grid, whole), (position, key)
     finally:
         close(win)
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "presentation"), [("softmax", False), ("one-layer-mnist", True)]
+)
+def test_the_table_is_written_larger_where_it_has_the_room(qtbot, lesson_id, presentation) -> None:
+    from tests.test_layout_fits import settle
+
+    win = build_window(LaunchOptions(lesson=lesson_id))
+    win.resize(1920, 1080)
+    win.reset_layouts(1920, 1080)
+    win.set_presentation(presentation, full_screen=False)
+    win.show()
+    qtbot.waitExposed(win)
+    settle()
+    try:
+        panel = win.playground.vector_panel
+        table = panel.table
+        assert table.scale > 1  # alone, or half the panel in presentation mode
+        assert table.width() >= panel.width() // 2 - 40
+        win.playground.state.to_end()
+        assert not layout_problems(win), layout_problems(win)
+    finally:
+        close(win)
