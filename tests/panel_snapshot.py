@@ -75,8 +75,14 @@ EDITED: tuple[tuple[str, str, Callable[[PlaygroundSpec], PlaygroundSpec]], ...] 
 
 
 def scenarios() -> Iterator[tuple[str, Callable[[PlaygroundView], None]]]:
-    """(name, set-up) for every built-in lesson and the edited set-ups above."""
+    """(name, set-up) for every built-in convolution lesson and the edited set-ups above.
+
+    Vector lessons (flatten, dense, softmax, …) show none of these panels; their own panel is
+    tested in tests/test_gui_vector_lessons.py.
+    """
     for item in all_lessons():
+        if item.vector is not None:
+            continue
         yield item.id, lambda view, item=item: view.state.load_lesson(item)
     for name, lesson_id, change in EDITED:
 

@@ -14,6 +14,7 @@ from engine import conv2d, pool2d, relu
 from engine.animation.arithmetic import format_number
 from engine.animation.playground import run_pipeline
 from engine.lessons.registry import all_lessons, lesson
+from engine.lessons.worked import lesson_animation
 from engine.operations.backprop import conv_backprop
 
 
@@ -291,7 +292,10 @@ def test_every_lesson_runs_and_has_text() -> None:
     assert len(ids) == len(set(ids)) >= 9
     for item in all_lessons():
         assert item.title and item.explanation and item.source
-        result = run_pipeline(item.spec)
+        if item.vector is not None:  # a vector lesson (tests/test_vector_lessons.py)
+            assert len(lesson_animation(item)) > 0
+            continue
+        result = run_pipeline(item.convolution)
         assert np.all(np.isfinite(result.feature_maps))
 
 

@@ -36,6 +36,15 @@ def _operand(value: float, rule: NumberRule = GENERAL) -> str:
     return write(value, rule).operand
 
 
+def left_out_text(count: int, rest: float, weights_zero: bool) -> str:
+    """What a long sum leaves out, written as the playground writes it.
+
+    "… (+ 16 more terms: 2.5)", ``rest`` being what the left-out terms add up to, or with
+    ``weights_zero`` "… (+ 16 more terms with weight 0)".
+    """
+    return _left_out(count, rest, weights_zero)
+
+
 def _left_out(count: int, rest: float, weights_zero: bool) -> str:
     """What a long sum leaves out: "… (+ 16 more terms: 2.5)" or "… (+ 16 more terms ×0)"."""
     plural = "s" if count != 1 else ""

@@ -9,7 +9,9 @@ forward pass, the gradients, the update)::
 
 Each step's arithmetic is the frame's own (``Frame.arithmetic``), so the numbers are the ones
 the playground shows, written by the same rule (``engine.animation.numbers``); the lines of a
-multi-line step are joined with "; ".
+multi-line step are joined with "; ". A vector lesson (flatten, dense, softmax, cross-entropy,
+the update; a network's shapes) is written the same way from its own frames
+(``engine.animation.vector_solution``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.animation.frames import POOL_EDGE_NOTE
+from engine.animation.frames import POOL_EDGE_NOTE, Animation
 from engine.animation.numbers import write
 from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE
 
@@ -28,8 +30,9 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-    from engine.animation.frames import Animation, Frame
+    from engine.animation.frames import Frame
     from engine.animation.numbers import NumberRule
+    from engine.animation.vector_frames import VectorAnimation
 
 STEPS_HEADING = "## Steps"
 NUMBERS_NOTE = (
@@ -39,7 +42,7 @@ NUMBERS_NOTE = (
 
 
 def worked_solution(
-    animation: Animation,
+    animation: Animation | VectorAnimation,
     *,
     title: str,
     explanation: str = "",
@@ -66,8 +69,14 @@ def worked_solution(
         lines += [explanation, ""]
     for note in notes:
         lines += [f"> Note: {note}", ""]
-    lines += ["## Set-up", "", *setup_lines(animation), "", STEPS_HEADING, ""]
-    lines += [step_line(frame) for frame in animation]
+    if isinstance(animation, Animation):
+        lines += ["## Set-up", "", *setup_lines(animation), "", STEPS_HEADING, ""]
+        lines += [step_line(frame) for frame in animation]
+    else:
+        from engine.animation.vector_solution import vector_setup_lines, vector_step_line
+
+        lines += ["## Set-up", "", *vector_setup_lines(animation), "", STEPS_HEADING, ""]
+        lines += [vector_step_line(frame) for frame in animation]
     return "\n".join(lines) + "\n"
 
 
@@ -79,7 +88,7 @@ def setup_lines(animation: Animation) -> list[str]:
     for c in range(spec.channels):
         name = animation.channel_names[c]
         lines += [f"**Input** {_size(spec.input)}{f', channel {name}' if name else ''}:", ""]
-        lines += [*_table(spec.input[:, :, c], animation.input_numbers), ""]
+        lines += [*markdown_table(spec.input[:, :, c], animation.input_numbers), ""]
     backprop = animation.backprop
     for d in range(spec.num_filters):
         bias = write(float(spec.biases[d]), animation.kernel_numbers).item
@@ -88,10 +97,15 @@ def setup_lines(animation: Animation) -> list[str]:
             name = animation.channel_names[c]
             if name:
                 lines += [f"Channel {name}:", ""]
-            lines += [*_table(spec.filters[:, :, c, d], animation.kernel_numbers), ""]
+            lines += [*markdown_table(spec.filters[:, :, c, d], animation.kernel_numbers), ""]
     if backprop is not None:
         rate = write(backprop.learning_rate).item
-        lines += ["**Target T**:", "", *_table(backprop.target, animation.input_numbers), ""]
+        lines += [
+            "**Target T**:",
+            "",
+            *markdown_table(backprop.target, animation.input_numbers),
+            "",
+        ]
         lines += [f"Learning rate η = {rate}; error E = Σ ½(h − t)²; update W ← W − η ∂E/∂W.", ""]
     lines += list(_settings(animation))
     lines += ["", NUMBERS_NOTE]
@@ -177,7 +191,7 @@ def _size(values: np.ndarray) -> str:
     return f"{rows}×{cols}" + (f"×{channels}" if channels > 1 else "")
 
 
-def _table(values: np.ndarray, rule: NumberRule) -> list[str]:
+def markdown_table(values: np.ndarray, rule: NumberRule) -> list[str]:
     """A (rows, cols) array as a Markdown table with numbered rows and columns."""
     cols = values.shape[1]
     lines = [

@@ -1,4 +1,8 @@
-"""What a lesson is: a worked example (a playground set-up, or a backprop exercise) with text.
+"""What a lesson is: a worked example with text.
+
+A lesson is a playground set-up (a convolution, maybe with a backprop exercise), or a vector
+lesson (issue 15): a run of the steps after the feature maps (flatten, dense, softmax,
+cross-entropy, the update of a one-layer network), or a network's shapes layer by layer.
 
 Built-in lessons (``engine/lessons/data/*.json``) and users' lesson files are read into the
 same ``Lesson`` by ``engine.lessons.json_form``.
@@ -14,6 +18,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from engine.animation.playground import PlaygroundSpec
+    from engine.animation.vector_setup import VectorSpec
 
 
 @dataclass(frozen=True)
@@ -62,24 +67,44 @@ class Lesson:
         title: One line for menus.
         explanation: What the example shows, in a few sentences (plain text).
         source: The slide (or paper) the example comes from.
-        spec: The playground set-up; for a backprop lesson, its forward convolution.
+        spec: The playground set-up; for a backprop lesson, its forward convolution; None
+            for a vector lesson.
         notes: Remarks on the source, e.g. a typo on the slide.
         backprop: The backprop exercise, or None for a convolution lesson.
         decimals: How many decimals the slide writes its own numbers with.
         truncate_decimals: Whether the slide cuts instead of rounding (slide 004: 7/9 → 0.77).
+        vector: A vector lesson's set-up (then ``spec`` is None), else None.
     """
 
     id: str
     title: str
     explanation: str
     source: str
-    spec: PlaygroundSpec
+    spec: PlaygroundSpec | None
     notes: tuple[str, ...] = ()
     backprop: BackpropExercise | None = None
     decimals: int = 2
     truncate_decimals: bool = False
+    vector: VectorSpec | None = None
 
     @property
     def kind(self) -> str:
-        """The kind of lesson: "backprop" for a backprop exercise, "convolution" otherwise."""
+        """The kind of lesson.
+
+        "backprop" for a backprop exercise, "network" and "shapes" for vector lessons,
+        "convolution" otherwise.
+        """
+        if self.vector is not None:
+            return "shapes" if self.vector.is_shapes else "network"
         return "backprop" if self.backprop is not None else "convolution"
+
+    @property
+    def convolution(self) -> PlaygroundSpec:
+        """The playground set-up of a convolution (or backprop) lesson.
+
+        Raises:
+            ValueError: a vector lesson, which has none.
+        """
+        if self.spec is None:
+            raise ValueError(f"the lesson {self.id!r} is a {self.kind} lesson, not a convolution")
+        return self.spec

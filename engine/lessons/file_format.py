@@ -4,7 +4,8 @@ Reading is safe with any file (``engine.lessons.strict_json``: size cap, regular
 UTF-8, depth limit, no NaN, no duplicate keys), checks every field against the JSON schema of
 its format version (``engine.lessons.schema``) and the set-up with the engine's own checks, and
 raises ``LessonFileError`` with a message that names the file and the field; the caller keeps
-its current state. Format versions 1 and 2 are read; version 2 is written.
+its current state. Format versions 1 to 3 are read; a convolution lesson is written as
+version 2 (older versions of the app read it), a vector lesson as version 3.
 
 Saves are atomic: a temporary file in the target's folder, then a rename, so a crash never
 leaves half a file. An existing file keeps its permissions, and a symlink keeps pointing at
@@ -24,6 +25,7 @@ from engine.lessons.json_form import (
     FILE_LESSON_ID,
     FORMAT_VERSION,
     READABLE_VERSIONS,
+    VECTOR_FORMAT_VERSION,
     default_decimals,
     lesson_from_dict,
     lesson_to_dict,
@@ -40,6 +42,7 @@ __all__ = [
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
     "READABLE_VERSIONS",
+    "VECTOR_FORMAT_VERSION",
     "LessonFileError",
     "load_lesson",
     "read_lesson",
@@ -49,7 +52,7 @@ __all__ = [
 
 
 def read_lesson(path: str | Path) -> Lesson:
-    """The lesson in a lesson file (format version 1 or 2).
+    """The lesson in a lesson file (format version 1, 2 or 3).
 
     Args:
         path: The file; at most ``MAX_FILE_BYTES`` bytes of UTF-8 JSON.
@@ -87,9 +90,11 @@ def load_lesson(path: str | Path) -> tuple[PlaygroundSpec, str, str]:
     """(spec, title, explanation) of a lesson file: ``read_lesson`` for callers of version 1.
 
     Raises:
-        LessonFileError: as ``read_lesson``.
+        LessonFileError: as ``read_lesson``, and for a vector lesson (it has no set-up).
     """
     item = read_lesson(path)
+    if item.spec is None:
+        raise LessonFileError(f"{path}: a {item.kind} lesson has no playground set-up")
     return item.spec, item.title, item.explanation
 
 
@@ -100,7 +105,9 @@ def save_lesson(
     title: str | None = None,
     explanation: str | None = None,
 ) -> None:
-    """Write a lesson (or a bare playground set-up) to ``path`` as format version 2, atomically.
+    """Write a lesson (or a bare playground set-up) to ``path``, atomically.
+
+    A convolution lesson is written as format version 2, a vector lesson as version 3.
 
     Args:
         path: The file to write; a symlink is followed and its target replaced.

@@ -1,9 +1,11 @@
-"""Lesson files as JSON data: parsed JSON → ``Lesson`` (format versions 1 and 2), and back (2).
+"""Lesson files as JSON data: parsed JSON → ``Lesson`` (format versions 1 to 3), and back.
 
-Version 2 (what the app writes; the built-in lessons in ``data/`` use it) holds, besides the
-set-up, the lesson's id, source, explanation, notes, number display rule and backprop exercise.
-Grids are written as the slides draw them: an input is a list of channels, each a list of rows
-of numbers; a filter is a list of channels too, one per input channel. Version 1 (the app's
+Version 2 (what the app writes for a convolution lesson, so that older versions of the app
+read it) holds, besides the set-up, the lesson's id, source, explanation, notes, number display
+rule and backprop exercise. Grids are written as the slides draw them: an input is a list of
+channels, each a list of rows of numbers; a filter is a list of channels too, one per input
+channel. Version 3 adds a ``kind``: "convolution" (version 2's lesson), "network" and "shapes"
+(vector lessons, written as version 3; ``engine.lessons.vector_form``). Version 1 (the app's
 first lesson files: input (H, W, C) nested, filters' ``weights`` (kh, kw, C)) is still read.
 """
 
@@ -16,7 +18,18 @@ import numpy as np
 from engine.animation.playground import PlaygroundSpec, PoolSettings
 from engine.lessons.definition import BackpropExercise, Lesson
 from engine.lessons.errors import LessonFileError
-from engine.lessons.schema import FORMAT_NAME, check_against_schema, shown
+from engine.lessons.json_values import (
+    GRID_NOUNS,
+    checked_text,
+    checked_texts,
+    json_number,
+    json_rows,
+    number_block,
+    read_only,
+    stack_channels,
+)
+from engine.lessons.schema import FORMAT_NAME, check_against_schema, lesson_kind, shown
+from engine.lessons.vector_form import vector_from_dict, vector_to_dict
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -24,7 +37,11 @@ if TYPE_CHECKING:
     from engine.operations.params import PaddingSpec
 
 FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+"""The version written for a convolution (or backprop) lesson: older apps read it."""
+VECTOR_FORMAT_VERSION = 3
+"""The version written for a vector lesson (kinds "network" and "shapes")."""
+READABLE_VERSIONS = (1, 2, 3)
+NEWEST_VERSION = READABLE_VERSIONS[-1]
 FILE_LESSON_ID = "file"
 DISPLAY_ABOUT = (
     "How the slide writes its own numbers: 'decimals' digits after the point, cut instead of "
@@ -36,7 +53,6 @@ BACKPROP_ABOUT = (
     "the error is E = Σ ½ (h − t)² over the outputs h and the targets t, and one update is "
     "W ← W − η ∂E/∂W with η the learning rate."
 )
-_GRID_NOUNS = ("rows", "numbers")
 _V1_NOUNS = ("rows", "cells", "channel values")
 
 
@@ -57,12 +73,12 @@ def format_version(data: Any) -> int:
             f'this is not a CNN Visualizer lesson (format: expected "{FORMAT_NAME}", got {got})'
         )
     version = data.get("version")
-    choices = " or ".join(str(v) for v in READABLE_VERSIONS)
+    choices = ", ".join(str(v) for v in READABLE_VERSIONS[:-1]) + f" or {NEWEST_VERSION}"
     if type(version) is not int:  # not True, not 2.0, not "2"
         got = shown(version) if "version" in data else "nothing"
         raise LessonFileError(f"version: expected a whole number ({choices}), got {got}")
-    if version > FORMAT_VERSION:
-        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+    if version > NEWEST_VERSION:
+        readable = ", ".join(str(v) for v in READABLE_VERSIONS[:-1]) + f" and {NEWEST_VERSION}"
         raise LessonFileError(
             f"version: the lesson has format version {version}, made by a newer CNN "
             f"Visualizer; this app reads versions {readable}. Update the app to open it."
@@ -73,7 +89,7 @@ def format_version(data: Any) -> int:
 
 
 def lesson_from_dict(data: Any, *, check_schema: bool = True) -> Lesson:
-    """A ``Lesson`` from a parsed lesson file of format version 1 or 2.
+    """A ``Lesson`` from a parsed lesson file of format version 1, 2 or 3.
 
     Args:
         data: The parsed JSON.
@@ -92,7 +108,10 @@ def lesson_from_dict(data: Any, *, check_schema: bool = True) -> Lesson:
     if check_schema:
         check_against_schema(data, version)
     try:
-        return _from_v1(data) if version == 1 else _from_v2(data)
+        if version == 1:
+            return _from_v1(data)
+        kind = lesson_kind(data, version)
+        return _from_v2(data) if kind == "convolution" else _from_vector(data, kind)
     except LessonFileError:
         raise
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
@@ -101,29 +120,43 @@ def lesson_from_dict(data: Any, *, check_schema: bool = True) -> Lesson:
 
 
 def _from_v2(data: dict[str, Any]) -> Lesson:
-    x = _stack(data["input"]["channels"], "input.channels")
+    x = stack_channels(data["input"]["channels"], "input.channels")
     filters = data["filters"]
-    kernels = [_stack(f["channels"], f"filters[{d}].channels") for d, f in enumerate(filters)]
+    kernels = [
+        stack_channels(f["channels"], f"filters[{d}].channels") for d, f in enumerate(filters)
+    ]
     spec = _spec(
         data,
         x,
         kernels,
         [float(f.get("bias", 0)) for f in filters],
-        _texts(data["input"].get("channel_names", []), "input.channel_names"),
-        [_text(f.get("name", ""), f"filters[{d}].name") for d, f in enumerate(filters)],
+        checked_texts(data["input"].get("channel_names", []), "input.channel_names"),
+        [checked_text(f.get("name", ""), f"filters[{d}].name") for d, f in enumerate(filters)],
         kernel_field="channels",
     )
     display = data.get("display")
     return Lesson(
-        id=_text(data.get("id", FILE_LESSON_ID), "id"),
-        title=_text(data.get("title", ""), "title"),
-        explanation=_text(data.get("explanation", ""), "explanation"),
-        source=_text(data.get("source", ""), "source"),
+        id=checked_text(data.get("id", FILE_LESSON_ID), "id"),
+        title=checked_text(data.get("title", ""), "title"),
+        explanation=checked_text(data.get("explanation", ""), "explanation"),
+        source=checked_text(data.get("source", ""), "source"),
         spec=spec,
-        notes=_texts(data.get("notes", []), "notes"),
+        notes=checked_texts(data.get("notes", []), "notes"),
         backprop=_backprop(data.get("backprop"), spec),
         decimals=default_decimals(spec) if display is None else int(display["decimals"]),
         truncate_decimals=False if display is None else bool(display["truncate"]),
+    )
+
+
+def _from_vector(data: dict[str, Any], kind: str) -> Lesson:
+    return Lesson(
+        id=checked_text(data.get("id", FILE_LESSON_ID), "id"),
+        title=checked_text(data.get("title", ""), "title"),
+        explanation=checked_text(data.get("explanation", ""), "explanation"),
+        source=checked_text(data.get("source", ""), "source"),
+        spec=None,
+        notes=checked_texts(data.get("notes", []), "notes"),
+        vector=vector_from_dict(data, kind),
     )
 
 
@@ -131,17 +164,20 @@ def _from_v1(data: dict[str, Any]) -> Lesson:
     filters = data["filters"]
     spec = _spec(
         data,
-        _block(data["input"], "input", _V1_NOUNS),
-        [_block(f["weights"], f"filters[{d}].weights", _V1_NOUNS) for d, f in enumerate(filters)],
+        number_block(data["input"], "input", _V1_NOUNS),
+        [
+            number_block(f["weights"], f"filters[{d}].weights", _V1_NOUNS)
+            for d, f in enumerate(filters)
+        ],
         [float(f["bias"]) for f in filters],
-        _texts(data.get("channel_names", []), "channel_names"),
-        [_text(f.get("name", ""), f"filters[{d}].name") for d, f in enumerate(filters)],
+        checked_texts(data.get("channel_names", []), "channel_names"),
+        [checked_text(f.get("name", ""), f"filters[{d}].name") for d, f in enumerate(filters)],
         kernel_field="weights",
     )
     return Lesson(
         id=FILE_LESSON_ID,
-        title=_text(data.get("title", ""), "title"),
-        explanation=_text(data.get("explanation", ""), "explanation"),
+        title=checked_text(data.get("title", ""), "title"),
+        explanation=checked_text(data.get("explanation", ""), "explanation"),
         source="",
         spec=spec,
         decimals=default_decimals(spec),
@@ -210,7 +246,7 @@ def _spec(
 def _backprop(block: dict[str, Any] | None, spec: PlaygroundSpec) -> BackpropExercise | None:
     if block is None:
         return None
-    target = _block(block["target"], "backprop.target", _GRID_NOUNS)
+    target = number_block(block["target"], "backprop.target", GRID_NOUNS)
     shape = BackpropExercise.output_shape(spec)
     if shape is None:
         raise LessonFileError(
@@ -223,53 +259,11 @@ def _backprop(block: dict[str, Any] | None, spec: PlaygroundSpec) -> BackpropExe
             f"got {target.shape[0]}x{target.shape[1]}"
         )
     return BackpropExercise(
-        x=_read_only(spec.input[:, :, 0]),
-        w=_read_only(spec.filters[:, :, 0, 0]),
-        target=_read_only(target),
+        x=read_only(spec.input[:, :, 0]),
+        w=read_only(spec.filters[:, :, 0, 0]),
+        target=read_only(target),
         learning_rate=float(block["learning_rate"]),
     )
-
-
-def _read_only(array: NDArray[np.float64]) -> NDArray[np.float64]:
-    copy = np.array(array, dtype=np.float64)
-    copy.flags.writeable = False
-    return copy
-
-
-def _stack(channels: list[Any], field: str) -> NDArray[np.float64]:
-    """Channels, each a grid of rows → (H, W, C); every channel the same size."""
-    grids = [_block(grid, f"{field}[{c}]", _GRID_NOUNS) for c, grid in enumerate(channels)]
-    for c, grid in enumerate(grids):
-        if grid.shape != grids[0].shape:
-            (h, w), (hc, wc) = grids[0].shape, grid.shape
-            raise LessonFileError(
-                f"{field}[{c}]: expected {h}x{w} like {field}[0], got {hc}x{wc} "
-                "(all channels have the same size)"
-            )
-    return np.stack(grids, axis=-1)
-
-
-def _block(value: list[Any], field: str, nouns: tuple[str, ...]) -> NDArray[np.float64]:
-    """Nested lists of numbers → an array of len(nouns) dimensions; a ragged one is refused."""
-    shape = []
-    item: Any = value
-    for _ in nouns:
-        shape.append(len(item))
-        item = item[0]
-    _check_lengths(value, field, tuple(shape), nouns)
-    return np.array(value, dtype=np.float64)
-
-
-def _check_lengths(
-    value: list[Any], field: str, shape: tuple[int, ...], nouns: tuple[str, ...]
-) -> None:
-    if len(value) != shape[0]:
-        raise LessonFileError(
-            f"{field}: expected {shape[0]} {nouns[0]} like the first one, got {len(value)}"
-        )
-    if len(shape) > 1:
-        for i, item in enumerate(value):
-            _check_lengths(item, f"{field}[{i}]", shape[1:], nouns[1:])
 
 
 def _pair(value: list[int]) -> tuple[int, int]:
@@ -283,90 +277,77 @@ def _padding(value: Any) -> PaddingSpec:
     return value if isinstance(value, str) else int(value)
 
 
-def _text(value: str, field: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{field} is not text")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise LessonFileError(
-            f"{field}: contains a character that is not valid Unicode (a lone surrogate such "
-            "as \\ud800)"
-        ) from None
-    return value
-
-
-def _texts(values: list[str], field: str) -> tuple[str, ...]:
-    return tuple(_text(v, f"{field}[{i}]") for i, v in enumerate(values))
-
-
 # ----- writing: Lesson → JSON data (version 2) ------------------------------------------------
 def lesson_to_dict(lesson: Lesson) -> dict[str, Any]:
-    """The JSON data (format version 2) of a lesson; ``lesson_from_dict`` reads it back equal.
+    """The JSON data of a lesson; ``lesson_from_dict`` reads it back equal.
 
+    A convolution lesson is written as format version 2, a vector lesson as version 3.
     Whole numbers are written without ".0" (3, not 3.0). The id is left out when it is "file".
     The backprop exercise is written only if it still fits the set-up (one channel, one
     filter, stride 1, dilation 1, padding "valid", the target's shape): otherwise the
     playground shows a plain convolution, and so does the file.
     """
-    spec = lesson.spec
-    data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    vector = lesson.vector
+    version = FORMAT_VERSION if vector is None else VECTOR_FORMAT_VERSION
+    data: dict[str, Any] = {"format": FORMAT_NAME, "version": version}
+    if vector is not None:
+        data["kind"] = lesson.kind
     if lesson.id != FILE_LESSON_ID:
         data["id"] = lesson.id
-    exercise = lesson.backprop
-    fits = exercise is not None and BackpropExercise.fits(spec, exercise.target.shape)
-    return data | {
+    texts = {
         "title": lesson.title,
         "source": lesson.source,
         "explanation": lesson.explanation,
         "notes": list(lesson.notes),
-        "display": {
-            "about": DISPLAY_ABOUT,
-            "decimals": lesson.decimals,
-            "truncate": lesson.truncate_decimals,
-        },
-        "input": {
-            "channel_names": list(spec.channel_names),
-            "channels": [_rows(spec.input[:, :, c]) for c in range(spec.channels)],
-        },
-        "filters": [
-            {
-                "name": spec.filter_names[d] if spec.filter_names else "",
-                "bias": _number(spec.biases[d]),
-                "channels": [_rows(spec.filters[:, :, c, d]) for c in range(spec.channels)],
-            }
-            for d in range(spec.num_filters)
-        ],
-        "stride": list(spec.stride),
-        "padding": _padding_data(spec.padding),
-        "dilation": list(spec.dilation),
-        "divisor": _number(spec.divisor),
-        "relu": spec.relu,
-        "pool": None
-        if spec.pool is None
-        else {
-            "size": spec.pool.size,
-            "stride": spec.pool.stride,
-            "mode": spec.pool.mode,
-            "padding": spec.pool.padding,
-        },
-        "backprop": {
-            "about": BACKPROP_ABOUT,
-            "target": _rows(exercise.target),
-            "learning_rate": _number(exercise.learning_rate),
-        }
-        if fits and exercise is not None
-        else None,
     }
-
-
-def _number(value: float) -> int | float:
-    value = float(value)
-    return int(value) if value.is_integer() else value
-
-
-def _rows(grid: NDArray[np.float64]) -> list[list[int | float]]:
-    return [[_number(v) for v in row] for row in grid.tolist()]
+    if vector is not None:
+        return data | texts | vector_to_dict(vector)
+    spec = lesson.convolution
+    exercise = lesson.backprop
+    fits = exercise is not None and BackpropExercise.fits(spec, exercise.target.shape)
+    return (
+        data
+        | texts
+        | {
+            "display": {
+                "about": DISPLAY_ABOUT,
+                "decimals": lesson.decimals,
+                "truncate": lesson.truncate_decimals,
+            },
+            "input": {
+                "channel_names": list(spec.channel_names),
+                "channels": [json_rows(spec.input[:, :, c]) for c in range(spec.channels)],
+            },
+            "filters": [
+                {
+                    "name": spec.filter_names[d] if spec.filter_names else "",
+                    "bias": json_number(spec.biases[d]),
+                    "channels": [json_rows(spec.filters[:, :, c, d]) for c in range(spec.channels)],
+                }
+                for d in range(spec.num_filters)
+            ],
+            "stride": list(spec.stride),
+            "padding": _padding_data(spec.padding),
+            "dilation": list(spec.dilation),
+            "divisor": json_number(spec.divisor),
+            "relu": spec.relu,
+            "pool": None
+            if spec.pool is None
+            else {
+                "size": spec.pool.size,
+                "stride": spec.pool.stride,
+                "mode": spec.pool.mode,
+                "padding": spec.pool.padding,
+            },
+            "backprop": {
+                "about": BACKPROP_ABOUT,
+                "target": json_rows(exercise.target),
+                "learning_rate": json_number(exercise.learning_rate),
+            }
+            if fits and exercise is not None
+            else None,
+        }
+    )
 
 
 def _padding_data(padding: PaddingSpec) -> Any:

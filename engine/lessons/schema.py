@@ -33,42 +33,46 @@ MAX_ID_LENGTH = 64
 
 # Keys the messages use (ignored by jsonschema): what a list holds, and what a value should be
 # when a plain type or range does not say it.
-_NOUN = "x-noun"
-_EXPECTED = "x-expected"
+NOUN = "x-noun"
+EXPECTED = "x-expected"
 
 
-def _text(max_length: int) -> dict[str, Any]:
+def text_schema(max_length: int) -> dict[str, Any]:
+    """Text of at most ``max_length`` characters."""
     return {"type": "string", "maxLength": max_length}
 
 
-def _list(items: dict[str, Any], low: int, high: int, noun: str) -> dict[str, Any]:
-    return {"type": "array", "minItems": low, "maxItems": high, "items": items, _NOUN: noun}
+def list_schema(items: dict[str, Any], low: int, high: int, noun: str) -> dict[str, Any]:
+    """A list of ``low`` to ``high`` ``items``; messages call them ``noun`` ("rows")."""
+    return {"type": "array", "minItems": low, "maxItems": high, "items": items, NOUN: noun}
 
 
-def _whole(low: int, high: int) -> dict[str, Any]:
+def whole_schema(low: int, high: int) -> dict[str, Any]:
+    """A whole number from ``low`` to ``high``."""
     return {"type": "integer", "minimum": low, "maximum": high}
 
 
-def _pair(low: int, high: int) -> dict[str, Any]:
-    return _list(_whole(low, high), 2, 2, "numbers")
+def pair_schema(low: int, high: int) -> dict[str, Any]:
+    """Two whole numbers from ``low`` to ``high`` ([rows, columns])."""
+    return list_schema(whole_schema(low, high), 2, 2, "numbers")
 
 
 NUMBER: dict[str, Any] = {"type": "number", "minimum": -MAX_ABS_VALUE, "maximum": MAX_ABS_VALUE}
 BOOLEAN: dict[str, Any] = {"type": "boolean"}
 
 
-def _grid(max_size: int) -> dict[str, Any]:
+def grid_schema(max_size: int) -> dict[str, Any]:
     """Rows of numbers: (rows, columns), each 1..max_size."""
-    return _list(_list(NUMBER, 1, max_size, "numbers"), 1, max_size, "rows")
+    return list_schema(list_schema(NUMBER, 1, max_size, "numbers"), 1, max_size, "rows")
 
 
 PADDING: dict[str, Any] = {
     "anyOf": [
         {"enum": ["valid", "same"]},
-        _whole(0, MAX_INPUT_SIZE),
-        _list(_pair(0, MAX_INPUT_SIZE), 2, 2, "pairs"),
+        whole_schema(0, MAX_INPUT_SIZE),
+        list_schema(pair_schema(0, MAX_INPUT_SIZE), 2, 2, "pairs"),
     ],
-    _EXPECTED: f'"valid", "same", a number of cells (0 to {MAX_INPUT_SIZE}) or '
+    EXPECTED: f'"valid", "same", a number of cells (0 to {MAX_INPUT_SIZE}) or '
     "[[top, bottom], [left, right]]",
 }
 POOL: dict[str, Any] = {
@@ -76,16 +80,16 @@ POOL: dict[str, Any] = {
     "required": ["size", "stride", "mode"],
     "additionalProperties": False,
     "properties": {
-        "size": _whole(1, MAX_INPUT_SIZE),
-        "stride": _whole(1, MAX_INPUT_SIZE),
+        "size": whole_schema(1, MAX_INPUT_SIZE),
+        "stride": whole_schema(1, MAX_INPUT_SIZE),
         "mode": {"enum": ["max", "avg"]},
         "padding": {"enum": ["valid", "same"]},
     },
 }
 SETUP_PROPERTIES: dict[str, Any] = {
-    "stride": _pair(1, MAX_INPUT_SIZE),
+    "stride": pair_schema(1, MAX_INPUT_SIZE),
     "padding": PADDING,
-    "dilation": _pair(1, MAX_INPUT_SIZE),
+    "dilation": pair_schema(1, MAX_INPUT_SIZE),
     "divisor": NUMBER,
     "relu": BOOLEAN,
     "pool": POOL,
@@ -95,27 +99,29 @@ SCHEMA_V1: dict[str, Any] = {
     "type": "object",
     "required": ["input", "filters", "stride"],
     "properties": {
-        "title": _text(500),
-        "explanation": _text(10_000),
+        "title": text_schema(500),
+        "explanation": text_schema(10_000),
         # (H, W, C): rows of cells, each cell a list of channel values
-        "input": _list(
-            _list(_list(NUMBER, 1, MAX_CHANNELS, "channels"), 1, MAX_INPUT_SIZE, "cells"),
+        "input": list_schema(
+            list_schema(
+                list_schema(NUMBER, 1, MAX_CHANNELS, "channels"), 1, MAX_INPUT_SIZE, "cells"
+            ),
             1,
             MAX_INPUT_SIZE,
             "rows",
         ),
-        "channel_names": _list(_text(60), 0, MAX_CHANNELS, "names"),
-        "filters": _list(
+        "channel_names": list_schema(text_schema(60), 0, MAX_CHANNELS, "names"),
+        "filters": list_schema(
             {
                 "type": "object",
                 "required": ["weights", "bias"],
                 "properties": {
-                    "name": _text(60),
+                    "name": text_schema(60),
                     "bias": NUMBER,
                     # (kh, kw, C)
-                    "weights": _list(
-                        _list(
-                            _list(NUMBER, 1, MAX_CHANNELS, "channels"),
+                    "weights": list_schema(
+                        list_schema(
+                            list_schema(NUMBER, 1, MAX_CHANNELS, "channels"),
                             1,
                             MAX_KERNEL_SIZE,
                             "cells",
@@ -145,20 +151,20 @@ SCHEMA_V2: dict[str, Any] = {
             "type": "string",
             "maxLength": MAX_ID_LENGTH,
             "pattern": ID_PATTERN,
-            _EXPECTED: "lowercase letters and digits in words joined by hyphens, "
+            EXPECTED: "lowercase letters and digits in words joined by hyphens, "
             'like "my-first-lesson"',
         },
-        "title": _text(500),
-        "source": _text(1000),
-        "explanation": _text(10_000),
-        "notes": _list(_text(5000), 0, 20, "notes"),
+        "title": text_schema(500),
+        "source": text_schema(1000),
+        "explanation": text_schema(10_000),
+        "notes": list_schema(text_schema(5000), 0, 20, "notes"),
         "display": {
             "type": "object",
             "required": ["decimals", "truncate"],
             "additionalProperties": False,
             "properties": {
-                "about": _text(1000),
-                "decimals": _whole(0, MAX_DECIMALS),
+                "about": text_schema(1000),
+                "decimals": whole_schema(0, MAX_DECIMALS),
                 "truncate": BOOLEAN,
             },
         },
@@ -167,19 +173,21 @@ SCHEMA_V2: dict[str, Any] = {
             "required": ["channels"],
             "additionalProperties": False,
             "properties": {
-                "channel_names": _list(_text(60), 0, MAX_CHANNELS, "names"),
-                "channels": _list(_grid(MAX_INPUT_SIZE), 1, MAX_CHANNELS, "channels"),
+                "channel_names": list_schema(text_schema(60), 0, MAX_CHANNELS, "names"),
+                "channels": list_schema(grid_schema(MAX_INPUT_SIZE), 1, MAX_CHANNELS, "channels"),
             },
         },
-        "filters": _list(
+        "filters": list_schema(
             {
                 "type": "object",
                 "required": ["channels"],
                 "additionalProperties": False,
                 "properties": {
-                    "name": _text(60),
+                    "name": text_schema(60),
                     "bias": NUMBER,
-                    "channels": _list(_grid(MAX_KERNEL_SIZE), 1, MAX_CHANNELS, "channels"),
+                    "channels": list_schema(
+                        grid_schema(MAX_KERNEL_SIZE), 1, MAX_CHANNELS, "channels"
+                    ),
                 },
             },
             1,
@@ -192,8 +200,8 @@ SCHEMA_V2: dict[str, Any] = {
             "required": ["target", "learning_rate"],
             "additionalProperties": False,
             "properties": {
-                "about": _text(1000),
-                "target": _grid(MAX_INPUT_SIZE),
+                "about": text_schema(1000),
+                "target": grid_schema(MAX_INPUT_SIZE),
                 "learning_rate": {
                     "type": "number",
                     "exclusiveMinimum": 0,
@@ -204,30 +212,70 @@ SCHEMA_V2: dict[str, Any] = {
     },
 }
 
+SCHEMA_V3_CONVOLUTION: dict[str, Any] = {
+    **SCHEMA_V2,
+    "required": [*SCHEMA_V2["required"], "kind"],
+    "properties": {
+        **SCHEMA_V2["properties"],
+        "version": {"const": 3},
+        "kind": {"const": "convolution"},
+    },
+}
+"""Version 3's convolution lesson: version 2's, with ``"kind": "convolution"``."""
+
 SCHEMAS: dict[int, dict[str, Any]] = {1: SCHEMA_V1, 2: SCHEMA_V2}
 
 
+def lesson_kind(data: Any, version: int) -> str:
+    """The kind of lesson a parsed file holds: "convolution" before version 3, else its kind.
+
+    Raises:
+        LessonFileError: a version-3 file without a known ``kind``.
+    """
+    if version < 3:
+        return "convolution"
+    from engine.lessons.vector_schema import KINDS
+
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind not in KINDS:
+        got = shown(kind) if isinstance(data, dict) and "kind" in data else None
+        expected = ", ".join(f'"{k}"' for k in KINDS)
+        if got is None:
+            raise LessonFileError(f"kind: this field is missing (one of {expected})")
+        raise LessonFileError(f"kind: expected one of {expected}, got {got}")
+    return str(kind)
+
+
 def check_against_schema(data: Any, version: int) -> None:
-    """Check parsed JSON against the schema of its format version.
+    """Check parsed JSON against the schema of its format version (and kind, from version 3).
 
     Args:
         data: The parsed file (its "format" and "version" already checked).
-        version: 1 or 2.
+        version: 1, 2 or 3.
 
     Raises:
         LessonFileError: the first problem found, naming the field (without the file name).
     """
-    problem = next(iter(_validator(version).iter_errors(data)), None)
+    problem = next(iter(_validator(version, lesson_kind(data, version)).iter_errors(data)), None)
     if problem is not None:
         raise LessonFileError(describe(problem))
 
 
 @cache
-def _validator(version: int) -> Any:
+def _validator(version: int, kind: str) -> Any:
     # Imported here: jsonschema takes 50-100 ms to import, which the app's start does not need.
     from jsonschema import Draft202012Validator
 
-    schema = SCHEMAS[version]
+    if version < 3:
+        schema = SCHEMAS[version]
+    else:
+        from engine.lessons.vector_schema import SCHEMA_V3_NETWORK, SCHEMA_V3_SHAPES
+
+        schema = {
+            "convolution": SCHEMA_V3_CONVOLUTION,
+            "network": SCHEMA_V3_NETWORK,
+            "shapes": SCHEMA_V3_SHAPES,
+        }[kind]
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -288,13 +336,13 @@ def _bound(value: float) -> str:
 
 def _expectation(kind: str, rule: Any, value: Any, schema: dict[str, Any]) -> str:
     got = shown(value)
-    if _EXPECTED in schema and kind in ("anyOf", "pattern"):
-        return f"expected {schema[_EXPECTED]}, got {got}"
+    if EXPECTED in schema and kind in ("anyOf", "pattern"):
+        return f"expected {schema[EXPECTED]}, got {got}"
     if kind == "type":
         kinds = [rule] if isinstance(rule, str) else list(rule)
         return f"expected {' or '.join(_TYPES[k] for k in kinds)}, got {got}"
     if kind in ("minItems", "maxItems"):
-        noun = schema.get(_NOUN, "items")
+        noun = schema.get(NOUN, "items")
         bound = "at least" if kind == "minItems" else "at most"
         return f"expected {bound} {counted(rule, noun)}, got {len(value) or 'none'}"
     if kind == "maxLength":

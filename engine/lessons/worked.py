@@ -1,5 +1,8 @@
 """A lesson by id or file, its animation as the playground builds it, and its worked solution.
 
+A convolution (or backprop) lesson's animation is an ``Animation``; a vector lesson's (flatten,
+dense, softmax, cross-entropy, the update; a network's shapes) a ``VectorAnimation``.
+
 Used by ``--lesson ID_OR_FILE`` (the command line and the window) and ``--export-solution``.
 """
 
@@ -14,6 +17,8 @@ from engine.animation.numbers import NumberStyle
 from engine.animation.playground import run_pipeline
 from engine.animation.solution import worked_solution
 from engine.animation.timeline import Timeline
+from engine.animation.vector_frames import VectorAnimation
+from engine.animation.vector_setup import run_vector
 from engine.lessons.definition import BackpropExercise
 from engine.lessons.file_format import read_lesson
 from engine.lessons.json_form import FILE_LESSON_ID
@@ -22,6 +27,7 @@ from engine.operations.backprop import BackpropResult, conv_backprop
 
 if TYPE_CHECKING:
     from engine.animation.playground import PlaygroundSpec
+    from engine.animation.vector_setup import VectorSpec
     from engine.lessons.definition import Lesson
 
 
@@ -62,16 +68,26 @@ def exercise_result(
     )
 
 
-def lesson_animation(item: Lesson) -> Animation:
+def lesson_animation(item: Lesson) -> Animation | VectorAnimation:
     """The lesson's animation, as the playground shows it when the lesson is opened."""
-    result = run_pipeline(item.spec)
+    if item.vector is not None:
+        return vector_animation(item.vector)
+    spec = item.convolution
+    result = run_pipeline(spec)
     exercise = item.backprop
     rate = None if exercise is None else exercise.learning_rate
-    backprop = (
-        None if exercise is None else exercise_result(item.spec, exercise, exercise.learning_rate)
-    )
-    style = NumberStyle(item.decimals, item.truncate_decimals, item.spec, rate)
+    backprop = None if exercise is None else exercise_result(spec, exercise, exercise.learning_rate)
+    style = NumberStyle(item.decimals, item.truncate_decimals, spec, rate)
     return Animation(result, Timeline(result, backprop), style)
+
+
+def vector_animation(spec: VectorSpec, learning_rate: float | None = None) -> VectorAnimation:
+    """A vector lesson's animation; ``learning_rate`` replaces the lesson's η when given.
+
+    Raises:
+        VectorSetupError: η is not above 0, or the set-up is refused (``run_vector``).
+    """
+    return VectorAnimation(run_vector(spec, learning_rate))
 
 
 def lesson_solution(item: Lesson) -> str:

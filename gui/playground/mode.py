@@ -321,9 +321,10 @@ class PlaygroundMode(Mode):
             if not path:
                 return False
         state = self.view.state
+        shown = state.lesson_to_save()
         try:
-            if state.lesson is not None:  # keep its notes, display rule and exercise
-                save_lesson(path, replace(state.lesson, spec=state.spec))
+            if shown is not None:  # keep its notes, display rule and exercise
+                save_lesson(path, shown)
             else:
                 save_lesson(path, state.spec, title=state.context.title,
                             explanation=state.context.explanation)  # fmt: skip
@@ -406,7 +407,7 @@ class PlaygroundMode(Mode):
         state = self.view.state
         context = state.context
         text = worked_solution(
-            state.animation, title=self.window_title(), explanation=context.explanation,
+            state.shown_animation, title=self.window_title(), explanation=context.explanation,
             source=context.source, notes=context.notes,
         )  # fmt: skip
         try:
@@ -416,7 +417,7 @@ class PlaygroundMode(Mode):
                 self.view, "Cannot export the worked solution", f"{path}: {exc.strerror or exc}"
             )
             return False
-        self.statusMessage.emit(f"Saved {path} ({len(state.animation)} steps)", MESSAGE_MS)
+        self.statusMessage.emit(f"Saved {path} ({len(state.shown_animation)} steps)", MESSAGE_MS)
         return True
 
     # ----- the hand-over from the digit lab ------------------------------------------------

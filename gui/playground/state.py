@@ -13,11 +13,17 @@ pipeline, the backprop exercise, the timeline, the animation and the frame to sh
 computed into a ``_Built`` bundle, and only when all of that worked is it swapped in (and, for
 an edit, pushed onto the undo stack). A lesson, a file or an edit that fails anywhere on the
 way leaves the spec, the position, the undo stack and the title exactly as they were.
+
+A vector lesson (flatten, dense, softmax, cross-entropy, the update; a network's shapes) has
+no set-up to edit: its ``VectorAnimation`` is built completely too, then shown through
+``vectorFrameChanged`` while the convolution's set-up waits, unchanged, for the next
+convolution lesson. The step controls (``position``, ``set_position``, ``timeline``, …) work
+on whichever animation is shown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -27,11 +33,13 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from engine.animation.frames import Animation, Frame, NumberStyle
 from engine.animation.playground import PipelineResult, PlaygroundSpec, run_pipeline
 from engine.animation.timeline import Timeline, TimelineEntry
-from engine.lessons.worked import exercise_result
+from engine.lessons.worked import exercise_result, vector_animation
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from engine.animation.vector_frames import VectorAnimation, VectorFrame
+    from engine.animation.vector_timeline import VectorTimeline
     from engine.lessons.registry import Lesson
     from engine.network.filter_replay import FilterReplay
     from engine.operations.backprop import BackpropResult
@@ -146,6 +154,10 @@ class PlaygroundState(QObject):
     """Another lesson (or file) was loaded."""
     problem = Signal(str)
     """A change was refused; the argument says why in words."""
+    vectorFrameChanged = Signal(object)
+    """The frame of a vector lesson to paint changed (an
+    ``engine.animation.vector_frames.VectorFrame``): emitted once per user action while a
+    vector lesson is shown, in place of ``frameChanged``."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +168,8 @@ class PlaygroundState(QObject):
         self._stroke = 0
         self._position = 0
         self._replay: FilterReplay | None = None
+        self._vector: VectorAnimation | None = None
+        self._vector_frame: VectorFrame | None = None
         spec = PlaygroundSpec.create(np.zeros((6, 6)), np.zeros((3, 3)))
         self._loaded_spec = spec
         self._take(_build(spec, None, self._learning_rate, self._context, 0))
@@ -177,9 +191,9 @@ class PlaygroundState(QObject):
         return self._result
 
     @property
-    def timeline(self) -> Timeline:
-        """The scrubber positions of ``result`` (or of the backprop exercise)."""
-        return self._timeline
+    def timeline(self) -> Timeline | VectorTimeline:
+        """The scrubber positions of what is shown: the set-up's, or the vector lesson's."""
+        return self._timeline if self._vector is None else self._vector.timeline
 
     @property
     def animation(self) -> Animation:
@@ -188,8 +202,23 @@ class PlaygroundState(QObject):
 
     @property
     def frame(self) -> Frame:
-        """The frame of the current position: what the panels paint."""
+        """The frame of the convolution's set-up: what its panels paint."""
         return self._frame
+
+    @property
+    def vector_animation(self) -> VectorAnimation | None:
+        """The vector lesson shown, or None while a convolution's set-up is shown."""
+        return self._vector
+
+    @property
+    def shown_animation(self) -> Animation | VectorAnimation:
+        """The animation on show: the vector lesson's, else the set-up's."""
+        return self._animation if self._vector is None else self._vector
+
+    @property
+    def shown_frame(self) -> Frame | VectorFrame:
+        """The frame on show at the current position."""
+        return self._frame if self._vector_frame is None else self._vector_frame
 
     @property
     def backprop(self) -> BackpropResult | None:
@@ -214,12 +243,23 @@ class PlaygroundState(QObject):
     @property
     def entry(self) -> TimelineEntry:
         """The timeline entry of the current position."""
-        return self._timeline[self._position]
+        return self.timeline[self._position]
 
     @property
     def learning_rate(self) -> float:
-        """η of the backprop exercise."""
+        """η of the backprop exercise, or of a vector lesson's update."""
         return self._learning_rate
+
+    def lesson_to_save(self) -> Lesson | None:
+        """The built-in lesson shown as it is now (its set-up edited, its η changed), or None."""
+        lesson = self._lesson
+        if lesson is None:
+            return None
+        if lesson.vector is None:
+            return replace(lesson, spec=self._spec)
+        if self._vector is not None and self._vector.learning_rate is not None:
+            return replace(lesson, vector=replace(lesson.vector, learning_rate=self._learning_rate))
+        return lesson
 
     # ----- loading ---------------------------------------------------------------------------
     def load_lesson(self, lesson: Lesson) -> bool:
@@ -229,13 +269,47 @@ class PlaygroundState(QObject):
             True when the lesson is shown; False when it was refused (``problem`` says why)
             and everything stayed as it was.
         """
+        if lesson.vector is not None:
+            return self._load_vector(lesson)
         context = LessonContext(
             lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes,
             lesson.decimals, lesson.truncate_decimals, lesson.spec,
             None if lesson.backprop is None else lesson.backprop.learning_rate,
         )  # fmt: skip
         rate = self._learning_rate if lesson.backprop is None else lesson.backprop.learning_rate
-        return self._load(lesson.spec, context, lesson, rate, None)
+        return self._load(lesson.convolution, context, lesson, rate, None)
+
+    def _load_vector(self, lesson: Lesson) -> bool:
+        """Build a vector lesson's animation completely, then show it; on failure change nothing."""
+        assert lesson.vector is not None  # only vector lessons come here
+        try:
+            animation = vector_animation(lesson.vector)
+            frame = animation[0]
+        except ValueError as exc:
+            self.problem.emit(_sentence(f"the lesson cannot be shown: {exc}"))
+            return False
+        self._lesson = lesson
+        self._context = LessonContext(
+            lesson.id, lesson.title, lesson.explanation, lesson.source, lesson.notes
+        )
+        if animation.learning_rate is not None:
+            self._learning_rate = animation.learning_rate
+        self._replay = None
+        self.undo_stack.clear()
+        self._loaded_spec = self._spec  # the set-up waiting for a convolution is not edited
+        moved = self._position != 0
+        self._show_vector(animation, frame)
+        self.lessonChanged.emit()
+        self.specChanged.emit()
+        if moved:
+            self.positionChanged.emit(0)
+        return True
+
+    def _show_vector(self, animation: VectorAnimation, frame: VectorFrame) -> None:
+        self._vector = animation
+        self._vector_frame = frame
+        self._position = frame.position
+        self.vectorFrameChanged.emit(frame)
 
     def load_replay(self, replay: FilterReplay) -> bool:
         """Step through one learned filter of the trained network on the drawn digit.
@@ -345,8 +419,14 @@ class PlaygroundState(QObject):
 
         Returns:
             True when it is shown and on the undo stack; False when it was refused
-            (``problem`` says why): then nothing changed and nothing was pushed.
+            (``problem`` says why): then nothing changed and nothing was pushed. A vector
+            lesson has no set-up to edit: every edit is refused while one is shown.
         """
+        if self._vector is not None:
+            self.problem.emit(
+                "This lesson has no input or filters to edit; open a convolution lesson first."
+            )
+            return False
         try:
             built = _build(new, self._lesson, self._learning_rate, self._context, self._position)
         except ValueError as exc:
@@ -368,6 +448,8 @@ class PlaygroundState(QObject):
         """
         if value == self._learning_rate:
             return True
+        if self._vector is not None:
+            return self._set_vector_rate(value)
         try:
             built = _build(self._spec, self._lesson, value, self._context, self._position)
         except ValueError as exc:
@@ -376,6 +458,22 @@ class PlaygroundState(QObject):
         self._learning_rate = value
         self._take(built)
         self._publish()
+        return True
+
+    def _set_vector_rate(self, value: float) -> bool:
+        """A vector lesson's update with another η, at the same step."""
+        lesson = self._lesson
+        if lesson is None or lesson.vector is None:
+            return False
+        try:
+            animation = vector_animation(lesson.vector, value)
+            frame = animation[min(self._position, len(animation) - 1)]
+        except ValueError as exc:
+            self.problem.emit(_sentence(str(exc)))
+            return False
+        self._learning_rate = value
+        self._show_vector(animation, frame)
+        self.specChanged.emit()
         return True
 
     def _apply(self, spec: PlaygroundSpec, built: _Built | None = None) -> None:
@@ -397,7 +495,9 @@ class PlaygroundState(QObject):
         self._publish(moved=moved)
 
     def _take(self, built: _Built) -> None:
-        """Swap in a completely built set-up (nothing here can fail)."""
+        """Swap in a completely built set-up (nothing here can fail); it is what is shown."""
+        self._vector = None
+        self._vector_frame = None
         self._spec = built.spec
         self._result = built.result
         self._backprop = built.backprop
@@ -421,7 +521,12 @@ class PlaygroundState(QObject):
     # ----- the animation position ------------------------------------------------------------
     def set_position(self, position: int) -> None:
         """Move to a position (clamped to the timeline); emits the new frame once."""
-        position = max(0, min(int(position), len(self._timeline) - 1))
+        position = max(0, min(int(position), len(self.timeline) - 1))
+        if self._vector is not None:
+            if position != self._position:
+                self._show_vector(self._vector, self._vector[position])
+                self.positionChanged.emit(position)
+            return
         if position != self._position:
             self._position = position
             self._frame = self._animation[position]
@@ -438,12 +543,12 @@ class PlaygroundState(QObject):
 
     def to_end(self) -> None:
         """Move to the last step."""
-        self.set_position(len(self._timeline) - 1)
+        self.set_position(len(self.timeline) - 1)
 
     @property
     def at_end(self) -> bool:
         """Whether the animation is at its last step."""
-        return self._position >= len(self._timeline) - 1
+        return self._position >= len(self.timeline) - 1
 
 
 def _sentence(message: str) -> str:

@@ -28,11 +28,13 @@ from gui.playground.parameter_panel import ParameterPanel
 from gui.playground.player import Player
 from gui.playground.state import PlaygroundState
 from gui.playground.step_panel import StepPanel
+from gui.playground.vector_panel import VectorPanel
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 
-    from engine.animation.frames import Frame
+    from engine.animation.frames import Animation, Frame
+    from engine.animation.vector_frames import VectorAnimation, VectorFrame
 
 PRESENTED = (0.22, 0.22, 0.56)
 """Presentation mode's shares of the width: input, filters, feature maps."""
@@ -58,6 +60,7 @@ class PlaygroundView(QWidget):
         self.filter_panel = FilterPanel(self.state)
         self.feature_maps = FeatureMapPanel(self.state)
         self.backprop_panel = BackpropPanel(self.state)
+        self.vector_panel = VectorPanel(self.state)
         self.parameters = ParameterPanel(self.state)
         self.steps = StepPanel(self.state, self.player)
 
@@ -82,7 +85,10 @@ class PlaygroundView(QWidget):
         self.bottom.setChildrenCollapsible(False)
         self.rows = QSplitter(Qt.Orientation.Vertical)
         self.rows.setObjectName("playgroundRows")
-        self.rows.addWidget(self.columns)
+        self.stage = QStackedWidget()  # the columns, or a vector lesson's panel in their place
+        self.stage.addWidget(self.columns)
+        self.stage.addWidget(self.vector_panel)
+        self.rows.addWidget(self.stage)
         self.rows.addWidget(self.bottom)
         self.rows.setStretchFactor(0, 3)
         self.rows.setStretchFactor(1, 1)
@@ -104,8 +110,10 @@ class PlaygroundView(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.rows, 1)
         layout.addWidget(self.steps.transport)
-        self._animation = self.state.animation
+        self._animation: Animation | VectorAnimation = self.state.animation
         self.state.frameChanged.connect(self._show_frame)
+        self.state.vectorFrameChanged.connect(self._show_vector_frame)
+        self.state.vectorFrameChanged.connect(self.steps.show_frame)  # the same step controls
         scrubber = self.steps.scrubber  # dragging holds playback; it goes on from the release
         scrubber.sliderPressed.connect(lambda: self.player.hold(True))
         scrubber.sliderReleased.connect(lambda: self.player.hold(False))
@@ -155,6 +163,14 @@ class PlaygroundView(QWidget):
             QTimer.singleShot(0, self, self.follow)  # again once the new layout has settled
         self.follow()
 
+    def _show_vector_frame(self, frame: VectorFrame) -> None:
+        """A vector lesson's frame: its panel in place of the columns, for a new lesson."""
+        if frame.animation is not self._animation:
+            self._animation = frame.animation
+            self._choose_results()
+            self.steps.position_label.reset_room()
+            self.steps.arithmetic.reset_room()
+
     def animated_panels(self) -> QWidget:
         """The panels an exported animation shows: input, filters, maps, step, settings."""
         return self.rows
@@ -176,6 +192,7 @@ class PlaygroundView(QWidget):
         self.header.set_presentation(on)
         self.input_panel.set_presentation(on)
         self.filter_panel.set_presentation(on)
+        self.vector_panel.set_presentation(on)
         self._choose_results()
         if on:  # the maps get the room the settings and tools leave
             self._sizes_before = (self.columns.sizes(), self.rows.sizes())
@@ -222,7 +239,7 @@ class PlaygroundView(QWidget):
         self._room_check_due = False
         top, bottom = self.rows.sizes()
         needed = self.bottom.minimumSizeHint().height()
-        if bottom < needed <= top + bottom - self.columns.minimumSizeHint().height():
+        if bottom < needed <= top + bottom - self.stage.minimumSizeHint().height():
             self.rows.setSizes([top + bottom - needed, needed])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -259,20 +276,23 @@ class PlaygroundView(QWidget):
         super().keyPressEvent(event)
 
     def _choose_results(self) -> None:
-        """The backprop panel for the backprop lesson, else the feature maps and settings."""
-        backprop = self._animation.backprop is not None
-        shown, hidden = (
-            (self.backprop_panel, self.feature_maps)
-            if backprop
-            else (self.feature_maps, self.backprop_panel)
-        )
-        # The page not shown must not ask for room (a stack asks for its largest page's).
-        ignored = QSizePolicy.Policy.Ignored
-        hidden.setSizePolicy(ignored, ignored)
-        preferred = QSizePolicy.Policy.Preferred
-        shown.setSizePolicy(preferred, preferred)
-        self.results.setCurrentWidget(shown)
-        self.parameters.setVisible(not backprop and not self._presenting)
+        """The backprop panel for the backprop lesson, else the feature maps and settings.
+
+        A vector lesson's panel takes the place of the input, filters and maps.
+        """
+        vector = self.state.vector_animation is not None
+        backprop = self.state.animation.backprop is not None
+        for stack, shown, hidden in (
+            (self.stage, *_pages(vector, self.vector_panel, self.columns)),
+            (self.results, *_pages(backprop, self.backprop_panel, self.feature_maps)),
+        ):
+            # The page not shown must not ask for room (a stack asks for its largest page's).
+            ignored = QSizePolicy.Policy.Ignored
+            hidden.setSizePolicy(ignored, ignored)
+            preferred = QSizePolicy.Policy.Preferred
+            shown.setSizePolicy(preferred, preferred)
+            stack.setCurrentWidget(shown)
+        self.parameters.setVisible(not backprop and not vector and not self._presenting)
 
     def default_sizes(self, width: int, height: int) -> None:
         """Splitter sizes that suit a window of this size (before any saved layout).
@@ -290,3 +310,8 @@ class PlaygroundView(QWidget):
         body = max(height - 190, 400)
         bottom = max(self.bottom.minimumSizeHint().height(), min(int(body * 0.30), 320))
         self.rows.setSizes([body - bottom, bottom])
+
+
+def _pages(first: bool, page: QWidget, other: QWidget) -> tuple[QWidget, QWidget]:
+    """(the page to show, the page to hide): ``page`` when ``first``, else ``other``."""
+    return (page, other) if first else (other, page)
