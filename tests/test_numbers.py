@@ -9,6 +9,8 @@ precision, and shows the true value within that precision.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -50,14 +52,22 @@ def lesson_animation(lesson_id: str, spec: PlaygroundSpec | None = None) -> Anim
     ("value", "text"),
     [
         (0.0625, "0.0625"), (4.5, "4.5"), (2.5, "2.5"), (1.25, "1.25"), (-0.125, "−0.125"),
-        (0.375, "0.375"), (12.3456, "12.3456"), (-3.0, "−3"), (0.1 * 3, "0.3"), (1e-17, "0"),
-        (-1e-17, "0"), (123456789.0, "123456789"),
+        (0.375, "0.375"), (12.3456, "12.3456"), (-3.0, "−3"), (0.1 * 3, "0.3"), (0.0, "0"),
+        (-0.0, "0"), (123456789.0, "123456789"),
     ],
 )  # fmt: skip
 def test_short_values_are_written_exactly(value: float, text: str) -> None:
     written = write(value)
     assert (written.text, written.exact) == (text, True)
     assert written.equals == f"= {text}" and written.item == text
+
+
+@pytest.mark.parametrize("value", [1e-17, -1e-17, 5.551115123125783e-17, math.exp(-40), 2e-9])
+def test_a_tiny_value_is_never_an_exact_zero(value: float) -> None:
+    """e^−40 (a softmax of far-apart logits) or float noise reads "≈ 0", never "= 0"."""
+    written = write(value)
+    assert (written.text, written.exact) == ("0", False)
+    assert written.equals == "≈ 0" and written.item == "0…"
 
 
 @pytest.mark.parametrize(

@@ -201,10 +201,13 @@ def exact_text(value: float) -> str | None:
     """The value's short exact decimal ("0.0625", "−3"), or None if it has none.
 
     Short: whole, or at most ``MAX_EXACT_DECIMALS`` places and ``MAX_EXACT_DIGITS``
-    significant digits, equal to the value within ``EXACT_TOLERANCE`` (relative). Uses the
-    ASCII minus.
+    significant digits, equal to the value within ``EXACT_TOLERANCE`` (relative to the value,
+    so a tiny non-zero value such as e^−40 is never an exact "0": it is written "≈ 0"). Uses
+    the ASCII minus.
     """
-    tolerance = EXACT_TOLERANCE * max(1.0, abs(value))
+    if value == 0:
+        return "0"
+    tolerance = EXACT_TOLERANCE * abs(value)  # relative: e^−40 is not an exact 0
     for places in range(MAX_EXACT_DECIMALS + 1):
         text = f"{value:.{places}f}"
         if abs(float(text) - value) <= tolerance:
