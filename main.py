@@ -254,8 +254,7 @@ def export_solution(lesson_ref: str | None, path: str) -> int:
     Exit status 0, or 2 with a message on stderr: no --lesson, an unknown lesson or a bad
     lesson file, or a path that cannot be written (nothing is left behind).
     """
-    from engine.animation.solution import save_solution
-    from engine.lessons.worked import find_lesson, lesson_solution
+    from engine.lessons.worked import find_lesson, lesson_solution, save_solution
 
     if lesson_ref is None:
         print("cnn-visualizer: --export-solution needs --lesson ID_OR_FILE", file=sys.stderr)

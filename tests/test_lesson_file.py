@@ -437,7 +437,7 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path, monkeypatc
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("engine.lessons.file_format.os.replace", fail)
+    monkeypatch.setattr("engine.drawings.file_bytes.os.replace", fail)  # the one atomic writer
     with pytest.raises(OSError, match="disk full"):
         save_lesson(path, lesson("x-or-o").spec, title="second")
     assert path.read_text() == before  # the old file is intact

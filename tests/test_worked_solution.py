@@ -19,12 +19,12 @@ import pytest
 
 from engine.animation.numbers import write
 from engine.animation.playground import PlaygroundSpec, PoolSettings
-from engine.animation.solution import STEPS_HEADING, save_solution, step_line
+from engine.animation.solution import STEPS_HEADING, step_line
 from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE
 from engine.lessons.errors import LessonFileError
 from engine.lessons.file_format import save_lesson
 from engine.lessons.registry import all_lessons, lesson
-from engine.lessons.worked import find_lesson, lesson_animation, lesson_solution
+from engine.lessons.worked import find_lesson, lesson_animation, lesson_solution, save_solution
 from gui.app import LaunchOptions, build_window
 from tests.written_sums import check_line, number
 

@@ -16,9 +16,6 @@ the update; a network's shapes) is written the same way from its own frames
 
 from __future__ import annotations
 
-import os
-import stat
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.animation.frames import POOL_EDGE_NOTE, Animation
@@ -202,30 +199,3 @@ def markdown_table(values: np.ndarray, rule: NumberRule) -> list[str]:
         cells = " | ".join(write(v, rule).item for v in row)
         lines.append(f"| **{r + 1}** | {cells} |")
     return lines
-
-
-def save_solution(path: str | Path, text: str) -> None:
-    """Write a worked solution atomically: a temporary file next to ``path``, then renamed.
-
-    Raises:
-        OSError: the folder is missing or not writable (nothing is left behind).
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None
-    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(temporary, flags, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

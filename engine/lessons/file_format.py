@@ -14,11 +14,9 @@ its target, which is what gets replaced.
 
 from __future__ import annotations
 
-import os
-import stat
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.drawings.file_bytes import write_atomically
 from engine.lessons.definition import Lesson
 from engine.lessons.errors import LessonFileError
 from engine.lessons.json_form import (
@@ -35,6 +33,8 @@ from engine.lessons.schema import FORMAT_NAME
 from engine.lessons.strict_json import MAX_FILE_BYTES, read_json_file
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine.animation.playground import PlaygroundSpec
 
 __all__ = [
@@ -133,27 +133,4 @@ def save_lesson(
         lesson_from_dict(data)  # never write a file that the reader would refuse
     except LessonFileError as exc:
         raise LessonFileError(f"{path}: cannot be saved as a lesson: {exc}") from None
-    _write_atomically(Path(path), dumps_readable(data))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to the real target, then rename it over it."""
-    target = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None  # a new file gets 0666 minus the umask, like any other new file
-    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(temporary, flags, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomically(path, dumps_readable(data).encode("utf-8"))  # mode and symlink kept

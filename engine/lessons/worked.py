@@ -19,6 +19,7 @@ from engine.animation.solution import worked_solution
 from engine.animation.timeline import Timeline
 from engine.animation.vector_frames import VectorAnimation
 from engine.animation.vector_setup import run_vector
+from engine.drawings.file_bytes import write_atomically
 from engine.lessons.definition import BackpropExercise
 from engine.lessons.file_format import read_lesson
 from engine.lessons.json_form import FILE_LESSON_ID
@@ -99,3 +100,15 @@ def lesson_solution(item: Lesson) -> str:
         source=item.source,
         notes=item.notes,
     )
+
+
+def save_solution(path: str | Path, text: str) -> None:
+    """Write a worked solution (Markdown, UTF-8, Unix line ends) atomically.
+
+    Through :func:`engine.drawings.file_bytes.write_atomically`: a temporary file next to
+    ``path``, then renamed over it; an existing file keeps its mode, a symlink its target.
+
+    Raises:
+        OSError: the folder is missing or not writable (nothing is left behind).
+    """
+    write_atomically(path, text.encode("utf-8"))

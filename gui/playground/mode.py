@@ -18,11 +18,11 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMenu, QMessageBox, QToolBar
 
-from engine.animation.solution import save_solution, worked_solution
+from engine.animation.solution import worked_solution
 from engine.lessons.file_format import LessonFileError, read_lesson, save_lesson
 from engine.lessons.json_form import FILE_LESSON_ID
 from engine.lessons.registry import all_lessons, lesson
-from engine.lessons.worked import find_lesson
+from engine.lessons.worked import find_lesson, save_solution
 from gui.export import (
     DEFAULT_FRAME_SECONDS,
     MAX_FRAME_SECONDS,
