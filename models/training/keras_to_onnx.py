@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from models.training.errors import UserError
 from models.training.export import ONNX_OPSET, add_metadata
 from models.training.framework import use_tensorflow_backend
 from models.training.onnx_names import numbered_generated_names, rename_everything, weight_names
+from models.training.outputs import write_atomically
 from models.training.packages import TRAINING_PACKAGES
 
 if TYPE_CHECKING:
@@ -144,18 +144,6 @@ def convert(source: Path, output: Path) -> None:
         },
     )
     write_atomically(output, proto.SerializeToString())
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file beside ``path``, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
