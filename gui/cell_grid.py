@@ -12,7 +12,7 @@ from math import ceil
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -42,6 +42,7 @@ MIN_TEXT_PIXELS = 6.5  # a number that would be written smaller is not written
 MAX_CELL = 56  # pixels at zoom 1
 WINDOW_WIDTH = 3.0  # pen width of a window's or a cell's outline
 WHOLE_WIDTH = 2.0  # a whole grid's outline is thinner
+ADVANCES_KEPT = 4096  # text widths a grid remembers before it starts again
 
 
 def _fitted_size(base: int, width: float, cell: float) -> int:
@@ -101,6 +102,7 @@ class CellGrid(QWidget):
         self._revealed: int | None = None
         self._highlights: tuple[Highlight, ...] = ()
         self._cache: QPixmap | None = None
+        self._advances: dict[tuple[int, str], int] = {}  # see _advance
         self._max_cell = max_cell
         self._hint_cell = hint_cell  # 0: 34 pixels for small grids, 18 for larger ones
         self._cell_hint: float | None = None  # pixels, set by a panel that fits the grid
@@ -127,17 +129,37 @@ class CellGrid(QWidget):
         the general rule, or a lesson's display rule for the lesson's own maps.
         """
         new = np.asarray(values, dtype=float)
+        pad = None if padding is None else np.asarray(padding, dtype=bool)
+        real = new if pad is None else new[~pad]
+        scale = scale or ColourScale.for_values(real)
+        if self._same_as_shown(new, pad, scale, numbers):
+            return  # e.g. the kernel during one filter's pass: nothing to paint again
         reshaped = new.shape != self._values.shape
         self._values = new
-        self._padding = None if padding is None else np.asarray(padding, dtype=bool)
-        real = self._values if self._padding is None else self._values[~self._padding]
-        self._scale = scale or ColourScale.for_values(real)
+        self._padding = pad
+        self._scale = scale
         self._numbers = numbers
         self._cache = None
         if reshaped:  # a relayout is costly: only when the grid's shape changes
             self._apply_limit()
             self.updateGeometry()
         self.update()
+
+    def _same_as_shown(
+        self,
+        values: np.ndarray,
+        padding: np.ndarray | None,
+        scale: ColourScale,
+        numbers: NumberRule,
+    ) -> bool:
+        """Whether these values, padding, colours and numbers are exactly what is shown."""
+        if values.shape != self._values.shape or (padding is None) != (self._padding is None):
+            return False
+        if scale != self._scale or numbers != self._numbers:
+            return False
+        if padding is not None and not np.array_equal(padding, self._padding):  # type: ignore[arg-type]
+            return False
+        return bool(np.array_equal(values, self._values, equal_nan=True))
 
     @property
     def values(self) -> np.ndarray:
@@ -295,6 +317,7 @@ class CellGrid(QWidget):
         """A new font is a new zoom: cells, limits and numbers are sized again."""
         if event.type() == QEvent.Type.FontChange:
             self._cache = None
+            self._advances.clear()
             self._apply_limit()
             self.updateGeometry()
             self.update()
@@ -336,12 +359,10 @@ class CellGrid(QWidget):
         if cell >= 6:
             painter.setPen(QPen(GRID_LINE, 1))
             right, bottom = x0 + cell * cols, y0 + cell * rows
-            for r in range(rows + 1):
-                y = y0 + r * cell
-                painter.drawLine(QPointF(x0, y), QPointF(right, y))
-            for c in range(cols + 1):
-                x = x0 + c * cell
-                painter.drawLine(QPointF(x, y0), QPointF(x, bottom))
+            painter.drawLines(
+                [QLineF(x0, y0 + r * cell, right, y0 + r * cell) for r in range(rows + 1)]
+                + [QLineF(x0 + c * cell, y0, x0 + c * cell, bottom) for c in range(cols + 1)]
+            )
         if self._padding is not None and self._padding.any():
             self._outline_real_cells(painter, self._padding)
         painter.end()
@@ -359,12 +380,26 @@ class CellGrid(QWidget):
         A text fits when the font fitted to it (``_fitted_size``) is still readable.
         """
         font = self._base_font(cell)
-        metrics, base = QFontMetrics(font), font.pixelSize()
+        base = font.pixelSize()
 
         def fits(text: str) -> bool:
-            return _fitted_size(base, metrics.horizontalAdvance(text), cell) >= MIN_TEXT_PIXELS
+            return _fitted_size(base, self._advance(font, text), cell) >= MIN_TEXT_PIXELS
 
         return cell_texts(self._values, self._numbers, fits)
+
+    def _advance(self, font: QFont, text: str) -> int:
+        """``text``'s width in pixels in the numbers' ``font`` (remembered: steps repeat texts).
+
+        Only the numbers' fonts are measured here: the widget's font at a pixel size, so the
+        pixel size and the text are the key; a new widget font (zoom) forgets them all.
+        """
+        key = (font.pixelSize(), text)
+        width = self._advances.get(key)
+        if width is None:
+            if len(self._advances) > ADVANCES_KEPT:
+                self._advances.clear()
+            width = self._advances[key] = QFontMetrics(font).horizontalAdvance(text)
+        return width
 
     def cell_texts(self) -> list[list[str]]:
         """The numbers the cells show at the grid's current size ([] when too small for text)."""
@@ -384,7 +419,7 @@ class CellGrid(QWidget):
             return None
         texts = self._cell_texts(cell) if texts is None else texts
         font = self._base_font(cell)
-        widest = max(QFontMetrics(font).horizontalAdvance(t) for row in texts for t in row)
+        widest = max(self._advance(font, t) for row in texts for t in row)
         size = _fitted_size(font.pixelSize(), widest, cell)
         if size < MIN_TEXT_PIXELS:
             return None
@@ -436,26 +471,27 @@ class CellGrid(QWidget):
         x0, y0 = self._origin()
         right, bottom = x0 + self.cols * cell, y0 + self.rows * cell
         painter.setPen(QPen(GRID_LINE, 1))
+        lines: list[QLineF] = []
         if col > 0:
             top = y0 + row * cell
-            painter.fillRect(
-                QRectF(x0 + col * cell, top, (self.cols - col) * cell, cell), HIDDEN_FILL
-            )
-            for c in range(col, self.cols + 1):
-                x = x0 + c * cell
-                painter.drawLine(QPointF(x, top), QPointF(x, top + cell))
-            painter.drawLine(QPointF(x0 + col * cell, top), QPointF(right, top))
-            painter.drawLine(QPointF(x0 + col * cell, top + cell), QPointF(right, top + cell))
+            left = x0 + col * cell
+            painter.fillRect(QRectF(left, top, (self.cols - col) * cell, cell), HIDDEN_FILL)
+            lines += [
+                QLineF(x0 + c * cell, top, x0 + c * cell, top + cell)
+                for c in range(col, self.cols + 1)
+            ]
+            lines += [QLineF(left, top, right, top), QLineF(left, top + cell, right, top + cell)]
             row += 1
         if row < self.rows:
             top = y0 + row * cell
             painter.fillRect(QRectF(x0, top, self.cols * cell, bottom - top), HIDDEN_FILL)
-            for r in range(row, self.rows + 1):
-                y = y0 + r * cell
-                painter.drawLine(QPointF(x0, y), QPointF(right, y))
-            for c in range(self.cols + 1):
-                x = x0 + c * cell
-                painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+            lines += [
+                QLineF(x0, y0 + r * cell, right, y0 + r * cell) for r in range(row, self.rows + 1)
+            ]
+            lines += [
+                QLineF(x0 + c * cell, top, x0 + c * cell, bottom) for c in range(self.cols + 1)
+            ]
+        painter.drawLines(lines)
 
     def _paint_highlight(self, painter: QPainter, highlight: Highlight) -> None:
         cells = [(r, c) for r, c in highlight.cells if 0 <= r < self.rows and 0 <= c < self.cols]

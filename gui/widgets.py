@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -39,6 +39,49 @@ def style_caption(label: QLabel, *, size: int = 10, colour: str = "#555d6b") -> 
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class SteadyLabel(QLabel):
+    """A plain-text label that keeps the room of the largest text it has shown.
+
+    A label whose text changes on every update (an answer, a probability) would otherwise
+    change its size hint each time, and its layout would move and resize its neighbours
+    (a pyqtgraph chart beside it lays itself out again: milliseconds per update). The size
+    hints and the height for a width only grow, until :meth:`reset_room` or a new font.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._hint = QSize(0, 0)
+        self._least = QSize(0, 0)
+        self._tallest = 0
+
+    def sizeHint(self) -> QSize:
+        """The largest size hint since the last reset."""
+        self._hint = self._hint.expandedTo(super().sizeHint())
+        return self._hint
+
+    def minimumSizeHint(self) -> QSize:
+        """The largest minimum size hint since the last reset."""
+        self._least = self._least.expandedTo(super().minimumSizeHint())
+        return self._least
+
+    def heightForWidth(self, width: int) -> int:
+        """The greatest height a text since the last reset needed (at any width)."""
+        self._tallest = max(self._tallest, super().heightForWidth(width))
+        return self._tallest
+
+    def reset_room(self) -> None:
+        """Keep only the room the current text needs."""
+        self._hint, self._least, self._tallest = QSize(0, 0), QSize(0, 0), 0
+        self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font (a zoom) measures again."""
+        if event.type() == QEvent.Type.FontChange:
+            self._hint, self._least, self._tallest = QSize(0, 0), QSize(0, 0), 0
+        super().changeEvent(event)
 
 
 class Panel(QFrame):

@@ -705,7 +705,7 @@ def test_rounded_percentages_are_marked(lab) -> None:
     lab.load_sample(1)
     run = lab.state.run
     assert run is not None
-    texts = [t.toPlainText() for t in lab.prediction_panel.chart._texts]
+    texts = lab.prediction_panel.chart.bar_texts
     for probability, text in zip(run.probabilities.tolist(), texts, strict=True):
         if text:
             assert text == percent_text(probability, compact=True)

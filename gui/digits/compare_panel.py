@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from engine.drawings.digit_shift import FRAMING_TEXT, FRAMING_TIPS, FRAMINGS
 from gui.digits.probability_chart import ProbabilityChart
-from gui.widgets import Panel
+from gui.widgets import Panel, SteadyLabel
 
 if TYPE_CHECKING:
     from engine.drawings.digit_shift import Framing
@@ -89,16 +89,15 @@ class ComparePanel(Panel):
         third.addWidget(self.shift, 1)
         third.addWidget(self.reset_button)
         third.addWidget(self.chart_button)
-        self.answer = QLabel()
-        self.answer.setTextFormat(Qt.TextFormat.PlainText)
+        self.answer = SteadyLabel()
+        self._answer_colour = ""
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer.setMinimumWidth(110)
         font = self.answer.font()
         font.setPointSize(ANSWER_POINTS)
         font.setBold(True)
         self.answer.setFont(font)
-        self.detail = QLabel()
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail = SteadyLabel()
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart = ProbabilityChart()
         self.chart.setFixedHeight(CHART_HEIGHT)
@@ -157,5 +156,7 @@ class ComparePanel(Panel):
         self.chart.show_probabilities(run.probabilities, run.prediction.index, answer.bar_labels)
 
     def _answer(self, text: str, colour: str) -> None:
-        self.answer.setStyleSheet(f"color: {colour};")
+        if colour != self._answer_colour:  # restyling is slow: only when it changes
+            self._answer_colour = colour
+            self.answer.setStyleSheet(f"color: {colour};")
         self.answer.setText(text)

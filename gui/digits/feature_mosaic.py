@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 
@@ -19,6 +18,7 @@ from engine.network.picture_grids import MosaicGrid
 from gui.colours import CHOSEN, WINDOW
 from gui.digits.layer_view import LayerView, outline_item
 from gui.digits.lookup_tables import diverging_lut, positive_lut
+from gui.digits.screen_image import ScreenImageItem
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -61,7 +61,7 @@ class FeatureMosaic(LayerView):
         self._tiles = self._tiles.transpose(0, 2, 1, 3)[
             :, :, : self.map_shape[0], : self.map_shape[1]
         ]
-        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item = ScreenImageItem(axisOrder="row-major")
         lut = diverging_lut() if value_range.signed else positive_lut()
         self.image_item.setLookupTable(lut)
         self.image_item.setLevels(value_range.levels)

@@ -15,6 +15,7 @@ from gui.widgets import caption_label, title_label
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
+    from PySide6.QtGui import QPaintEvent, QShowEvent
 
     from engine.network.lab_state import LabLayer
     from engine.network.layer_text import LayerTitle
@@ -46,7 +47,12 @@ def title_html(title: LayerTitle) -> str:
 
 
 class LayerRow(QWidget):
-    """A layer's title (name, op, shape), a sentence on what it does, and its picture."""
+    """A layer's title (name, op, shape), a sentence on what it does, and its picture.
+
+    New values for a row scrolled out of sight wait until it is seen (or its ``picture`` is
+    asked for): the digit lab updates on every mouse move, and drawing a dozen layers nobody
+    sees costs more than a frame. :meth:`show_pending` is called when the view scrolls.
+    """
 
     def __init__(self, layer: LabLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,21 +62,52 @@ class LayerRow(QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.explanation = caption_label(layer.explanation, size=10)
         self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.picture = picture_for(layer)
+        self._picture = picture_for(layer)
+        self._pending: NDArray[np.float32] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 6)
         layout.setSpacing(3)
         layout.addWidget(self.title)
         layout.addWidget(self.explanation)
-        layout.addWidget(self.picture)
+        layout.addWidget(self._picture)
+
+    @property
+    def picture(self) -> LayerPicture:
+        """The layer's view, showing the latest values given (waiting ones are drawn first)."""
+        self._apply_pending()
+        return self._picture
 
     def show_values(self, values: NDArray[np.float32]) -> None:
-        """Show the layer's output: (H, W, C) maps, or a vector."""
-        if isinstance(self.picture, FeatureMosaic):
-            self.picture.show_maps(values)
-        else:
-            self.picture.show_values(values.reshape(-1))
+        """Show the layer's output: (H, W, C) maps, or a vector (later, if out of sight)."""
+        self._pending = values
+        if not self.visibleRegion().isEmpty():
+            self._apply_pending()
+
+    def show_pending(self) -> None:
+        """Draw values that waited while the row was out of sight, if it is in sight now."""
+        if self._pending is not None and not self.visibleRegion().isEmpty():
+            self._apply_pending()
 
     def clear_values(self) -> None:
         """Show no values (all zero)."""
-        self.picture.clear_values()
+        self._pending = None
+        self._picture.clear_values()
+
+    def _apply_pending(self) -> None:
+        values, self._pending = self._pending, None
+        if values is None:
+            return
+        if isinstance(self._picture, FeatureMosaic):
+            self._picture.show_maps(values)
+        else:
+            self._picture.show_values(values.reshape(-1))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again (its tab, its panel): draw what waited."""
+        self._apply_pending()
+        super().showEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Painted while values wait (a resize brought it into sight): draw them."""
+        self._apply_pending()
+        super().paintEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -91,6 +91,20 @@ class NetworkPanel(Panel):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(self._container)
         self.body.addWidget(self.scroll_area, 1)
+        # Rows out of sight draw their values when they come into sight (LayerRow).
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self.show_pending)
+        self.scroll_area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A taller view shows more rows: they draw what waited. Never consumes the event."""
+        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
+            self.show_pending()
+        return super().eventFilter(watched, event)
+
+    def show_pending(self) -> None:
+        """Rows in sight draw the values they were given while out of sight."""
+        for row in self.rows.values():
+            row.show_pending()
 
     # ----- the model -----------------------------------------------------------------------
     def set_model(self, model: LabModel) -> None:

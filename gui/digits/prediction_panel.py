@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from gui.digits.probability_chart import ProbabilityChart
-from gui.widgets import Panel, caption_label
+from gui.widgets import Panel, SteadyLabel, style_caption
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,8 +39,7 @@ class PredictionPanel(Panel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The network's answer", parent)
         self._empty_text = EMPTY_TEXT
-        self.answer = QLabel()
-        self.answer.setTextFormat(Qt.TextFormat.PlainText)
+        self.answer = SteadyLabel()
         self._answer_style: tuple[int, str] | None = None
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer.setMinimumWidth(150)
@@ -49,8 +48,7 @@ class PredictionPanel(Panel):
         big.setBold(True)
         # Room for the big answer from the start: no re-layout when the first answer appears.
         self.answer.setMinimumHeight(QFontMetrics(big).height())
-        self.detail = caption_label(size=12, colour="#222831")
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail = style_caption(SteadyLabel(), size=12, colour="#222831")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer.setCursor(Qt.CursorShape.PointingHandCursor)
         self.answer.setToolTip("Click: the arithmetic of this answer (the last layer, softmax)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
@@ -18,6 +17,7 @@ from engine.network.picture_grids import pixel_at
 from gui.colours import WINDOW
 from gui.digits.layer_view import LayerView, outline_item
 from gui.digits.lookup_tables import ink_lut
+from gui.digits.screen_image import ScreenImageItem
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -45,7 +45,7 @@ class PreparedView(LayerView):
         )
         self.shape = shape
         self.ink = True
-        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item = ScreenImageItem(axisOrder="row-major")
         self.image_item.setLookupTable(ink_lut())
         self.image_item.setLevels((0.0, 1.0))
         self.view_box.addItem(self.image_item)

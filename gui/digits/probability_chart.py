@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFont
 
 from engine.network.picture_grids import BarScale, axis_ticks, bars_x_range
+from gui.digits.bar_labels import BarLabels
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -23,8 +24,10 @@ BAR = QColor(150, 166, 186)
 TOP = QColor(0, 150, 136)
 TEXT = QColor(40, 46, 56)
 AXIS = QColor(110, 118, 130)
+GRID = QColor(233, 234, 236)  # the axis colour at 15 % on white (as pyqtgraph's grid was)
 MAX_LABELLED = 20  # more classes than this: no percentage above every bar
 LABEL_POINTS = 10  # the percentages above the bars: small enough for ten of them side by side
+LABEL_ROOM = 1.2  # the y range: 100 % and the room for a label above a full bar
 
 
 class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -49,14 +52,18 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
             axis.setTextPen(pg.mkPen(TEXT))
         plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50 %"), (1.0, "100 %")]])
         plot.getAxis("left").setWidth(70)
-        plot.showGrid(x=False, y=True, alpha=0.15)
+        # The 50 % and 100 % lines as two items, not the axis's grid: a grid makes the axis
+        # as large as the plot, and every new set of bars would repaint the axis and its text.
+        for level in (0.5, 1.0):
+            plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GRID), movable=False))
         self._font = QFont(font)
         self._font.setPointSize(LABEL_POINTS)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=BAR, pen=pg.mkPen(None))
         self._top = pg.BarGraphItem(x=[0.0], height=[0.0], width=0.7, brush=TOP, pen=pg.mkPen(None))
         plot.addItem(self._bars)
         plot.addItem(self._top)
-        self._texts: list[pg.TextItem] = []
+        self._labels = BarLabels(self._font, TEXT, (-0.5, 0.0, 0.5, LABEL_ROOM))
+        plot.addItem(self._labels)
         self._values = np.zeros(0, dtype=np.float32)
         self.set_labels(labels)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -64,22 +71,14 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
     def set_labels(self, labels: tuple[str, ...]) -> None:
         """One bar per class label (for a new model)."""
         plot = self.getPlotItem()
-        for item in self._texts:
-            plot.removeItem(item)
         count = len(labels)
         self.labels = labels
         self._bars.setOpts(x=np.arange(count, dtype=np.float64), height=np.zeros(count))
-        self._texts = []
-        if count <= MAX_LABELLED:
-            for i in range(count):
-                text = pg.TextItem("", color=TEXT, anchor=(0.5, 1.0))
-                text.setFont(self._font)
-                text.setPos(float(i), 0.0)
-                plot.addItem(text)
-                self._texts.append(text)
         plot.getAxis("bottom").setTicks([axis_ticks(labels, MAX_LABELLED)])
-        plot.setXRange(*bars_x_range(count), padding=0)
-        plot.setYRange(0.0, 1.2, padding=0)
+        x_range = bars_x_range(count)
+        self._labels.set_extent((x_range[0], 0.0, x_range[1], LABEL_ROOM))
+        plot.setXRange(*x_range, padding=0)
+        plot.setYRange(0.0, LABEL_ROOM, padding=0)
         self._values = np.zeros(count, dtype=np.float32)
         self.show_probabilities(None)
 
@@ -99,15 +98,19 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
         self._bars.setOpts(height=values)
         if probabilities is None or count == 0:
             self._top.setVisible(False)
-            for text in self._texts:
-                text.setText("")
+            self._labels.set_labels((), ())
             return
         heights = values.tolist()
         self._top.setOpts(x=[float(top)], height=[heights[top]])
         self._top.setVisible(True)
-        for i, text in enumerate(self._texts):
-            text.setText(bar_labels[i] if i < len(bar_labels) else "")
-            text.setPos(float(i), heights[i])
+        if count <= MAX_LABELLED:
+            texts = [bar_labels[i] if i < len(bar_labels) else "" for i in range(count)]
+            self._labels.set_labels(texts, [(float(i), h) for i, h in enumerate(heights)])
+
+    @property
+    def bar_texts(self) -> tuple[str, ...]:
+        """The labels written above the bars ("" for none; none at all for many classes)."""
+        return self._labels.texts
 
     def _clicked(self, event: object) -> None:
         scene_pos = event.scenePos()  # type: ignore[attr-defined]

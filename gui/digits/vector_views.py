@@ -19,6 +19,7 @@ from gui.colours import NEGATIVE, POSITIVE, WINDOW
 from gui.digits.feature_mosaic import GAP_BACKGROUND
 from gui.digits.layer_view import LayerView, outline_item
 from gui.digits.lookup_tables import diverging_lut, positive_lut
+from gui.digits.screen_image import ScreenImageItem
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -132,7 +133,7 @@ class VectorStrip(LayerView):
         super().__init__(aspect=self.grid.aspect, max_height=160, parent=parent)
         self.setBackground(GAP_BACKGROUND)
         self._buffer = np.full(self.grid.cells, np.nan, dtype=np.float32)
-        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item = ScreenImageItem(axisOrder="row-major")
         self.image_item.setLookupTable(diverging_lut() if value_range.signed else positive_lut())
         self.image_item.setLevels(value_range.levels)
         self.view_box.addItem(self.image_item)
