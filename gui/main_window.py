@@ -91,8 +91,11 @@ class MainWindow(QMainWindow):
         self._pages: dict[Mode, QScrollArea] = {}
         for mode in self._modes:
             mode.setParent(self)
-            self._pages[mode] = page = _scrolling_page(mode.widget)
+            # A mode that builds its page on first use gets an empty page until then.
+            content = mode.widget if mode.is_built else QWidget()
+            self._pages[mode] = page = _scrolling_page(content)
             self.tabs.addTab(page, mode.description.title)
+            mode.built.connect(partial(self._install_page, mode))
         self.setCentralWidget(self.tabs)
         self.mode_status = plain_label()  # names the model, whose name is from its file
         self.statusBar().addPermanentWidget(self.mode_status)
@@ -168,8 +171,25 @@ class MainWindow(QMainWindow):
     def _show(self, mode: Mode) -> None:
         self.tabs.setCurrentWidget(self._pages[mode])
 
+    def _install_page(self, mode: Mode) -> None:
+        """Put a mode's page, built on first use, in its tab (instead of the empty one)."""
+        holder = self._pages[mode].widget()
+        layout = holder.layout() if holder is not None else None
+        if layout is None:
+            return
+        item = layout.takeAt(0)
+        empty = item.widget() if item is not None else None
+        layout.addWidget(mode.widget)
+        if empty is not None:
+            empty.deleteLater()
+        # Shown and laid out now (not in the next pass): callers may measure it at once.
+        layout.setGeometry(holder.rect())
+        if holder.isVisible():
+            mode.widget.show()
+
     def _tab_changed(self, index: int) -> None:
         mode = self._modes[index]
+        mode.widget  # noqa: B018  # a mode built on first use is built when first shown
         previous, self._shown = self._shown, mode
         if previous is not None and previous is not mode:
             previous.hidden()

@@ -158,9 +158,11 @@ class Mode(QObject):
     """What :meth:`status_text` returns has changed."""
     showRequested = Signal()
     """The mode wants to be shown: it has just loaded something the user asked for."""
+    built = Signal()
+    """A mode built on first use has just built its page (:meth:`build_widget`)."""
 
     def __init__(
-        self, widget: QWidget, undo_stack: QUndoStack | None, parent: QObject | None = None
+        self, widget: QWidget | None, undo_stack: QUndoStack | None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._widget = widget
@@ -168,8 +170,28 @@ class Mode(QObject):
 
     @property
     def widget(self) -> QWidget:
-        """The page the mode's tab shows."""
+        """The page the mode's tab shows (built now if the mode builds it on first use)."""
+        if self._widget is None:
+            self._widget = self.build_widget()
+            self.built.emit()
         return self._widget
+
+    @property
+    def is_built(self) -> bool:
+        """Whether the page exists (a mode given None at construction builds it on first use)."""
+        return self._widget is not None
+
+    def build_widget(self) -> QWidget:
+        """Build the page of a mode constructed without one (its tab shown, or it was asked).
+
+        Such a mode starts the window faster: its widgets, models and their libraries are
+        loaded when first needed. Its hooks must then not build it for nothing: settings
+        are restored when it is built and saved only once it exists.
+
+        Raises:
+            NotImplementedError: The mode was given its widget (there is nothing to build).
+        """
+        raise NotImplementedError(f"{type(self).__name__} was given its widget")
 
     @property
     def undo_stack(self) -> QUndoStack | None:

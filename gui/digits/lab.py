@@ -110,9 +110,16 @@ class DigitLab(QWidget):
     statusMessage = Signal(str)
     """A short message for the status bar."""
 
-    def __init__(self, model_path: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model_path: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        undo_stack: QUndoStack | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
+        # The window's mode may own the stack (it exists before the lab is built).
+        self.undo_stack = QUndoStack(self) if undo_stack is None else undo_stack
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self._next_sample: dict[int, int] = {}
         self._samples, samples_problem = _gallery()

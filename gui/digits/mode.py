@@ -8,14 +8,13 @@ that can show a replay (a :class:`FilterAnimator`, today the playground).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter, QToolBar
 
-from engine.network.filter_replay import replay_filter
-from gui.digits.lab import MODEL_FILTER, DigitLab
 from gui.modes import KeyNote, Mode, ModeContributions, ModeDescription, make_action
-from gui.settings import restore_splitters, save_splitters
+from gui.settings import app_settings, restore_splitters, save_splitters
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 
     from engine.network.filter_replay import FilterReplay
     from gui.app import LaunchOptions
+    from gui.digits.lab import DigitLab
 
 MESSAGE_MS = 8000
 
@@ -48,9 +48,11 @@ class DigitLabMode(Mode):
     )
 
     def __init__(self, options: LaunchOptions | None = None, parent: QObject | None = None) -> None:
-        lab = DigitLab(None if options is None else options.model)
-        super().__init__(lab, lab.undo_stack, parent)
-        self.lab = lab
+        # The lab (its model, ONNX Runtime and pyqtgraph) is built when first shown or used:
+        # the window starts without loading them.
+        super().__init__(None, QUndoStack(), parent)
+        self._model_path = None if options is None else options.model
+        self._sizes: tuple[int, int] | None = None  # the window's size at reset_layout
         self.animator: FilterAnimator | None = None
         self.open_model_action = make_action(
             self, "Open &Model…", self.open_model, "Ctrl+M",
@@ -59,9 +61,26 @@ class DigitLabMode(Mode):
         self.toolbar = QToolBar("Digit Lab")
         self.toolbar.setObjectName("digitLabToolbar")
         self.toolbar.addAction(self.open_model_action)
+
+    @property
+    def lab(self) -> DigitLab:
+        """The lab (built now if it was not yet)."""
+        return cast("DigitLab", self.widget)  # build_widget builds nothing else
+
+    def build_widget(self) -> DigitLab:
+        """The lab, with the model given on the command line (or the shipped one)."""
+        from gui.digits.lab import DigitLab  # loads ONNX Runtime, pyqtgraph
+
+        stack = self.undo_stack
+        assert stack is not None  # given in __init__
+        stack.setParent(None)
+        lab = DigitLab(self._model_path, undo_stack=stack)
+        stack.setParent(lab)
         lab.modelChanged.connect(self.statusChanged)
         lab.statusMessage.connect(lambda text: self.statusMessage.emit(text, MESSAGE_MS))
         lab.animateFilterRequested.connect(self.animate_filter)
+        self._restore_splitters_of(lab)
+        return lab
 
     def contributions(self) -> ModeContributions:
         """Open Model (File menu and toolbar); Esc and Delete clear the drawing."""
@@ -94,7 +113,7 @@ class DigitLabMode(Mode):
                 exits with status 2 rather than show a lab without it), or the image cannot
                 be used.
         """
-        if options.model is not None and self.lab.start_problem is not None:
+        if options.model is not None and self.lab.start_problem is not None:  # builds the lab
             raise ValueError(self.lab.start_problem)
         if options.image is None:
             return
@@ -106,21 +125,34 @@ class DigitLabMode(Mode):
         """Send "animate this filter" to the first mode that can show a replay."""
         self.animator = next((m for m in modes if isinstance(m, FilterAnimator)), None)
 
-    def _splitters(self) -> list[QSplitter]:
-        return [s for s in self.lab.findChildren(QSplitter) if s.objectName()]
+    @staticmethod
+    def _splitters(lab: DigitLab) -> list[QSplitter]:
+        return [s for s in lab.findChildren(QSplitter) if s.objectName()]
+
+    def _restore_splitters_of(self, lab: DigitLab) -> None:
+        if self._sizes is not None:
+            lab.resize(*self._sizes)
+        restore_splitters(app_settings(), self._splitters(lab))
+
+    def reset_layout(self, width: int, height: int) -> None:
+        """Remember the window's size: a lab built later starts at it."""
+        self._sizes = (width, height)
 
     def restore_settings(self, settings: QSettings) -> None:
-        """The lab's panel sizes."""
-        restore_splitters(settings, self._splitters())
+        """The lab's panel sizes (read when the lab is built, if it is not yet)."""
+        if self.is_built:
+            restore_splitters(settings, self._splitters(self.lab))
 
     def save_settings(self, settings: QSettings) -> None:
-        """The lab's panel sizes."""
-        save_splitters(settings, self._splitters())
+        """The lab's panel sizes (a lab never built leaves the remembered ones alone)."""
+        if self.is_built:
+            save_splitters(settings, self._splitters(self.lab))
 
     def closing(self) -> None:
         """The window is closing: end a Keras conversion and a shift measurement still running."""
-        self.lab.cancel_conversion()
-        self.lab.stop_shift_chart()
+        if self.is_built:
+            self.lab.cancel_conversion()
+            self.lab.stop_shift_chart()
 
     def open_model(self, path: str | None = None) -> bool:
         """Another classifier for the lab (a bad one is refused, the current one stays).
@@ -129,6 +161,8 @@ class DigitLabMode(Mode):
         when the conversion is done.
         """
         if not path:
+            from gui.digits.lab import MODEL_FILTER  # the lab is built below
+
             path, _ = QFileDialog.getOpenFileName(self.lab, "Open Model", "", MODEL_FILTER)
             if not path:
                 return False
@@ -145,6 +179,8 @@ class DigitLabMode(Mode):
             return False
         state = self.lab.state
         preprocessing = None if state.choice is None else state.choice.preprocessing
+        from engine.network.filter_replay import replay_filter  # ONNX Runtime
+
         try:
             replay = replay_filter(model, layer, filter_index, state.image, preprocessing)
         except ValueError as exc:
