@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         """Put a mode's page, built on first use, in its tab (instead of the empty one)."""
         holder = self._pages[mode].widget()
         layout = holder.layout() if holder is not None else None
-        if layout is None:
+        if holder is None or layout is None:
             return
         item = layout.takeAt(0)
         empty = item.widget() if item is not None else None

@@ -12,13 +12,12 @@ Like the lab, this module never imports TensorFlow: the window starts without it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6.QtWidgets import QMenu, QSplitter, QToolBar
 
 from gui.modes import Mode, ModeContributions, ModeDescription, make_action
-from gui.settings import read_int, read_text, restore_splitters, save_splitters
-from gui.training.lab import TrainingLab
+from gui.settings import app_settings, read_int, read_text, restore_splitters, save_splitters
 from models.training.architectures import ARCHITECTURES
 from models.training.keras_code import MNIST_TRAIN_IMAGES
 from models.training.lab_text import lab_status_text
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
 
     from gui.app import LaunchOptions
+    from gui.training.lab import TrainingLab
     from models.training.protocol import Line
 
 MESSAGE_MS = 8000
@@ -66,16 +66,18 @@ class TrainingMode(Mode):
     ) -> None:
         """Build the mode around ``lab`` (default: a lab on the user's saved runs).
 
+        The default lab is built when the tab is first shown (or the lab is asked for): its
+        charts and pyqtgraph are not loaded at start-up.
+
         Args:
             options: The command line's options (none concerns this mode).
             parent: The mode's owner (the window takes it over).
             lab: The lab to host, e.g. one on another runs folder or trainer (tests).
         """
-        lab = lab if lab is not None else TrainingLab()
         super().__init__(lab, None, parent)
-        self.lab = lab
         self.model_opener: Mode | None = None
         self._status = ""
+        self._sizes: tuple[int, int] | None = None  # the window's size at reset_layout
         self.train_action = make_action(
             self, "&Train", self.train, "Ctrl+T",
             "Train the network with the lab's settings (a new saved run)",
@@ -90,10 +92,10 @@ class TrainingMode(Mode):
         )  # fmt: skip
         self.open_action.setIconText("Open in Digit Lab")
         self.refresh_action = make_action(
-            self, "&Refresh Saved Runs", lab.refresh_runs, None,
+            self, "&Refresh Saved Runs", lambda: self.lab.refresh_runs(), None,
             "Read the saved runs again (e.g. one trained in a terminal)",
         )  # fmt: skip
-        self.menu = QMenu("&Training", lab)
+        self.menu = QMenu("&Training")
         for action in (self.train_action, self.stop_action):
             self.menu.addAction(action)
         self.menu.addSeparator()
@@ -103,12 +105,33 @@ class TrainingMode(Mode):
         self.toolbar.setObjectName("trainingToolbar")
         for action in (self.train_action, self.stop_action, self.open_action):
             self.toolbar.addAction(action)
+        if lab is not None:
+            self._wire(lab)
+
+    @property
+    def lab(self) -> TrainingLab:
+        """The lab (built now if it was not yet)."""
+        return cast("TrainingLab", self.widget)  # build_widget builds nothing else
+
+    def build_widget(self) -> TrainingLab:
+        """The lab on the user's saved runs, at the window's size, with the remembered settings."""
+        from gui.training.lab import TrainingLab  # its charts load pyqtgraph
+
+        lab = TrainingLab()
+        self._wire(lab)
+        if self._sizes is not None:
+            lab.default_sizes(*self._sizes)
+        self._restore(lab, app_settings())
+        return lab
+
+    def _wire(self, lab: TrainingLab) -> None:
+        self.menu.setParent(lab, self.menu.windowFlags())  # the menu goes with the lab
         lab.statusMessage.connect(lambda text: self.statusMessage.emit(text, MESSAGE_MS))
         lab.openInDigitLabRequested.connect(self.open_in_digit_lab)
-        lab.runningChanged.connect(self._update_status)
-        lab.trainer.lineReceived.connect(self._line_received)
-        lab.runsListed.connect(self._update_status)
-        self._update_status()
+        lab.runningChanged.connect(lambda: self._update_status(lab))
+        lab.trainer.lineReceived.connect(lambda line: self._line_received(lab, line))
+        lab.runsListed.connect(lambda: self._update_status(lab))
+        self._update_status(lab)
 
     # ----- what the window hosts -----------------------------------------------------------
     def contributions(self) -> ModeContributions:
@@ -119,18 +142,18 @@ class TrainingMode(Mode):
         """What trains ('Training softmax · epoch 2 of 5'), or how many runs are saved."""
         return self._status
 
-    def _line_received(self, line: Line) -> None:
+    def _line_received(self, lab: TrainingLab, line: Line) -> None:
         if isinstance(line, StartLine | EpochLine | BatchLine):
-            self._update_status()
+            self._update_status(lab)
 
-    def _update_status(self) -> None:
-        start = self.lab.history.start
-        running = self.lab.has_running_run()
+    def _update_status(self, lab: TrainingLab) -> None:
+        start = lab.history.start
+        running = lab.has_running_run()
         training = None
         if running:
-            training = start.architecture if start is not None else self.lab.form.architecture()
-        progress = self.lab.history.progress() if running and start is not None else None
-        text = lab_status_text(len(self.lab.runs.runs), training, progress, self.lab.can_train)
+            training = start.architecture if start is not None else lab.form.architecture()
+        progress = lab.history.progress() if running and start is not None else None
+        text = lab_status_text(len(lab.runs.runs), training, progress, lab.can_train)
         if text != self._status:
             self._status = text
             self.statusChanged.emit()
@@ -186,19 +209,32 @@ class TrainingMode(Mode):
 
     # ----- settings and closing ------------------------------------------------------------
     def reset_layout(self, width: int, height: int) -> None:
-        """The lab's columns: the settings what they need (at most 40 %), the charts the rest."""
-        self.lab.default_sizes(width, height)
+        """The lab's columns: the settings what they need (at most 40 %), the charts the rest.
 
-    def _splitters(self) -> list[QSplitter]:
-        return [s for s in self.lab.findChildren(QSplitter) if s.objectName()]
+        A lab not built yet gets them when it is built.
+        """
+        self._sizes = (width, height)
+        if self.is_built:
+            self.lab.default_sizes(width, height)
+
+    @staticmethod
+    def _splitters(lab: TrainingLab) -> list[QSplitter]:
+        return [s for s in lab.findChildren(QSplitter) if s.objectName()]
 
     def restore_settings(self, settings: QSettings) -> None:
-        """The lab's panel sizes, the preset and the training-set size (if still valid)."""
-        restore_splitters(settings, self._splitters())
+        """The lab's panel sizes, the preset and the training-set size (if still valid).
+
+        A lab not built yet reads them when it is built.
+        """
+        if self.is_built:
+            self._restore(self.lab, settings)
+
+    def _restore(self, lab: TrainingLab, settings: QSettings) -> None:
+        restore_splitters(settings, self._splitters(lab))
         preset = read_text(settings, PRESET_KEY, choices=ARCHITECTURES)
         if preset is not None:
-            self.lab.form.set_preset(preset)
-        form = self.lab.form
+            lab.form.set_preset(preset)
+        form = lab.form
         images = read_int(
             settings, TRAIN_IMAGES_KEY,
             minimum=form.train_size.minimum(), maximum=MNIST_TRAIN_IMAGES,
@@ -207,15 +243,18 @@ class TrainingMode(Mode):
             form.train_size.setValue(images)
 
     def save_settings(self, settings: QSettings) -> None:
-        """The lab's panel sizes, the preset and the training-set size."""
-        save_splitters(settings, self._splitters())
+        """The lab's panel sizes, the preset and the training-set size (once the lab exists)."""
+        if not self.is_built:
+            return
+        save_splitters(settings, self._splitters(self.lab))
         settings.setValue(PRESET_KEY, self.lab.form.architecture())
         settings.setValue(TRAIN_IMAGES_KEY, self.lab.form.train_images())
 
     def confirm_close(self) -> bool:
         """While a network trains, ask whether to stop it; True: the window may close."""
-        return self.lab.confirm_close()
+        return not self.is_built or self.lab.confirm_close()
 
     def closing(self) -> None:
         """End the trainer: ask it to stop and save, wait a little, then kill it."""
-        self.lab.stop_and_wait()
+        if self.is_built:
+            self.lab.stop_and_wait()
