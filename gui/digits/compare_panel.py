@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from engine.drawings.digit_shift import FRAMING_TEXT, FRAMING_TIPS, FRAMINGS
 from gui.digits.probability_chart import ProbabilityChart
-from gui.widgets import Panel, SteadyLabel
+from gui.widgets import Panel, SteadyLabel, set_text_colour
 
 if TYPE_CHECKING:
     from engine.drawings.digit_shift import Framing
@@ -67,7 +67,7 @@ class ComparePanel(Panel):
         self.framing_box.activated.connect(lambda index: self.framingChosen.emit(FRAMINGS[index]))
         self.shift = QLabel()  # one line: a wrapped label would not get its height here
         self.shift.setTextFormat(Qt.TextFormat.PlainText)
-        self.shift.setStyleSheet("color: #222831;")
+        set_text_colour(self.shift, "#222831")
         self.reset_button = QPushButton("Put back")
         self.reset_button.setMinimumWidth(0)
         self.reset_button.setToolTip("Undo every move of the input (Ctrl+Z undoes one)")
@@ -158,5 +158,5 @@ class ComparePanel(Panel):
     def _answer(self, text: str, colour: str) -> None:
         if colour != self._answer_colour:  # restyling is slow: only when it changes
             self._answer_colour = colour
-            self.answer.setStyleSheet(f"color: {colour};")
+            set_text_colour(self.answer, colour)
         self.answer.setText(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QCursor
+from PySide6.QtGui import QAction, QColor, QCursor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -76,7 +76,12 @@ class NetworkPanel(Panel):
         self.body.addLayout(header)
         self._container = QWidget()
         self._container.setObjectName("layerColumn")
-        self._container.setStyleSheet("QWidget#layerColumn { background: #ffffff; }")
+        # White behind the rows, through the palette: a style sheet here would draw every
+        # row's widgets through Qt's slower style-sheet engine.
+        self._container.setAutoFillBackground(True)
+        palette = self._container.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))
+        self._container.setPalette(palette)
         column = QVBoxLayout(self._container)
         column.setContentsMargins(0, 0, 8, 0)
         column.setSpacing(0)

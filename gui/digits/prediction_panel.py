@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from gui.digits.probability_chart import ProbabilityChart
-from gui.widgets import Panel, SteadyLabel, style_caption
+from gui.widgets import Panel, SteadyLabel, set_text_colour, style_caption
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,5 +113,5 @@ class PredictionPanel(Panel):
             font.setPointSize(points)
             font.setBold(True)
             self.answer.setFont(font)
-            self.answer.setStyleSheet(f"color: {colour};")
+            set_text_colour(self.answer, colour)
         self.answer.setText(text)
