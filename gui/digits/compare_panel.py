@@ -66,6 +66,9 @@ class ComparePanel(Panel):
         self.framing_box.setToolTip("How your drawing becomes the 28 × 28 input of both networks")
         self.framing_box.activated.connect(lambda index: self.framingChosen.emit(FRAMINGS[index]))
         self.shift = QLabel()  # one line: a wrapped label would not get its height here
+        self.shift.setToolTip(
+            "Click the canvas, then ← ↑ → ↓ move the 28 × 28 input one pixel (Ctrl+Z undoes)"
+        )
         self.shift.setTextFormat(Qt.TextFormat.PlainText)
         set_text_colour(self.shift, "#222831")
         self.reset_button = QPushButton("Put back")
@@ -131,9 +134,6 @@ class ComparePanel(Panel):
     def show_shift(self, text: str, *, moved: bool) -> None:
         """The input's move in words ("2 px right"), and whether "Put back" has work to do."""
         self.shift.setText(text[:1].upper() + text[1:])
-        self.shift.setToolTip(
-            "Click the canvas, then ← ↑ → ↓ move the 28 × 28 input one pixel (Ctrl+Z undoes)"
-        )
         self.reset_button.setEnabled(moved)
 
     def show_comparison(self, comparison: Comparison | None) -> None:
@@ -141,7 +141,9 @@ class ComparePanel(Panel):
         self.result.setVisible(comparison is not None)
         if comparison is None:
             return
-        self.result.setToolTip(f"{comparison.name}: its answer for the same input")
+        tip = f"{comparison.name}: its answer for the same input"
+        if tip != self.result.toolTip():  # a new tool tip is an event for every filter
+            self.result.setToolTip(tip)
         labels = comparison.model.model.class_labels
         if self.chart.labels != labels:
             self.chart.set_labels(labels)

@@ -1,0 +1,142 @@
+"""What keeps an animation step and a digit-lab update cheap (issue 11) still holds.
+
+A step or a mouse move must not repaint what did not change, relayout what did not move, or
+draw what nobody sees; each shortcut must also show exactly what the plain way showed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QColor, QFont, QImage
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from engine.network.number_text import percent_text
+from gui.cell_grid import CellGrid
+from gui.colours import ColourScale
+from gui.digits.bar_labels import BarLabels
+from gui.digits.feature_mosaic import FeatureMosaic
+from gui.digits.lab import DigitLab
+from gui.digits.lookup_tables import ink_lut
+from gui.digits.screen_image import ScreenImageItem
+from gui.widgets import Panel, SteadyLabel
+
+
+def test_a_grid_given_the_same_values_keeps_its_painted_cells(qtbot) -> None:
+    grid = CellGrid()
+    qtbot.addWidget(grid)
+    grid.resize(200, 200)
+    grid.show()
+    qtbot.waitExposed(grid)
+    values = np.array([[0.5, -1.0], [2.0, 0.125]])
+    grid.set_values(values)
+    qtbot.waitUntil(lambda: grid._cache is not None)  # the cells, painted once
+    painted = grid._cache
+    grid.set_values(values.copy())  # a step whose kernel is the same
+    assert grid._cache is painted
+    grid.set_values(values, scale=ColourScale("diverging", 4.0))  # other colours: paint again
+    assert grid._cache is None
+    qtbot.waitUntil(lambda: grid._cache is not None)
+    changed = values.copy()
+    changed[1, 1] = 0.25
+    grid.set_values(changed, scale=ColourScale("diverging", 4.0))
+    assert grid._cache is None and grid.values[1, 1] == 0.25
+    qtbot.waitUntil(lambda: grid._cache is not None)
+    grid.set_values(changed, scale=ColourScale("diverging", 4.0), padding=np.eye(2, dtype=bool))
+    assert grid._cache is None  # padding is part of what is shown
+
+
+def test_a_steady_label_keeps_the_room_of_its_widest_text(qtbot) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    label = SteadyLabel("3")
+    row = QHBoxLayout(holder)
+    row.addWidget(label)
+    row.addWidget(QWidget(), 1)
+    holder.show()
+    narrow = label.sizeHint().width()
+    label.setText("probability 99.5 %")
+    wide = label.sizeHint().width()
+    assert wide > narrow
+    label.setText("7")  # a short answer: the neighbours do not move
+    assert label.sizeHint().width() == wide
+    label.reset_room()
+    assert label.sizeHint().width() < wide
+    label.setText("<b>not bold</b>")
+    assert label.textFormat().name == "PlainText"
+
+
+def test_bar_labels_write_the_texts_given_over_their_bars(qtbot) -> None:
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    labels = BarLabels(QFont(), QColor("black"), (-0.5, 0.0, 2.5, 1.2))
+    plot.addItem(labels)
+    texts = (percent_text(0.25, compact=True), "", percent_text(0.75, compact=True))
+    labels.set_labels(texts, [(0.0, 0.25), (1.0, 0.0), (2.0, 0.75)])
+    assert labels.texts == texts
+    assert labels.boundingRect().contains(2.0, 1.0)
+    plot.resize(300, 200)
+    plot.show()
+    image = plot.grab().toImage()
+    assert image.width() > 0  # painted without error
+    with pytest.raises(ValueError, match="1 labels for 0 points"):
+        labels.set_labels(("a",), [])
+
+
+def test_a_screen_image_shows_the_pixels_pyqtgraph_makes(qtbot) -> None:
+    image = np.linspace(0.0, 1.0, 28 * 28, dtype=np.float32).reshape(28, 28)
+    plain = pg.ImageItem(axisOrder="row-major")
+    quick = ScreenImageItem(axisOrder="row-major")
+    for item in (plain, quick):
+        item.setLookupTable(ink_lut())
+        item.setImage(image, autoLevels=False, levels=(0.0, 1.0))
+        item.render()
+    assert quick.qimage.format() == QImage.Format.Format_ARGB32_Premultiplied
+    expected = plain.qimage.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    assert quick.qimage == expected
+
+
+def test_rows_out_of_sight_draw_their_values_when_seen_or_asked(qtbot) -> None:
+    lab = DigitLab()
+    qtbot.addWidget(lab)
+    lab.resize(1280, 760)
+    lab.show()
+    qtbot.waitExposed(lab)
+    rows = lab.network.rows
+
+    def out_of_sight() -> list[str]:
+        return [name for name, row in rows.items() if row.visibleRegion().isEmpty()]
+
+    qtbot.waitUntil(lambda: bool(out_of_sight()))  # laid out: the column scrolls
+    lab.load_sample(3)
+    run = lab.state.run
+    assert run is not None
+    hidden = out_of_sight()
+    name = hidden[0]
+    waiting = rows[name]._pending
+    assert waiting is not None  # not drawn while out of sight…
+    record = next(r for r in run.activations if r.name == name)
+    picture = lab.network.picture(name)  # …drawn when asked for
+    assert rows[name]._pending is None
+    if isinstance(picture, FeatureMosaic):
+        maps = record.array.transpose(2, 0, 1)
+        origin = picture.tile_origin(0)
+        h, w = picture.map_shape
+        shown = picture.mosaic[origin[0] : origin[0] + h, origin[1] : origin[1] + w]
+        np.testing.assert_array_equal(shown, maps[0])
+    else:
+        np.testing.assert_array_equal(picture.values, record.array.reshape(-1))
+    lab.network.scroll_area.verticalScrollBar().setValue(10**6)  # the last rows come in sight
+    last = list(rows.values())[-1]
+    assert not last.visibleRegion().isEmpty() and last._pending is None
+    lab.undo_stack.clear()
+
+
+def test_a_panel_has_no_style_sheet(qtbot) -> None:
+    panel = Panel("A panel")
+    qtbot.addWidget(panel)
+    assert panel.styleSheet() == ""  # one over a panel slows every widget in it
+    panel.resize(200, 100)
+    image = panel.grab().toImage()
+    assert QColor(image.pixel(100, 50)) == QColor("#ffffff")
