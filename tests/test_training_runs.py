@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 import zipfile
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -45,7 +47,7 @@ from models.training.runs import (
     runs_root,
 )
 from models.training.settings import DataSettings, OutputSettings, RunSettings, TrainingSettings
-from models.training.weight_pictures import weight_mosaic
+from models.training.weight_pictures import percentile, weight_mosaic
 from tests.training_runs_factory import (
     CONFUSION,
     batch,
@@ -56,8 +58,7 @@ from tests.training_runs_factory import (
     validation,
 )
 
-if TYPE_CHECKING:
-    from pathlib import Path
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # --------------------------------------------------------------------------------------------
 # Run folders, settings.json
@@ -356,6 +357,37 @@ def test_many_weights_take_a_percentile_as_their_range() -> None:
     assert mosaic.limit == pytest.approx(0.01)
     zeros = weight_mosaic(LayerWeights("dense1", "dense", np.zeros((1, 28, 28), np.float32)))
     assert zeros.limit > 0
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000, 7840])
+@pytest.mark.parametrize("q", [0.0, 12.5, 50.0, 99.5, 100.0])
+def test_the_percentile_is_numpys_linear_one(size: int, q: float) -> None:
+    values = np.random.default_rng(size).standard_normal(size).astype(np.float32)
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)), abs=1e-6)
+
+
+def test_a_percentile_needs_values_and_a_percentage() -> None:
+    with pytest.raises(ValueError, match="needs values"):
+        percentile(np.zeros(0, np.float32), 50.0)
+    with pytest.raises(ValueError, match="0 <= q <= 100"):
+        percentile(np.zeros(3, np.float32), 100.5)
+
+
+def test_a_dense_layers_pictures_do_not_import_numpy_ma() -> None:
+    """numpy.percentile imports numpy.ma on its first call: 50 ms the lab's window would freeze."""
+    program = (
+        "import sys, numpy as np; from models.training.protocol import LayerWeights; "
+        "from models.training.weight_pictures import weight_mosaic; "
+        "values = np.random.default_rng(0).standard_normal((10, 28, 28)).astype(np.float32); "
+        "weight_mosaic(LayerWeights('probabilities', 'dense', values)); "
+        "print('numpy.ma' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=REPO_ROOT, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_an_mnist_file_is_looked_at_without_reading_it(tmp_path: Path, mnist_npz: Path) -> None:
