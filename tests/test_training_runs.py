@@ -269,6 +269,36 @@ def test_smoothing_is_a_debiased_moving_average_that_skips_nans() -> None:
     assert np.isnan(smoothed(np.array([math.nan, 1.0]), weight)[0])
 
 
+def test_the_training_curve_grows_with_the_lines_and_matches_smoothing_them_all() -> None:
+    history = RunHistory.of([start(epochs=3)])
+    drawn = []
+    rng = np.random.default_rng(3)
+    for step in range(1, 200):
+        loss = math.nan if step % 17 == 0 else float(rng.uniform(0.1, 2.0))
+        history.add(batch(1 + step // 100, step, loss, float(rng.uniform(0.0, 1.0))))
+        if step % 13 == 0:
+            drawn.append((history.training_curve(), history.smoothed_training_curve()))
+    raw, smooth = history.training_curve(), history.smoothed_training_curve()
+    losses = np.array([line.loss for line in history.batches])
+    accuracies = np.array([line.accuracy for line in history.batches])
+    np.testing.assert_array_equal(raw.loss, losses)
+    np.testing.assert_array_equal(smooth.loss, smoothed(losses))
+    np.testing.assert_array_equal(smooth.accuracy, smoothed(accuracies))
+    images = history.images_per_epoch()
+    np.testing.assert_array_equal(raw.x, [line.images_seen / images for line in history.batches])
+    for earlier, earlier_smooth in drawn:  # curves handed out before stay as they were
+        count = earlier.x.size
+        np.testing.assert_array_equal(earlier.loss, losses[:count])
+        np.testing.assert_array_equal(earlier_smooth.loss, smoothed(losses[:count]))
+    with pytest.raises(ValueError, match="read-only"):
+        raw.loss[0] = 0.0
+    history.add(start(epochs=3))  # a new start line begins the curve again
+    assert history.training_curve().empty
+    history.add(batch(1, 1, 3.0, 0.5))
+    np.testing.assert_allclose(history.smoothed_training_curve().loss, [3.0])
+    np.testing.assert_array_equal(raw.loss, losses)  # the old run's curve is left as it was
+
+
 def test_progress_and_time_left_during_a_run() -> None:
     history = RunHistory.of([start(), batch(1, 5, 1.5, 2.0)])
     progress = history.progress()
