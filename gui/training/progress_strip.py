@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from models.training.history import RunProgress
 
 PROGRESS_STEPS = 1000  # the bar counts in tenths of a percent
+IDLE_TEXT = "No run yet: choose a network and press Train."
+SMALLEST_POINTS = 8  # a long progress line is written smaller, down to this, not wrapped
 
 
 class ProgressStrip(QWidget):
@@ -30,7 +32,9 @@ class ProgressStrip(QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, PROGRESS_STEPS)
         self.bar.setTextVisible(False)
-        self.text = StaticText(1)
+        # One line that never moves the layout: a new text is painted in place (a relayout
+        # would resize and repaint every chart below while the network trains).
+        self.text = StaticText(1, min_point_size=SMALLEST_POINTS)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.train_button)
@@ -41,12 +45,13 @@ class ProgressStrip(QWidget):
         column.setSpacing(2)
         column.addLayout(row)
         column.addWidget(self.text)
+        self.show_progress(None)
 
     def show_progress(self, progress: RunProgress | None) -> None:
         """Show how far a run has come (None: no run)."""
         if progress is None:
             self.bar.setValue(0)
-            self.text.setText("")
+            self.text.setText(IDLE_TEXT)
             return
         self.bar.setValue(round(progress.fraction * PROGRESS_STEPS))
         self.text.setText(progress_text(progress))
