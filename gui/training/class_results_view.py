@@ -3,7 +3,9 @@
 Per-class accuracy as ten bars, and the confusion matrix (rows: the true digit, columns: the
 digit the network answered) with each cell's count written in it and its shade the fraction of
 its row, measured on the 10,000 test images (as Teachable Machine shows after training). The
-cells off the diagonal, the mistakes, have their counts written in them.
+cells off the diagonal, the mistakes, have their counts written in them. The bars, the shades
+and the counts can each be drawn on their own (`show_bars`, `show_matrix`, `show_counts`), so
+that the lab draws them in different passes of the event loop.
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSimpleTextItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.colours import ColourScale
-from gui.training.curves_view import PercentAxis
+from gui.training.curves_view import PercentAxis, cache_axes
+from gui.widgets import StaticText
 from models.training.contract import CLASS_LABELS, NUM_CLASSES
 from models.training.history import confusion_fractions, worst_digit
 
@@ -34,6 +41,10 @@ LIGHT_TEXT = QColor(255, 255, 255)
 DARK_CELL = 0.5  # cells darker than half their row's images get white text
 LUT_SIZE = 256
 MIN_CELL_PX = 26  # smaller cells show no counts (they would overlap)
+COUNT_POINTS = 7.0
+EMPTY_CAPTION = "Per-class accuracy and the confusion matrix appear after an epoch."
+CAPTION_LINES = 3
+CAPTION_SMALLEST_POINTS = 8
 DIGIT_TICKS = [[(float(digit), label) for digit, label in enumerate(CLASS_LABELS)]]
 
 
@@ -48,9 +59,9 @@ class ClassResultsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.caption = QLabel("Per-class accuracy and the confusion matrix appear after an epoch.")
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption.setWordWrap(True)
+        # Painted in place: a caption that changes each epoch never moves the layout.
+        self.caption = StaticText(CAPTION_LINES, min_point_size=CAPTION_SMALLEST_POINTS)
+        self.caption.setText(EMPTY_CAPTION)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.bars_plot = self.graphics.addPlot(axisItems={"left": PercentAxis("left")})
@@ -65,6 +76,7 @@ class ClassResultsView(QWidget):
             pen=pg.mkPen(None),
         )  # fmt: skip
         self.bars_plot.addItem(self.bars)
+        cache_axes(self.bars_plot)
         self.graphics.nextRow()
         self.matrix_plot = self.graphics.addPlot()
         self.matrix_plot.setMouseEnabled(x=False, y=False)
@@ -78,18 +90,13 @@ class ClassResultsView(QWidget):
             self.matrix_plot.getAxis(side).setTicks(
                 [[(digit + 0.5, label) for digit, label in enumerate(CLASS_LABELS)]]
             )
+        cache_axes(self.matrix_plot)
         self.matrix = pg.ImageItem(axisOrder="row-major")
         self.matrix.setLookupTable(ink_table())
         self.matrix_plot.addItem(self.matrix)
-        font = QFont(self.font())
-        font.setPointSize(7)
-        self.counts: dict[tuple[int, int], pg.TextItem] = {}
+        self.counts: dict[tuple[int, int], QGraphicsSimpleTextItem] = {}
         for row, column in product(range(NUM_CLASSES), repeat=2):
-            text = pg.TextItem("", color=TEXT, anchor=(0.5, 0.5))
-            text.setFont(font)
-            text.setPos(column + 0.5, row + 0.5)  # the centre of cell (row, column)
-            self.matrix_plot.addItem(text)
-            self.counts[row, column] = text
+            self.counts[row, column] = self._count_item(row, column)
         self.graphics.ci.layout.setRowStretchFactor(0, 1)
         self.graphics.ci.layout.setRowStretchFactor(1, 3)
         column_layout = QVBoxLayout(self)
@@ -98,33 +105,66 @@ class ClassResultsView(QWidget):
         column_layout.addWidget(self.graphics, 1)
         self.show_validation(None, 0)
 
+    def _count_item(self, row: int, column: int) -> QGraphicsSimpleTextItem:
+        """The text of cell (row, column): centred on the cell, the same size at any zoom.
+
+        A QGraphicsSimpleTextItem (a few microseconds to change) rather than pyqtgraph's
+        TextItem (a QTextDocument each, ~0.2 ms to change: 20 ms for a new epoch's counts).
+        """
+        text = QGraphicsSimpleTextItem("")
+        text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        font = QFont(self.font())
+        font.setPointSizeF(COUNT_POINTS)
+        text.setFont(font)
+        text.setBrush(TEXT)
+        text.setPos(column + 0.5, row + 0.5)  # the centre of cell (row, column)
+        self.matrix_plot.addItem(text, ignoreBounds=True)
+        return text
+
     def show_validation(self, validation: Validation | None, epoch: int) -> None:
-        """Show an epoch's measures on the test images (None: empty)."""
+        """Show an epoch's measures on the test images (None: empty), all at once."""
+        self.show_bars(validation, epoch)
+        self.show_matrix(validation)
+        self.show_counts(validation)
+
+    def show_bars(self, validation: Validation | None, epoch: int) -> None:
+        """The per-class accuracy bars (the worst digit's in orange) and the caption."""
         if validation is None:
-            self.bars.setOpts(height=np.zeros(NUM_CLASSES))
-            self.matrix.setImage(np.zeros((NUM_CLASSES, NUM_CLASSES)), levels=(0.0, 1.0))
-            for text in self.counts.values():
-                text.setText("")
+            self.bars.setOpts(height=np.zeros(NUM_CLASSES), brushes=[BAR] * NUM_CLASSES)
+            self.caption.setText(EMPTY_CAPTION)
             return
         per_class = np.array(validation.per_class_accuracy, np.float64)
         worst = worst_digit(validation)
         brushes = [WORST if digit == worst else BAR for digit in range(NUM_CLASSES)]
         self.bars.setOpts(height=per_class, brushes=brushes)
-        fractions = confusion_fractions(validation)
-        self.matrix.setImage(fractions, autoLevels=False, levels=(0.0, 1.0))
-        for (row, column), text in self.counts.items():
-            count = validation.confusion[row][column]
-            shown = f"{count:,}" if count and row != column else ""
-            if text.toPlainText() != shown:  # a TextItem is slow to change: change few
-                text.setText(shown)
-            if shown:
-                text.setColor(LIGHT_TEXT if fractions[row, column] > DARK_CELL else TEXT)
-        self._fit_counts()
         when = "before training" if epoch == 0 else f"after epoch {epoch}"
         self.caption.setText(
             f"Test images {when}: accuracy per digit (worst: {CLASS_LABELS[worst]}) and the "
             "confusion matrix (rows: the true digit; columns: the answer; numbers: mistakes)."
         )
+
+    def show_matrix(self, validation: Validation | None) -> None:
+        """The confusion matrix's shades: each cell's fraction of its row (its true digit)."""
+        fractions = (
+            np.zeros((NUM_CLASSES, NUM_CLASSES))
+            if validation is None
+            else confusion_fractions(validation)
+        )
+        self.matrix.setImage(fractions, autoLevels=False, levels=(0.0, 1.0))
+
+    def show_counts(self, validation: Validation | None) -> None:
+        """The mistakes' counts in the cells off the diagonal (white on the dark cells)."""
+        fractions = None if validation is None else confusion_fractions(validation)
+        for (row, column), text in self.counts.items():
+            count = 0 if validation is None else validation.confusion[row][column]
+            shown = f"{count:,}" if count and row != column else ""
+            if text.text() != shown:
+                text.setText(shown)
+                box = text.boundingRect()
+                text.setTransform(QTransform.fromTranslate(-box.width() / 2, -box.height() / 2))
+            if shown and fractions is not None:
+                text.setBrush(LIGHT_TEXT if fractions[row, column] > DARK_CELL else TEXT)
+        self._fit_counts()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Show the counts only while the cells are large enough to hold them."""

@@ -3,23 +3,30 @@
 Two pyqtgraph plots with epochs on x: the training loss and accuracy of every batch line
 (faint) and smoothed (bold), the validation measures of every epoch (dots); runs chosen in the
 run list are overlaid with their validation curves, one colour each, so the ladder's runs can
-be seen on one chart. Items are created once and updated with `setData`.
+be seen on one chart. Items are created once and updated with `setData`, one plot at a time
+(`show_measure`), and drawn downsampled to about the plot's width (pyqtgraph's automatic
+'peak' downsampling) so that a long run's thousands of points cost no more to paint.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
+from models.training.history import largest_loss
 from models.training.lab_text import percent_text
 
 if TYPE_CHECKING:
     from models.training.history import Curve, RunHistory
+
+Measure = Literal["loss", "accuracy"]
+MEASURES: tuple[Measure, ...] = ("loss", "accuracy")
+CURVE_KINDS = ("raw", "training", "validation")  # per batch line, smoothed, per epoch
 
 TRAINING = QColor(33, 102, 172)
 TRAINING_RAW = QColor(33, 102, 172, 70)
@@ -62,6 +69,19 @@ class Overlay:
         return self.history.start.epochs if self.history.start is not None else 0
 
 
+def cache_axes(item: pg.PlotItem) -> None:
+    """Keep each axis of the plot as a picture in the window's pixels, redrawn only on a change.
+
+    An axis with a grid covers the whole plot, so every new point of a curve repainted every
+    axis (its ticks, labels and grid lines: half the time a plot takes to paint); Qt's
+    device-coordinate cache (QGraphicsItem.setCacheMode) blits the unchanged axes instead.
+    pyqtgraph invalidates the cache itself: an axis calls update() when its range, ticks or
+    style change, and a new size makes a new cache.
+    """
+    for side in ("left", "bottom", "right", "top"):
+        item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def plot_widget(
     title: str, left: pg.AxisItem | None = None, *, legend: bool = False
 ) -> pg.PlotWidget:
@@ -78,6 +98,12 @@ def plot_widget(
         )
     for side in ("left", "bottom"):
         item.getAxis(side).setTextPen(pg.mkPen(TEXT))
+    # A long run has thousands of batch lines: draw about as many points as there are pixels
+    # ('peak' keeps each stretch's extremes, so the noise band of the raw curve stays true),
+    # and none outside the visible epochs.
+    item.setDownsampling(auto=True, mode="peak")
+    item.setClipToView(True)
+    cache_axes(item)
     plot.setMenuEnabled(False)
     return plot
 
@@ -124,45 +150,82 @@ class CurvesView(QWidget):
             )
         self._overlays: list[tuple[pg.PlotWidget, pg.PlotDataItem]] = []
         self.overlay_labels: list[str] = []
-        self._live_epochs = 0
+        self._plots: dict[Measure, pg.PlotWidget] = {
+            "loss": self.loss_plot,
+            "accuracy": self.accuracy_plot,
+        }
+        self._live_epochs: dict[Measure, int] = dict.fromkeys(MEASURES, 0)
+        self._shown_epochs: dict[Measure, int] = {}
         self._overlay_epochs = 0
+        self._live_losses: tuple[Curve, ...] = ()  # what the loss axis must show
+        self._overlay_losses: tuple[Curve, ...] = ()
+        self._loss_top: float | None = None
 
     def _zoom_accuracy(self, zoomed: bool) -> None:
         low, high = TOP_RANGE if zoomed else FULL_RANGE
         self.accuracy_plot.getPlotItem().setYRange(low, high, padding=0.02)
 
     def show_history(self, history: RunHistory | None) -> None:
-        """Draw one run's curves (None: none)."""
+        """Draw one run's curves in both plots (None: none)."""
+        for measure in MEASURES:
+            self.show_measure(measure, history)
+
+    def show_measure(self, measure: Measure, history: RunHistory | None) -> None:
+        """Draw one plot's curves of a run: "loss" or "accuracy" (None: none).
+
+        One plot at a time, so that the lab can draw (and the window paint) the two plots in
+        different passes of the event loop.
+        """
+        plot = self._plots[measure]
         if history is None:
-            for item in self._live.values():
-                item.setData([], [])
-            self._set_epochs(live=0)
+            for kind in CURVE_KINDS:
+                self._live[f"{measure}-{kind}"].setData([], [])
+            self._live_epochs[measure] = 0
+            self._fit_epochs(plot, measure)
+            if measure == "loss":
+                self._live_losses = ()
+                self._fit_loss_axis()
             return
-        self._set_epochs(live=history.start.epochs if history.start is not None else 0)
-        raw = history.training_curve()
-        smooth = history.smoothed_training_curve()
-        validation = history.validation_curve()
-        self._draw("loss", raw, smooth, validation)
-        self._draw("accuracy", raw, smooth, validation)
+        self._live_epochs[measure] = history.start.epochs if history.start is not None else 0
+        self._fit_epochs(plot, measure)
+        curves = (
+            history.training_curve(),
+            history.smoothed_training_curve(),
+            history.validation_curve(),
+        )
+        for kind, curve in zip(CURVE_KINDS, curves, strict=True):
+            set_curve(self._live[f"{measure}-{kind}"], curve.x, getattr(curve, measure))
+        if measure == "loss":
+            self._live_losses = (curves[0], curves[2])  # per batch line, per epoch
+            self._fit_loss_axis()
 
-    def _draw(self, measure: str, raw: Curve, smooth: Curve, validation: Curve) -> None:
-        set_curve(self._live[f"{measure}-raw"], raw.x, getattr(raw, measure))
-        set_curve(self._live[f"{measure}-training"], smooth.x, getattr(smooth, measure))
-        set_curve(self._live[f"{measure}-validation"], validation.x, getattr(validation, measure))
+    def _fit_loss_axis(self) -> None:
+        """The loss axis from 0 to the largest loss shown; set again only when that grows.
 
-    def _set_epochs(self, *, live: int | None = None, overlays: int | None = None) -> None:
+        pyqtgraph's automatic range would follow the lowest loss down, line after line, and
+        redraw the axis (its ticks, labels and grid) with every redraw of the curves.
+        """
+        top = largest_loss((*self._live_losses, *self._overlay_losses))
+        if top == self._loss_top:
+            return
+        self._loss_top = top
+        item = self.loss_plot.getPlotItem()
+        if top is None or top <= 0:
+            item.enableAutoRange(y=True)
+        else:
+            item.setYRange(0.0, top, padding=0.02)
+
+    def _fit_epochs(self, plot: pg.PlotWidget, measure: Measure) -> None:
         """Fix the x axis to the longest run shown (a fixed axis is not redrawn per line)."""
-        if live is not None:
-            self._live_epochs = live
-        if overlays is not None:
-            self._overlay_epochs = overlays
-        epochs = max(self._live_epochs, self._overlay_epochs)
-        for plot in (self.loss_plot, self.accuracy_plot):
-            item = plot.getPlotItem()
-            if epochs:
-                item.setXRange(0, epochs, padding=0.02)
-            else:
-                item.enableAutoRange(x=True)
+        epochs = max(self._live_epochs[measure], self._overlay_epochs)
+        if self._shown_epochs.get(measure) == epochs:
+            return
+        self._shown_epochs[measure] = epochs
+        item = plot.getPlotItem()
+        if epochs:
+            item.setXRange(0, epochs, padding=0.02)
+        else:
+            item.enableAutoRange(x=True)
 
     def set_overlays(self, overlays: list[Overlay]) -> None:
         """Draw these runs' validation curves (replacing the previous overlays)."""
@@ -170,7 +233,9 @@ class CurvesView(QWidget):
             plot.getPlotItem().removeItem(item)
         self._overlays = []
         self.overlay_labels = [overlay.label for overlay in overlays]
-        self._set_epochs(overlays=max((overlay.epochs for overlay in overlays), default=0))
+        self._overlay_epochs = max((overlay.epochs for overlay in overlays), default=0)
+        for measure, plot in self._plots.items():
+            self._fit_epochs(plot, measure)
         for index, overlay in enumerate(overlays):
             colour = OVERLAY_COLOURS[index % len(OVERLAY_COLOURS)]
             curve = overlay.history.validation_curve()
@@ -183,6 +248,8 @@ class CurvesView(QWidget):
                 )  # fmt: skip
                 set_curve(item, curve.x, values)
                 self._overlays.append((plot, item))
+        self._overlay_losses = tuple(overlay.history.validation_curve() for overlay in overlays)
+        self._fit_loss_axis()
 
     def live_points(self, name: str) -> int:
         """How many points the live curve `name` has (e.g. "accuracy-validation")."""

@@ -324,6 +324,16 @@ class RunHistory:
         return per_epoch, max(left, 0.0)
 
 
+def largest_loss(curves: Iterable[Curve]) -> float | None:
+    """The largest finite loss of these curves (the top of a loss axis from 0), or None.
+
+    Cross-entropy is never negative, so a loss axis from 0 to this value shows every point;
+    it changes only when a loss beyond every earlier one arrives (in practice: the first ones).
+    """
+    tops = [float(np.nanmax(curve.loss)) for curve in curves if np.isfinite(curve.loss).any()]
+    return max(tops, default=None)
+
+
 def confusion_fractions(validation: Validation) -> NDArray[np.float64]:
     """(10, 10) each row of the confusion matrix divided by its sum (0 for an empty row).
 
