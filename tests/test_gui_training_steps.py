@@ -28,7 +28,7 @@ from gui.training.runs_panel import RunsPanel
 from gui.training.step_queue import StepQueue
 from models.training.history import RunHistory
 from models.training.protocol import Validation
-from models.training.runs import list_runs
+from models.training.runs import list_runs, summarise_run
 from tests.training_runs_factory import (
     CONFUSION,
     batch,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
+
+    from models.training.runs import RunSummary
 
 
 def recording(order: list[str], name: str) -> Callable[[], None]:
@@ -203,10 +205,13 @@ def test_the_saved_runs_are_read_a_few_folders_per_pass(
     for day in range(1, 10):
         make_run(lab.runs_folder, f"2025-01-{day:02d}_000000-softmax", two_epoch_lines())
     read: list[str] = []
-    summarise = lab_module.summarise_run
-    monkeypatch.setattr(
-        lab_module, "summarise_run", lambda folder: read.append(folder.name) or summarise(folder)
-    )
+    summarise = summarise_run
+
+    def counted(folder: Path) -> RunSummary:
+        read.append(folder.name)
+        return summarise(folder)
+
+    monkeypatch.setattr(lab_module, "summarise_run", counted)
     lab.trainer.lineReceived.emit(start())
     per_pass = []
     while lab.steps.pending()[:1] == ("saved runs",):
