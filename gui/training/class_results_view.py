@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTransform
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsItem,
     QGraphicsSimpleTextItem,
     QVBoxLayout,
@@ -24,10 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from gui.colours import ColourScale
-from gui.training.curves_view import PercentAxis, cache_axes
+from gui.training.chart_style import (
+    TEXT,
+    USUAL_LOOK,
+    PercentAxis,
+    cached_axes,
+    look_for,
+    set_text_points,
+    style_axes,
+)
 from gui.widgets import StaticText
 from models.training.contract import CLASS_LABELS, NUM_CLASSES
 from models.training.history import confusion_fractions, worst_digit
+from models.training.lab_text import percent_text
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
@@ -36,16 +46,18 @@ if TYPE_CHECKING:
 
 BAR = QColor(150, 166, 186)
 WORST = QColor(230, 97, 1)
-TEXT = QColor(40, 46, 56)
 LIGHT_TEXT = QColor(255, 255, 255)
 DARK_CELL = 0.5  # cells darker than half their row's images get white text
 LUT_SIZE = 256
 MIN_CELL_PX = 26  # smaller cells show no counts (they would overlap)
+SPARSE_LABELS = 3  # a matrix too small for a label per digit is labelled 0, 3, 6, 9
 COUNT_POINTS = 7.0
 EMPTY_CAPTION = "Per-class accuracy and the confusion matrix appear after an epoch."
 CAPTION_LINES = 3
+CAPTION_POINTS = 10
 CAPTION_SMALLEST_POINTS = 8
 DIGIT_TICKS = [[(float(digit), label) for digit, label in enumerate(CLASS_LABELS)]]
+PERCENT_TICKS = [[(fraction, percent_text(fraction, 0)) for fraction in (0.0, 0.5, 1.0)]]
 
 
 def ink_table() -> np.ndarray:
@@ -54,31 +66,39 @@ def ink_table() -> np.ndarray:
     return np.ascontiguousarray(rgb, dtype=np.uint8)
 
 
+def centre_on_position(text: QGraphicsSimpleTextItem) -> None:
+    """Shift the text by half its size, so that its position is its centre."""
+    box = text.boundingRect()
+    text.setTransform(QTransform.fromTranslate(-box.width() / 2, -box.height() / 2))
+
+
 class ClassResultsView(QWidget):
     """Per-class accuracy bars over the confusion matrix."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Painted in place: a caption that changes each epoch never moves the layout.
-        self.caption = StaticText(CAPTION_LINES, min_point_size=CAPTION_SMALLEST_POINTS)
+        self.caption = StaticText(
+            CAPTION_LINES, point_size=CAPTION_POINTS, min_point_size=CAPTION_SMALLEST_POINTS
+        )
         self.caption.setText(EMPTY_CAPTION)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.bars_plot = self.graphics.addPlot(axisItems={"left": PercentAxis("left")})
+        self.bars_plot = self.graphics.addPlot(axisItems=cached_axes(PercentAxis("left")))
         self.bars_plot.setMouseEnabled(x=False, y=False)
         self.bars_plot.setMenuEnabled(False)
         self.bars_plot.hideButtons()
         self.bars_plot.getAxis("bottom").setTicks(DIGIT_TICKS)
         self.bars_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.bars_plot.getAxis("left").setTicks(PERCENT_TICKS)  # a short plot: three labels
         self.bars_plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
         self.bars = pg.BarGraphItem(
             x=np.arange(NUM_CLASSES), height=np.zeros(NUM_CLASSES), width=0.7, brush=BAR,
             pen=pg.mkPen(None),
         )  # fmt: skip
         self.bars_plot.addItem(self.bars)
-        cache_axes(self.bars_plot)
         self.graphics.nextRow()
-        self.matrix_plot = self.graphics.addPlot()
+        self.matrix_plot = self.graphics.addPlot(axisItems=cached_axes())
         self.matrix_plot.setMouseEnabled(x=False, y=False)
         self.matrix_plot.setMenuEnabled(False)
         self.matrix_plot.hideButtons()
@@ -86,14 +106,12 @@ class ClassResultsView(QWidget):
         self.matrix_plot.setAspectLocked(True)
         self.matrix_plot.setLabel("left", "true digit")
         self.matrix_plot.setLabel("bottom", "answered")
-        for side in ("left", "bottom"):
-            self.matrix_plot.getAxis(side).setTicks(
-                [[(digit + 0.5, label) for digit, label in enumerate(CLASS_LABELS)]]
-            )
-        cache_axes(self.matrix_plot)
+        self._labelled_every = 0  # every how many digits the matrix's sides are labelled
+        self._label_digits(1)
         self.matrix = pg.ImageItem(axisOrder="row-major")
         self.matrix.setLookupTable(ink_table())
         self.matrix_plot.addItem(self.matrix)
+        self.look = USUAL_LOOK
         self.counts: dict[tuple[int, int], QGraphicsSimpleTextItem] = {}
         for row, column in product(range(NUM_CLASSES), repeat=2):
             self.counts[row, column] = self._count_item(row, column)
@@ -113,13 +131,28 @@ class ClassResultsView(QWidget):
         """
         text = QGraphicsSimpleTextItem("")
         text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        font = QFont(self.font())
-        font.setPointSizeF(COUNT_POINTS)
-        text.setFont(font)
+        text.setFont(self._count_font())
         text.setBrush(TEXT)
         text.setPos(column + 0.5, row + 0.5)  # the centre of cell (row, column)
         self.matrix_plot.addItem(text, ignoreBounds=True)
         return text
+
+    def _count_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(self.look.points(COUNT_POINTS))
+        return font
+
+    def set_presentation(self, on: bool) -> None:
+        """Axis text and counts readable from the back of a room (`PRESENTATION_LOOK`), or not."""
+        self.look = look_for(on)
+        set_text_points(self.caption, CAPTION_POINTS, self.look)
+        for plot in (self.bars_plot, self.matrix_plot):
+            style_axes(plot, self.look)
+        font = self._count_font()
+        for text in self.counts.values():
+            text.setFont(font)
+            centre_on_position(text)
+        self._fit_counts()
 
     def show_validation(self, validation: Validation | None, epoch: int) -> None:
         """Show an epoch's measures on the test images (None: empty), all at once."""
@@ -160,11 +193,23 @@ class ClassResultsView(QWidget):
             shown = f"{count:,}" if count and row != column else ""
             if text.text() != shown:
                 text.setText(shown)
-                box = text.boundingRect()
-                text.setTransform(QTransform.fromTranslate(-box.width() / 2, -box.height() / 2))
+                centre_on_position(text)
             if shown and fractions is not None:
                 text.setBrush(LIGHT_TEXT if fractions[row, column] > DARK_CELL else TEXT)
         self._fit_counts()
+
+    def _label_digits(self, every: int) -> None:
+        """Label the matrix's rows and columns with every digit, or every `every`th one.
+
+        Cells smaller than a label (a small window, presentation mode's larger text) would
+        make the labels run into each other: then 0, 3, 6 and 9 only.
+        """
+        if every == self._labelled_every:
+            return
+        self._labelled_every = every
+        centres = [(digit + 0.5, label) for digit, label in enumerate(CLASS_LABELS)]
+        for side in ("left", "bottom"):
+            self.matrix_plot.getAxis(side).setTicks([centres[::every]])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Show the counts only while the cells are large enough to hold them."""
@@ -174,7 +219,9 @@ class ClassResultsView(QWidget):
     def _fit_counts(self) -> None:
         room = self.matrix_plot.getViewBox().sceneBoundingRect()  # the square matrix fits in it
         cell = min(room.width(), room.height()) / NUM_CLASSES
-        visible = cell >= MIN_CELL_PX
+        visible = cell >= MIN_CELL_PX * self.look.text  # the smallest cell grows with the text
+        font = self.matrix_plot.getAxis("left").style["tickFont"] or QApplication.font()
+        self._label_digits(1 if cell >= QFontMetricsF(font).height() else SPARSE_LABELS)
         for text in self.counts.values():
             if text.isVisible() != visible:
                 text.setVisible(visible)

@@ -16,22 +16,34 @@ from typing import TYPE_CHECKING, Literal
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from gui.training.chart_style import (
+    TEXT,
+    USUAL_LOOK,
+    PercentAxis,
+    cached_axes,
+    look_for,
+    pen,
+    style_axes,
+    style_title,
+)
 from models.training.history import largest_loss
-from models.training.lab_text import percent_text
 
 if TYPE_CHECKING:
+    from gui.training.chart_style import CachedAxis
     from models.training.history import Curve, RunHistory
 
 Measure = Literal["loss", "accuracy"]
 MEASURES: tuple[Measure, ...] = ("loss", "accuracy")
 CURVE_KINDS = ("raw", "training", "validation")  # per batch line, smoothed, per epoch
+TITLES: dict[Measure, str] = {"loss": "Loss (cross-entropy)", "accuracy": "Accuracy"}
+LEGEND_POINTS = 8.0
+RAW_WIDTH, CURVE_WIDTH, DOT_SIZE, OVERLAY_DOT_SIZE = 1.0, 2.0, 6.0, 5.0  # px, usual look
 
 TRAINING = QColor(33, 102, 172)
 TRAINING_RAW = QColor(33, 102, 172, 70)
 VALIDATION = QColor(230, 97, 1)
-TEXT = QColor(40, 46, 56)
 LEGEND_BACKGROUND = QColor(255, 255, 255, 210)
 FULL_RANGE = (0.0, 1.0)
 TOP_RANGE = (0.9, 1.0)  # where the ladder's networks differ: 92 %, 97 %, 98 %, 99 %
@@ -47,15 +59,6 @@ OVERLAY_COLOURS = (
 )
 
 
-class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
-    """An axis of fractions labelled in percent (0.9 → 90 %)."""
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        """Tick labels in percent, with a decimal when the ticks are closer than 1 %."""
-        decimals = 1 if spacing < 0.01 else 0
-        return [percent_text(value, decimals) for value in values]
-
-
 @dataclass(frozen=True, slots=True)
 class Overlay:
     """A saved run drawn for comparison: its label (e.g. 'softmax · 92.1 %') and history."""
@@ -69,32 +72,21 @@ class Overlay:
         return self.history.start.epochs if self.history.start is not None else 0
 
 
-def cache_axes(item: pg.PlotItem) -> None:
-    """Keep each axis of the plot as a picture in the window's pixels, redrawn only on a change.
-
-    An axis with a grid covers the whole plot, so every new point of a curve repainted every
-    axis (its ticks, labels and grid lines: half the time a plot takes to paint); Qt's
-    device-coordinate cache (QGraphicsItem.setCacheMode) blits the unchanged axes instead.
-    pyqtgraph invalidates the cache itself: an axis calls update() when its range, ticks or
-    style change, and a new size makes a new cache.
-    """
-    for side in ("left", "bottom", "right", "top"):
-        item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-
 def plot_widget(
-    title: str, left: pg.AxisItem | None = None, *, legend: bool = False
+    title: str, left: CachedAxis | None = None, *, legend: bool = False
 ) -> pg.PlotWidget:
     """A white plot with a title, epochs on x and a light grid (a legend at the bottom right)."""
-    axes = {"left": left} if left is not None else {}
-    plot = pg.PlotWidget(background="w", axisItems=axes)
+    plot = pg.PlotWidget(background="w", axisItems=cached_axes(left))
     item = plot.getPlotItem()
-    item.setTitle(title, color=TEXT, size="10pt")
+    style_title(item, title, USUAL_LOOK)
     item.setLabel("bottom", "epochs")
     item.showGrid(x=True, y=True, alpha=0.15)
     if legend:
         item.addLegend(
-            offset=(-8, -8), labelTextColor=TEXT, brush=LEGEND_BACKGROUND, labelTextSize="8pt"
+            offset=(-8, -8),
+            labelTextColor=TEXT,
+            brush=LEGEND_BACKGROUND,
+            labelTextSize=USUAL_LOOK.size(LEGEND_POINTS),
         )
     for side in ("left", "bottom"):
         item.getAxis(side).setTextPen(pg.mkPen(TEXT))
@@ -103,7 +95,6 @@ def plot_widget(
     # and none outside the visible epochs.
     item.setDownsampling(auto=True, mode="peak")
     item.setClipToView(True)
-    cache_axes(item)
     plot.setMenuEnabled(False)
     return plot
 
@@ -118,8 +109,9 @@ class CurvesView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.loss_plot = plot_widget("Loss (cross-entropy)")
-        self.accuracy_plot = plot_widget("Accuracy", PercentAxis("left"), legend=True)
+        self.loss_plot = plot_widget(TITLES["loss"])
+        self.accuracy_plot = plot_widget(TITLES["accuracy"], PercentAxis("left"), legend=True)
+        self.look = USUAL_LOOK
         self.zoom = QCheckBox("Accuracy from 90 % to 100 % only")
         self.zoom.setToolTip("Zoom in where the ladder's networks differ (92 %, 97 %, 98 %, 99 %)")
         self.zoom.toggled.connect(self._zoom_accuracy)
@@ -136,18 +128,12 @@ class CurvesView(QWidget):
         self._live: dict[str, pg.PlotDataItem] = {}
         for plot, measure in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
             item = plot.getPlotItem()
-            self._live[f"{measure}-raw"] = item.plot(pen=pg.mkPen(TRAINING_RAW, width=1))
-            self._live[f"{measure}-training"] = item.plot(
-                pen=pg.mkPen(TRAINING, width=2), name="training (smoothed)"
-            )
+            self._live[f"{measure}-raw"] = item.plot()
+            self._live[f"{measure}-training"] = item.plot(name="training (smoothed)")
             self._live[f"{measure}-validation"] = item.plot(
-                pen=pg.mkPen(VALIDATION, width=2),
-                symbol="o",
-                symbolSize=6,
-                symbolBrush=VALIDATION,
-                symbolPen=None,
-                name="test images (per epoch)",
+                symbol="o", symbolBrush=VALIDATION, symbolPen=None, name="test images (per epoch)"
             )
+        self._style_live_curves()
         self._overlays: list[tuple[pg.PlotWidget, pg.PlotDataItem]] = []
         self.overlay_labels: list[str] = []
         self._plots: dict[Measure, pg.PlotWidget] = {
@@ -239,17 +225,46 @@ class CurvesView(QWidget):
         for index, overlay in enumerate(overlays):
             colour = OVERLAY_COLOURS[index % len(OVERLAY_COLOURS)]
             curve = overlay.history.validation_curve()
-            pen = pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine)
             pairs = ((self.loss_plot, curve.loss), (self.accuracy_plot, curve.accuracy))
             for plot, values in pairs:
                 item = plot.getPlotItem().plot(
-                    pen=pen, symbol="s", symbolSize=5, symbolBrush=colour, symbolPen=None,
-                    name=overlay.label,
-                )  # fmt: skip
+                    symbol="s", symbolBrush=colour, symbolPen=None, name=overlay.label
+                )
+                self._style_overlay(item, colour)
                 set_curve(item, curve.x, values)
                 self._overlays.append((plot, item))
         self._overlay_losses = tuple(overlay.history.validation_curve() for overlay in overlays)
         self._fit_loss_axis()
+
+    # ----- presentation mode ---------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        """Text and lines readable from the back of a room (`PRESENTATION_LOOK`), or as usual."""
+        self.look = look_for(on)
+        for measure, plot in self._plots.items():
+            item = plot.getPlotItem()
+            style_title(item, TITLES[measure], self.look)
+            style_axes(item, self.look)
+        legend = self.accuracy_plot.getPlotItem().legend
+        legend.setLabelTextSize(self.look.size(LEGEND_POINTS))
+        for _sample, label in legend.items:
+            label.setText(label.text, size=self.look.size(LEGEND_POINTS))
+        self._style_live_curves()
+        for index, (_plot, item) in enumerate(self._overlays):
+            colour = OVERLAY_COLOURS[(index // len(MEASURES)) % len(OVERLAY_COLOURS)]
+            self._style_overlay(item, colour)
+
+    def _style_live_curves(self) -> None:
+        look = self.look
+        for measure in MEASURES:
+            self._live[f"{measure}-raw"].setPen(pen(TRAINING_RAW, RAW_WIDTH, look))
+            self._live[f"{measure}-training"].setPen(pen(TRAINING, CURVE_WIDTH, look))
+            validation = self._live[f"{measure}-validation"]
+            validation.setPen(pen(VALIDATION, CURVE_WIDTH, look))
+            validation.setSymbolSize(look.width(DOT_SIZE))
+
+    def _style_overlay(self, item: pg.PlotDataItem, colour: QColor) -> None:
+        item.setPen(pen(colour, CURVE_WIDTH, self.look, dashed=True))
+        item.setSymbolSize(self.look.width(OVERLAY_DOT_SIZE))
 
     def live_points(self, name: str) -> int:
         """How many points the live curve `name` has (e.g. "accuracy-validation")."""
