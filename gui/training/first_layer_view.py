@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui.colours import ColourScale
+from gui.training.chart_style import look_for, set_text_points
 from gui.widgets import StaticText
 from models.training.contract import OUTPUT_NAME
 from models.training.weight_pictures import weight_mosaic
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 LUT_SIZE = 256
 GAP_BACKGROUND = QColor(222, 226, 233)
 CAPTION_LINES = 2
+CAPTION_POINTS = 10
 CAPTION_SMALLEST_POINTS = 8
 EMPTY_CAPTION = "The first layer's weights appear after the first epoch."
 
@@ -62,7 +64,9 @@ class FirstLayerView(QWidget):
         super().__init__(parent)
         # Painted in place: a caption that changes each epoch never moves the layout (a
         # QLabel would relayout the lab and repaint every chart while the network trains).
-        self.caption = StaticText(CAPTION_LINES, min_point_size=CAPTION_SMALLEST_POINTS)
+        self.caption = StaticText(
+            CAPTION_LINES, point_size=CAPTION_POINTS, min_point_size=CAPTION_SMALLEST_POINTS
+        )
         self.caption.setText(EMPTY_CAPTION)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(GAP_BACKGROUND)
@@ -76,6 +80,10 @@ class FirstLayerView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.caption)
         column.addWidget(self.graphics, 1)
+
+    def set_presentation(self, on: bool) -> None:
+        """The caption as large as the charts' text in presentation mode, or as usual."""
+        set_text_points(self.caption, CAPTION_POINTS, look_for(on))
 
     def show_weights(self, weights: LayerWeights | None, epoch: int) -> None:
         """Show the weights after `epoch` (None: nothing yet)."""

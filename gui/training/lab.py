@@ -10,10 +10,10 @@ each run gets a new folder in the user's data folder. The lab never imports Tens
 the `train` extra it still lists, opens and compares saved runs and says how to install it.
 
 Public API (for the main window, through gui.training.mode): the signals
-`openInDigitLabRequested(str)`, `statusMessage(str)`, `runningChanged(bool)` and
-`runsListed()`; `has_running_run()`, `start_training()`, `stop_training()`, `confirm_close()`
-and `stop_and_wait()`. The lab has no undo stack (it edits
-nothing that an undo would bring back).
+`openInDigitLabRequested(str)`, `statusMessage(str)`, `runningChanged(bool)`, `runFinished(str)`
+and `runsListed()`; `has_running_run()`, `start_training()`, `stop_training()`,
+`confirm_close()`, `stop_and_wait()` and `set_presentation(bool)`. The lab has no undo
+stack (it edits nothing that an undo would bring back).
 """
 
 from __future__ import annotations
@@ -134,6 +134,8 @@ class TrainingLab(QWidget):
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self._draw_live)
         self.steps = StepQueue(self)
+        self.presenting = False
+        self._columns_before: list[int] | None = None
         self._epoch_to_show: EpochLine | None = None
         self._shown_epoch: EpochLine | None = None
 
@@ -192,6 +194,30 @@ class TrainingLab(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.notice)
         outer.addWidget(self.columns, 1)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the run alone (progress, curves, pictures), readable from afar.
+
+        The settings and saved runs (the left column) are hidden and the charts' text and
+        lines drawn larger; leaving brings back the column at its width, and the usual look.
+        """
+        if on == self.presenting:
+            return
+        self.presenting = on
+        if on:
+            self._columns_before = self.columns.sizes()
+        self.tabs.setVisible(not on)
+        if not on and self._columns_before is not None:
+            # After the window's zoom is back and the column has laid itself out again.
+            QTimer.singleShot(0, self, self._restore_columns)
+        self.strip.set_presentation(on)
+        self.curves.set_presentation(on)
+        self.first_layer.set_presentation(on)
+        self.class_results.set_presentation(on)
+
+    def _restore_columns(self) -> None:
+        if not self.presenting and self._columns_before is not None:
+            self.columns.setSizes(self._columns_before)
 
     def default_sizes(self, width: int, height: int) -> None:
         """The panels' shares of a window of this size (before any saved layout).

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from gui.training.chart_style import look_for, set_text_points
 from gui.widgets import StaticText
 from models.training.lab_text import progress_text
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 PROGRESS_STEPS = 1000  # the bar counts in tenths of a percent
 IDLE_TEXT = "No run yet: choose a network and press Train."
+TEXT_POINTS = 10
 SMALLEST_POINTS = 8  # a long progress line is written smaller, down to this, not wrapped
 
 
@@ -34,7 +36,7 @@ class ProgressStrip(QWidget):
         self.bar.setTextVisible(False)
         # One line that never moves the layout: a new text is painted in place (a relayout
         # would resize and repaint every chart below while the network trains).
-        self.text = StaticText(1, min_point_size=SMALLEST_POINTS)
+        self.text = StaticText(1, point_size=TEXT_POINTS, min_point_size=SMALLEST_POINTS)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.train_button)
@@ -55,6 +57,10 @@ class ProgressStrip(QWidget):
             return
         self.bar.setValue(round(progress.fraction * PROGRESS_STEPS))
         self.text.setText(progress_text(progress))
+
+    def set_presentation(self, on: bool) -> None:
+        """The progress line as large as the charts' text in presentation mode, or as usual."""
+        set_text_points(self.text, TEXT_POINTS, look_for(on))
 
     def set_running(self, running: bool, *, can_train: bool = True) -> None:
         """Enable Train or Stop."""
