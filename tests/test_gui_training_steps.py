@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QHeaderView
 
 import gui.training.lab as lab_module
 from gui.training import step_queue
+from gui.training.chart_style import CachedAxis
 from gui.training.class_results_view import DARK_CELL, LIGHT_TEXT, TEXT, ClassResultsView
 from gui.training.curves_view import CurvesView, Overlay
 from gui.training.lab import EPOCH_STEPS, LIVE_STEPS, RUNS_PER_PASS, TrainingLab
@@ -250,6 +251,26 @@ def test_the_loss_axis_runs_from_zero_to_the_largest_loss_and_stays(qtbot: QtBot
     assert 4.0 < view.viewRange()[1][1] < 4.1  # another run's curves are shown whole too
     curves.set_overlays([])
     assert 2.5 < view.viewRange()[1][1] < 2.6
+
+
+def test_the_charts_axes_are_cached_and_repainted_whenever_pyqtgraph_redraws_them(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    curves, results = CurvesView(), ClassResultsView()
+    qtbot.addWidget(curves)
+    qtbot.addWidget(results)
+    plots = (curves.loss_plot.getPlotItem(), curves.accuracy_plot.getPlotItem(),
+             results.bars_plot, results.matrix_plot)  # fmt: skip
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    for plot in plots:
+        for side in ("left", "bottom"):
+            axis = plot.getAxis(side)
+            assert isinstance(axis, CachedAxis) and axis.cacheMode() == cached
+    axis = curves.accuracy_plot.getPlotItem().getAxis("left")
+    asked: list[str] = []
+    monkeypatch.setattr(axis, "update", lambda: asked.append("update"))
+    axis.resizeEvent(None)  # pyqtgraph drops its drawing here without asking for a paint
+    assert axis.picture is None and asked == ["update"]  # Qt's cached picture goes too
 
 
 def test_the_confusion_counts_are_the_mistakes_at_the_same_size_at_any_zoom(qtbot: QtBot) -> None:
