@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A new user's settings, in a scratch folder: the window at its default size, and the user's
 # own settings (window, panels, MNIST file) neither read nor changed.
-os.environ["CNN_VISUALIZER_SETTINGS_DIR"] = tempfile.mkdtemp(prefix="cnnvis-bench-training-")
+os.environ.setdefault("CNN_VISUALIZER_SETTINGS_DIR", tempfile.mkdtemp(prefix="cnnvis-training-"))
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
