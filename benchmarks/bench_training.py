@@ -6,10 +6,15 @@
 One run of `python -m models.training` (a person's way: Keras's log to a pipe) and one run of
 the same settings through the training lab (TrainingLab in a window, offscreen: the child
 streams JSON lines, the lab draws every one), in the same invocation, so their ratio compares
-like with like. Printed as markdown tables:
+like with like. The lab is used as in a lesson on the ladder: the command line's run is saved
+in the lab's runs folder and checked for comparison, so its curves are overlaid while the new
+run trains. The window has its default size (1440 × 900) and the settings of a new user (a
+scratch settings folder: the user's own are neither read nor changed), and it is shown and
+painted before Train is pressed. Printed as markdown tables:
 
 - wall time: the command line from start to exit; the lab from pressing Train (start_training)
-  to the child's end; and the time in model.fit both report (the run folder's end line). The
+  to the end of the run in the lab (runFinished: the child has ended and the lab has drawn its
+  last lines and listed the run); and the time in model.fit both report (the end line). The
   command line runs at the niceness the lab gives its trainer (+10), so that other load on the
   machine weighs on both alike;
 - first line: from pressing Train to the first line, and to the first batch line, in the lab;
@@ -18,8 +23,9 @@ like with like. Printed as markdown tables:
 - event-loop gaps: a 5 ms QTimer runs in the GUI while the lab trains; the longest interval
   between two of its ticks (and the 99th percentile) is how long the window could not react,
   while training (from the first batch line to the end line) and over the whole run (which
-  adds pressing Train, when the whole window repaints with its settings disabled, and the
-  end, when the run list is read again).
+  adds pressing Train, when the window repaints with its settings disabled and the child
+  process starts, and the end, when the run list is read again and the run chosen). Both are
+  held to the target: a user feels the whole run.
 
 The machine's load average is printed before and after: the figures mean little on a busy
 machine.
@@ -38,11 +44,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A new user's settings, in a scratch folder: the window at its default size, and the user's
+# own settings (window, panels, MNIST file) neither read nor changed.
+os.environ.setdefault("CNN_VISUALIZER_SETTINGS_DIR", tempfile.mkdtemp(prefix="cnnvis-training-"))
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 # The repository root must be on the path first (run as a script, only benchmarks/ is).
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 
 from gui.app import make_application  # noqa: E402
 from gui.app_window import AppWindow  # noqa: E402
@@ -56,6 +66,7 @@ if TYPE_CHECKING:
     from models.training.history import RunHistory
 
 TICK_MS = 5
+SETTLE_MS = 1000  # the shown window paints and settles before Train is pressed
 TARGET_GAP_MS = 50.0
 TARGET_FIRST_LINE_S = 10.0
 TARGET_RATIO = 1.10
@@ -155,15 +166,22 @@ def main() -> int:
     app = make_application()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        cli_seconds, cli_history = command_line_run(options, root / "command-line")
-        lab = TrainingLab(runs_folder=root / "lab")
+        runs = root / "lab"
+        cli_folder = runs / f"0000-00-00_000000-{args.arch}-command-line"
+        cli_seconds, cli_history = command_line_run(options, cli_folder)
+        lab = TrainingLab(runs_folder=runs)
         window = AppWindow([TrainingMode(lab=lab)])
         window.show()
         lab.form.set_preset(args.arch)
         lab.form.epochs.setValue(args.epochs)
         lab.form.train_size.setValue(args.train_size)
         lab.data_row.set_file(data)
+        lab.runs.set_compared(cli_folder, True)  # its curves overlaid, as in a lesson
+        if lab.curves.overlay_labels == [] or not QTest.qWaitForWindowExposed(window):
+            raise SystemExit("the lab did not list the command line's run, or did not show")
+        QTest.qWait(SETTLE_MS)
         measured = LabRun(lab)
+        window_size = (window.width(), window.height())
         lab_seconds = measured.run()
         lab_history = lab.history
         window.close()
@@ -173,7 +191,7 @@ def main() -> int:
         raise SystemExit("a run did not finish")
     ratio = lab_seconds / cli_seconds
     fit_ratio = lab_history.end.training_seconds / cli_history.end.training_seconds
-    print(f"Settings: {' '.join(options)}\n")
+    print(f"Settings: {' '.join(options)}; window {window_size[0]} × {window_size[1]}\n")
     print("| | command line | training lab | lab / command line | target |")
     print("|---|---:|---:|---:|---|")
     print(
@@ -200,11 +218,11 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---|")
     for label, training_only in (
         ("training (first batch line to end line)", True),
-        ("the whole run (Train pressed to the child's end)", False),
+        ("the whole run (Train pressed to the run's end in the lab)", False),
     ):
         gaps = sorted(measured.gaps_ms(training_only=training_only))
         p99 = gaps[int(0.99 * (len(gaps) - 1))] if gaps else float("nan")
-        target = f"≤ {TARGET_GAP_MS:g} ms" if training_only else ""
+        target = f"≤ {TARGET_GAP_MS:g} ms"
         print(f"| {label} | {len(gaps):,} | {max(gaps, default=float('nan')):.1f} ms | "
               f"{p99:.1f} ms | {statistics.median(gaps):.1f} ms | {target} |")  # fmt: skip
     print(f"\nTest accuracy: command line {cli_history.end.test_accuracy:.4f}, "

@@ -4,9 +4,9 @@ The settings hold the window layout, the shown mode, the last lesson and the spe
 
 Tests and CI set CNN_VISUALIZER_SETTINGS_DIR so they never touch the user's configuration.
 Settings files can be edited by hand, damaged or left by older versions, so every reader here
-validates what it reads (its kind, and a number's range, a text's length and choices, a saved
-state's size) and returns None for anything else; the caller keeps its default (issue 12: a
-speed of 10^23 once stopped every start with an OverflowError).
+validates what it reads (its kind, and a number's range, a text's or a path's length and
+form, a text's choices, a saved state's size) and returns None for anything else; the caller
+keeps its default (issue 12: a speed of 10^23 once stopped every start with an OverflowError).
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ MAX_TEXT_CHARS = 200
 """The longest saved text read (a mode's name, a lesson's id)."""
 MAX_INT_CHARS = 20
 """A saved whole number longer than this is not read (no int() of thousands of digits)."""
+MAX_PATH_CHARS = 4096
+"""The longest saved file path read (Linux's PATH_MAX, 4,096 bytes, with the final NUL)."""
 
 
 def _value(settings: QSettings, key: str) -> object:
@@ -96,6 +98,20 @@ def read_text(settings: QSettings, key: str, choices: Iterable[str] | None = Non
     if choices is not None and value not in set(choices):
         return None
     return value
+
+
+def read_path(settings: QSettings, key: str) -> Path | None:
+    """A saved file path: absolute, under ``MAX_PATH_CHARS`` characters, without NUL; or None.
+
+    None when absent, not text, empty, too long, relative (it would depend on the folder the
+    app starts in) or holding a NUL character (which the file system calls refuse with a
+    ValueError). Whether the file still exists is for the caller to check when it is used.
+    """
+    value = _value(settings, key)
+    if not isinstance(value, str) or not 0 < len(value) < MAX_PATH_CHARS or "\0" in value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else None
 
 
 def splitter_key(splitter: QSplitter) -> str:

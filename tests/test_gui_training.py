@@ -19,10 +19,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gui.app_window import AppWindow
+from gui.settings import MAX_PATH_CHARS, app_settings
+from gui.training.data_source_row import SETTINGS_KEY as MNIST_FILE_KEY
+from gui.training.data_source_row import DataSourceRow
 from gui.training.lab import TrainingLab
 from gui.training.mode import TrainingMode
 from gui.training.trainer_process import TrainerCommand
 from models.training.contract import check_model_contract
+from models.training.mnist_source import resolve_data_path
 from models.training.options import parse_settings
 from models.training.protocol import EndLine, MessageLine, encode_line
 from models.training.settings import TrainingSettings
@@ -393,6 +397,32 @@ def test_a_missing_mnist_file_gets_a_message_and_a_file_chooser(
     assert f"--data={mnist_npz}" in json.loads(lab.history.messages[0].text)
     assert lab.data_row.source_path() == mnist_npz
     window.close()
+
+
+@pytest.mark.parametrize(
+    "remembered",
+    ["/" + "x" * MAX_PATH_CHARS, "relative/mnist.npz", "/data/mn\0ist.npz", "", 12],
+    ids=["too long", "relative", "NUL", "empty", "a number"],
+)
+def test_a_damaged_remembered_mnist_file_is_ignored(
+    qtbot: QtBot, mnist_npz: Path, remembered: object
+) -> None:
+    settings = app_settings()
+    settings.setValue(MNIST_FILE_KEY, remembered)
+    settings.sync()
+    row = DataSourceRow()
+    qtbot.addWidget(row)
+    assert row.source_path() == resolve_data_path(None) == mnist_npz  # the default: MNIST_NPZ
+    assert row.label.text() == f"MNIST: {mnist_npz}"
+
+
+def test_a_remembered_mnist_file_is_used(qtbot: QtBot, tmp_path: Path) -> None:
+    longest = tmp_path / ("m" * (MAX_PATH_CHARS - len(str(tmp_path)) - 2))  # the longest read
+    for chosen in (tmp_path / "mnist copy.npz", longest):
+        app_settings().setValue(MNIST_FILE_KEY, str(chosen))
+        row = DataSourceRow()
+        qtbot.addWidget(row)
+        assert row.source_path() == chosen
 
 
 @pytest.mark.slow

@@ -214,6 +214,61 @@ def test_nothing_is_cut_or_overlapping_at_1024x768(qtbot: QtBot, runs_folder: Pa
     close(win)
 
 
+def training_look(lab: TrainingLab) -> dict[str, object]:
+    """What presentation mode changes in the Training tab."""
+    loss = lab.curves.loss_plot.getPlotItem()
+    accuracy = lab.curves.accuracy_plot.getPlotItem()
+    tick_fonts = [
+        plot.getAxis(side).style["tickFont"]
+        for plot in (loss, accuracy, lab.class_results.bars_plot, lab.class_results.matrix_plot)
+        for side in ("left", "bottom")
+    ]
+    return {
+        "settings shown": lab.tabs.isVisible(),
+        "columns": lab.columns.sizes(),
+        "titles": [plot.titleLabel.opts["size"] for plot in (loss, accuracy)],
+        "ticks": [None if font is None else font.pointSizeF() for font in tick_fonts],
+        "axis labels": [loss.getAxis("bottom").labelStyle, accuracy.getAxis("bottom").labelStyle],
+        "legend": [label.opts["size"] for _sample, label in accuracy.legend.items],
+        "pens": [
+            item.opts["pen"].widthF() for item in (*loss.listDataItems(), *accuracy.listDataItems())
+        ],
+        "dots": [item.opts["symbolSize"] for item in loss.listDataItems() if item.opts["symbol"]],
+        "counts": lab.class_results.counts[0, 1].font().pointSizeF(),
+        "progress": lab.strip.text.font().pointSizeF(),
+        "captions": [
+            lab.first_layer.caption.font().pointSizeF(),
+            lab.class_results.caption.font().pointSizeF(),
+        ],
+    }
+
+
+def test_presentation_mode_shows_the_run_alone_larger_and_round_trips(
+    window: AppWindow, runs_folder: Path
+) -> None:
+    lab = window.training_mode.lab
+    make_run(runs_folder, "2025-01-01_000000-softmax", two_epoch_lines())
+    lab.refresh_runs()
+    lab.runs.set_compared(lab.runs.runs[0].layout.folder, True)  # an overlay is restyled too
+    QApplication.processEvents()
+    usual = training_look(lab)
+    assert usual["settings shown"] and usual["ticks"] == [None] * 8
+    window.set_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    shown = training_look(lab)
+    assert not shown["settings shown"]  # the run alone: no settings, no saved runs
+    assert shown["titles"] == ["18pt", "18pt"] and usual["titles"] == ["10pt", "10pt"]
+    assert shown["ticks"] == [18.0] * 8
+    for key in ("pens", "dots"):  # lines twice as wide, dots twice as large
+        assert shown[key] == [2 * size for size in usual[key]], key  # type: ignore[attr-defined]
+    assert shown["counts"] == 1.8 * usual["counts"]  # type: ignore[operator]
+    for key in ("progress", "captions", "legend", "axis labels"):
+        assert shown[key] != usual[key], key
+    window.set_presentation(False)
+    QApplication.processEvents()
+    assert training_look(lab) == usual
+
+
 # --------------------------------------------------------------------------------------------
 # Closing the window mid-run
 # --------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 import zipfile
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -45,7 +47,7 @@ from models.training.runs import (
     runs_root,
 )
 from models.training.settings import DataSettings, OutputSettings, RunSettings, TrainingSettings
-from models.training.weight_pictures import weight_mosaic
+from models.training.weight_pictures import percentile, weight_mosaic
 from tests.training_runs_factory import (
     CONFUSION,
     batch,
@@ -56,8 +58,7 @@ from tests.training_runs_factory import (
     validation,
 )
 
-if TYPE_CHECKING:
-    from pathlib import Path
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # --------------------------------------------------------------------------------------------
 # Run folders, settings.json
@@ -268,6 +269,36 @@ def test_smoothing_is_a_debiased_moving_average_that_skips_nans() -> None:
     assert np.isnan(smoothed(np.array([math.nan, 1.0]), weight)[0])
 
 
+def test_the_training_curve_grows_with_the_lines_and_matches_smoothing_them_all() -> None:
+    history = RunHistory.of([start(epochs=3)])
+    drawn = []
+    rng = np.random.default_rng(3)
+    for step in range(1, 200):
+        loss = math.nan if step % 17 == 0 else float(rng.uniform(0.1, 2.0))
+        history.add(batch(1 + step // 100, step, loss, float(rng.uniform(0.0, 1.0))))
+        if step % 13 == 0:
+            drawn.append((history.training_curve(), history.smoothed_training_curve()))
+    raw, smooth = history.training_curve(), history.smoothed_training_curve()
+    losses = np.array([line.loss for line in history.batches])
+    accuracies = np.array([line.accuracy for line in history.batches])
+    np.testing.assert_array_equal(raw.loss, losses)
+    np.testing.assert_array_equal(smooth.loss, smoothed(losses))
+    np.testing.assert_array_equal(smooth.accuracy, smoothed(accuracies))
+    images = history.images_per_epoch()
+    np.testing.assert_array_equal(raw.x, [line.images_seen / images for line in history.batches])
+    for earlier, earlier_smooth in drawn:  # curves handed out before stay as they were
+        count = earlier.x.size
+        np.testing.assert_array_equal(earlier.loss, losses[:count])
+        np.testing.assert_array_equal(earlier_smooth.loss, smoothed(losses[:count]))
+    with pytest.raises(ValueError, match="read-only"):
+        raw.loss[0] = 0.0
+    history.add(start(epochs=3))  # a new start line begins the curve again
+    assert history.training_curve().empty
+    history.add(batch(1, 1, 3.0, 0.5))
+    np.testing.assert_allclose(history.smoothed_training_curve().loss, [3.0])
+    np.testing.assert_array_equal(raw.loss, losses)  # the old run's curve is left as it was
+
+
 def test_progress_and_time_left_during_a_run() -> None:
     history = RunHistory.of([start(), batch(1, 5, 1.5, 2.0)])
     progress = history.progress()
@@ -356,6 +387,37 @@ def test_many_weights_take_a_percentile_as_their_range() -> None:
     assert mosaic.limit == pytest.approx(0.01)
     zeros = weight_mosaic(LayerWeights("dense1", "dense", np.zeros((1, 28, 28), np.float32)))
     assert zeros.limit > 0
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000, 7840])
+@pytest.mark.parametrize("q", [0.0, 12.5, 50.0, 99.5, 100.0])
+def test_the_percentile_is_numpys_linear_one(size: int, q: float) -> None:
+    values = np.random.default_rng(size).standard_normal(size).astype(np.float32)
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)), abs=1e-6)
+
+
+def test_a_percentile_needs_values_and_a_percentage() -> None:
+    with pytest.raises(ValueError, match="needs values"):
+        percentile(np.zeros(0, np.float32), 50.0)
+    with pytest.raises(ValueError, match="0 <= q <= 100"):
+        percentile(np.zeros(3, np.float32), 100.5)
+
+
+def test_a_dense_layers_pictures_do_not_import_numpy_ma() -> None:
+    """numpy.percentile imports numpy.ma on its first call: 50 ms the lab's window would freeze."""
+    program = (
+        "import sys, numpy as np; from models.training.protocol import LayerWeights; "
+        "from models.training.weight_pictures import weight_mosaic; "
+        "values = np.random.default_rng(0).standard_normal((10, 28, 28)).astype(np.float32); "
+        "weight_mosaic(LayerWeights('probabilities', 'dense', values)); "
+        "print('numpy.ma' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=REPO_ROOT, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_an_mnist_file_is_looked_at_without_reading_it(tmp_path: Path, mnist_npz: Path) -> None:

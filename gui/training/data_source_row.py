@@ -1,7 +1,8 @@
 """DataSourceRow: where the training lab takes MNIST from, and a button to choose a file.
 
-In order: a file chosen here (remembered in the app's settings), else $MNIST_NPZ, else
-../shared/data/mnist.npz beside the repository, else Keras's downloader (needs a network).
+In order: a file chosen here (remembered in the app's settings, read back with
+gui.settings.read_path), else $MNIST_NPZ, else ../shared/data/mnist.npz beside the
+repository, else Keras's downloader (needs a network).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from gui.settings import app_settings
+from gui.settings import app_settings, read_path
 from models.training.mnist_source import resolve_data_path
 
 SETTINGS_KEY = "training/mnistFile"
@@ -26,8 +27,8 @@ class DataSourceRow(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        remembered = app_settings().value(SETTINGS_KEY, "")
-        self._chosen = Path(remembered) if isinstance(remembered, str) and remembered else None
+        # A remembered path that is not one (too long, relative, damaged) is ignored.
+        self._chosen = read_path(app_settings(), SETTINGS_KEY)
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)

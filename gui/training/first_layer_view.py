@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui.colours import ColourScale
+from gui.training.chart_style import look_for, set_text_points
+from gui.widgets import StaticText
 from models.training.contract import OUTPUT_NAME
 from models.training.weight_pictures import weight_mosaic
 
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 LUT_SIZE = 256
 GAP_BACKGROUND = QColor(222, 226, 233)
+CAPTION_LINES = 2
+CAPTION_POINTS = 10
+CAPTION_SMALLEST_POINTS = 8
+EMPTY_CAPTION = "The first layer's weights appear after the first epoch."
 
 
 def diverging_table() -> np.ndarray:
@@ -57,9 +62,12 @@ class FirstLayerView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.caption = QLabel("The first layer's weights appear after the first epoch.")
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption.setWordWrap(True)
+        # Painted in place: a caption that changes each epoch never moves the layout (a
+        # QLabel would relayout the lab and repaint every chart while the network trains).
+        self.caption = StaticText(
+            CAPTION_LINES, point_size=CAPTION_POINTS, min_point_size=CAPTION_SMALLEST_POINTS
+        )
+        self.caption.setText(EMPTY_CAPTION)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(GAP_BACKGROUND)
         self.view = self.graphics.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
@@ -73,12 +81,16 @@ class FirstLayerView(QWidget):
         column.addWidget(self.caption)
         column.addWidget(self.graphics, 1)
 
+    def set_presentation(self, on: bool) -> None:
+        """The caption as large as the charts' text in presentation mode, or as usual."""
+        set_text_points(self.caption, CAPTION_POINTS, look_for(on))
+
     def show_weights(self, weights: LayerWeights | None, epoch: int) -> None:
         """Show the weights after `epoch` (None: nothing yet)."""
         if weights is None:
             self.mosaic = None
             self.image.clear()
-            self.caption.setText("The first layer's weights appear after the first epoch.")
+            self.caption.setText(EMPTY_CAPTION)
             return
         mosaic = weight_mosaic(weights)
         self.mosaic = mosaic

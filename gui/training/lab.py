@@ -10,10 +10,10 @@ each run gets a new folder in the user's data folder. The lab never imports Tens
 the `train` extra it still lists, opens and compares saved runs and says how to install it.
 
 Public API (for the main window, through gui.training.mode): the signals
-`openInDigitLabRequested(str)`, `statusMessage(str)`, `runningChanged(bool)` and
-`runsListed()`; `has_running_run()`, `start_training()`, `stop_training()`, `confirm_close()`
-and `stop_and_wait()`. The lab has no undo stack (it edits
-nothing that an undo would bring back).
+`openInDigitLabRequested(str)`, `statusMessage(str)`, `runningChanged(bool)`, `runFinished(str)`
+and `runsListed()`; `has_running_run()`, `start_training()`, `stop_training()`,
+`confirm_close()`, `stop_and_wait()` and `set_presentation(bool)`. The lab has no undo
+stack (it edits nothing that an undo would bring back).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from gui.training.network_view import NetworkView
 from gui.training.progress_strip import ProgressStrip
 from gui.training.runs_panel import RunsPanel
 from gui.training.settings_form import SettingsForm
+from gui.training.step_queue import StepQueue
 from gui.training.thread_limits import BlasThreadLimit
 from gui.training.trainer_process import TrainerProcess
 from models.training.history import RunHistory
@@ -62,6 +63,8 @@ from models.training.runs import (
     list_runs,
     new_run_folder,
     read_history,
+    run_folders,
+    summarise_run,
 )
 from models.training.settings import (
     DataSettings,
@@ -71,7 +74,7 @@ from models.training.settings import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
 
     from gui.training.trainer_process import TrainerCommand
@@ -79,6 +82,9 @@ if TYPE_CHECKING:
     from models.training.runs import RunSummary
 
 REDRAW_MS = 150  # lines arriving closer together than this are drawn together
+LIVE_STEPS = ("progress", "loss curves", "accuracy curves")
+EPOCH_STEPS = ("first layer", "per-class bars", "confusion shades", "confusion counts")
+RUNS_PER_PASS = 4  # run folders read per pass of the event loop while a run trains
 STOP_GRACE_MS = 15_000  # how long closing waits for a stopped run to save before ending it
 KILL_WAIT_MS = 5_000
 PROGRESS_EVERY = 10  # batch lines every 10 steps (the protocol's default)
@@ -127,7 +133,11 @@ class TrainingLab(QWidget):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self._draw_live)
+        self.steps = StepQueue(self)
+        self.presenting = False
+        self._columns_before: list[int] | None = None
         self._epoch_to_show: EpochLine | None = None
+        self._shown_epoch: EpochLine | None = None
 
         self.notice = QLabel()
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -184,6 +194,30 @@ class TrainingLab(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.notice)
         outer.addWidget(self.columns, 1)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the run alone (progress, curves, pictures), readable from afar.
+
+        The settings and saved runs (the left column) are hidden and the charts' text and
+        lines drawn larger; leaving brings back the column at its width, and the usual look.
+        """
+        if on == self.presenting:
+            return
+        self.presenting = on
+        if on:
+            self._columns_before = self.columns.sizes()
+        self.tabs.setVisible(not on)
+        if not on and self._columns_before is not None:
+            # After the window's zoom is back and the column has laid itself out again.
+            QTimer.singleShot(0, self, self._restore_columns)
+        self.strip.set_presentation(on)
+        self.curves.set_presentation(on)
+        self.first_layer.set_presentation(on)
+        self.class_results.set_presentation(on)
+
+    def _restore_columns(self) -> None:
+        if not self.presenting and self._columns_before is not None:
+            self.columns.setSizes(self._columns_before)
 
     def default_sizes(self, width: int, height: int) -> None:
         """The panels' shares of a window of this size (before any saved layout).
@@ -306,6 +340,7 @@ class TrainingLab(QWidget):
         return True, None
 
     def _begin_run(self, folder: Path) -> None:
+        self.steps.finish()  # what the last run still had to draw (and its runFinished) first
         self.running_folder = folder
         self.history = RunHistory()
         self.rejected_lines = []
@@ -319,10 +354,8 @@ class TrainingLab(QWidget):
         self.form.set_editable(False)
         self.data_row.setEnabled(False)
         self.strip.set_running(True)
-        self.strip.show_progress(self.history.progress())
-        self.curves.show_history(None)
-        self.first_layer.show_weights(None, 0)
-        self.class_results.show_validation(None, 0)
+        self._draw_live()
+        self._request_pictures(None)
         self.runningChanged.emit(True)
         self.statusMessage.emit(f"Training {folder.name}…")
 
@@ -337,57 +370,66 @@ class TrainingLab(QWidget):
         elif isinstance(line, MessageLine):
             self.statusMessage.emit(line.text)
         elif isinstance(line, StartLine):
-            self.refresh_runs()
+            self.steps.request("saved runs", self._list_runs_in_slices)  # the new run's row
         if not self._redraw.isActive():
             self._redraw.start()
 
     def _draw_live(self) -> None:
-        """Draw the progress and the curves once for the lines that came in meanwhile.
+        """Draw the lines that came in meanwhile: the progress, the curves, a new epoch.
 
-        A new epoch's pictures follow in later passes of the event loop (the weights, then the
-        per-class results), so that no single pass keeps the window from reacting for long.
+        Each is a step of its own (`LIVE_STEPS`, then a new epoch's `EPOCH_STEPS`), run in its
+        own pass of the event loop with a pass for its paint after it (StepQueue), so that no
+        single pass keeps the window from reacting for long.
         """
-        self.strip.show_progress(self.history.progress())
-        self.curves.show_history(self.history)
-        if self._epoch_to_show is not None:
-            QTimer.singleShot(0, self, self._draw_epoch_weights)
-
-    def _draw_epoch_weights(self) -> None:
-        line = self._epoch_to_show
-        if line is not None:
-            self.first_layer.show_weights(line.weights, line.epoch)
-            QTimer.singleShot(0, self, self._draw_epoch_results)
-
-    def _draw_epoch_results(self) -> None:
+        self.steps.request("progress", lambda: self.strip.show_progress(self.history.progress()))
+        self.steps.request("loss curves", lambda: self.curves.show_measure("loss", self.history))
+        self.steps.request(
+            "accuracy curves", lambda: self.curves.show_measure("accuracy", self.history)
+        )
         line, self._epoch_to_show = self._epoch_to_show, None
         if line is not None:
-            self.class_results.show_validation(line.validation, line.epoch)
+            self._request_pictures(line)
+
+    def _request_pictures(self, line: EpochLine | None) -> None:
+        """Draw an epoch's pictures (None: none) in `EPOCH_STEPS`, one view part each."""
+        weights, validation = (None, None) if line is None else (line.weights, line.validation)
+        epoch = 0 if line is None else line.epoch
+        self._shown_epoch = line
+        results = self.class_results
+        self.steps.request("first layer", lambda: self.first_layer.show_weights(weights, epoch))
+        self.steps.request("per-class bars", lambda: results.show_bars(validation, epoch))
+        self.steps.request("confusion shades", lambda: results.show_matrix(validation))
+        self.steps.request("confusion counts", lambda: results.show_counts(validation))
 
     def _line_rejected(self, reason: str) -> None:
         self.rejected_lines.append(reason)
         self.statusMessage.emit(f"The trainer sent a line the lab cannot read (skipped): {reason}")
 
     def _trainer_finished(self, status: int, stderr: str) -> None:
+        """The child has ended: the lab can train again at once; the last drawing follows.
+
+        The last lines, the saved runs (read in slices) and choosing the run are steps of the
+        StepQueue like the drawing during the run; `runFinished` is emitted by the last one.
+        """
         folder = self.running_folder
         self._redraw.stop()
-        self._draw_live()
-        if self._epoch_to_show is not None:
-            self._show_epoch(self._epoch_to_show)
-            self._epoch_to_show = None
         self._thread_limit.release()
         self.running_folder = None
         self._stopping = False
         self.form.set_editable(True)
         self.data_row.setEnabled(True)
         self.strip.set_running(False, can_train=self.can_train)
-        self.strip.show_progress(self.history.progress())
         self.runningChanged.emit(False)
         self._report_end(self.history.end, self.history.error, status, stderr)
-        self.refresh_runs()
+        self._draw_live()
+        self.steps.request("saved runs", self._list_runs_in_slices)
         if folder is not None:
             self._remember_history(folder, self.history)
-            self.runs.choose(folder)
-            self.runFinished.emit(str(folder))
+            self.steps.request("run finished", lambda: self._show_finished_run(folder))
+
+    def _show_finished_run(self, folder: Path) -> None:
+        self.runs.choose(folder)
+        self.runFinished.emit(str(folder))
 
     def _report_end(
         self, end: EndLine | None, error: ErrorLine | None, status: int, stderr: str
@@ -420,6 +462,10 @@ class TrainingLab(QWidget):
         self.network.show_network(training, self.form.train_images())
 
     def _show_epoch(self, line: EpochLine) -> None:
+        """Draw an epoch's pictures now (the user chose it), unless they are on show."""
+        if line is self._shown_epoch:
+            return
+        self._shown_epoch = line
         self.first_layer.show_weights(line.weights, line.epoch)
         self.class_results.show_validation(line.validation, line.epoch)
 
@@ -443,6 +489,17 @@ class TrainingLab(QWidget):
     def refresh_runs(self) -> None:
         """Read the run folders again (the list, the overlays)."""
         self.runs.set_runs(list_runs(self.runs_folder), self.running_folder)
+        self.runsListed.emit()
+
+    def _list_runs_in_slices(self) -> Iterator[None]:
+        """`refresh_runs` as a StepQueue step: `RUNS_PER_PASS` run folders read per pass."""
+        summaries: list[RunSummary] = []
+        for folder in run_folders(self.runs_folder):
+            if summaries and len(summaries) % RUNS_PER_PASS == 0:
+                yield
+            summaries.append(summarise_run(folder))
+        yield  # the list is shown in a pass of its own
+        self.runs.set_runs(summaries, self.running_folder)
         self.runsListed.emit()
 
     def _remember_history(self, folder: Path, history: RunHistory) -> None:
@@ -483,9 +540,11 @@ class TrainingLab(QWidget):
         summary = self.runs.current_run()
         if summary is None:
             return
-        self.history = self.saved_history(summary)
-        self.curves.show_history(self.history)
-        self.strip.show_progress(self.history.progress())
+        history = self.saved_history(summary)
+        if history is not self.history:  # (the run just finished is on show already)
+            self.history = history
+            self.curves.show_history(history)
+            self.strip.show_progress(history.progress())
         self._show_chosen_epoch()
 
     def _show_chosen_epoch(self) -> None:

@@ -250,6 +250,13 @@ class TrainingMode(Mode):
         settings.setValue(PRESET_KEY, self.lab.form.architecture())
         settings.setValue(TRAIN_IMAGES_KEY, self.lab.form.train_images())
 
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the run being watched alone, its charts readable from afar.
+
+        The settings and the saved runs come back when it ends (TrainingLab.set_presentation).
+        """
+        self.lab.set_presentation(on)
+
     def confirm_close(self) -> bool:
         """While a network trains, ask whether to stop it; True: the window may close."""
         return not self.is_built or self.lab.confirm_close()

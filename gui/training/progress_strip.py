@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from gui.training.chart_style import look_for, set_text_points
 from gui.widgets import StaticText
 from models.training.lab_text import progress_text
 
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from models.training.history import RunProgress
 
 PROGRESS_STEPS = 1000  # the bar counts in tenths of a percent
+IDLE_TEXT = "No run yet: choose a network and press Train."
+TEXT_POINTS = 10
+SMALLEST_POINTS = 8  # a long progress line is written smaller, down to this, not wrapped
 
 
 class ProgressStrip(QWidget):
@@ -30,7 +34,9 @@ class ProgressStrip(QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, PROGRESS_STEPS)
         self.bar.setTextVisible(False)
-        self.text = StaticText(1)
+        # One line that never moves the layout: a new text is painted in place (a relayout
+        # would resize and repaint every chart below while the network trains).
+        self.text = StaticText(1, point_size=TEXT_POINTS, min_point_size=SMALLEST_POINTS)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.train_button)
@@ -41,15 +47,20 @@ class ProgressStrip(QWidget):
         column.setSpacing(2)
         column.addLayout(row)
         column.addWidget(self.text)
+        self.show_progress(None)
 
     def show_progress(self, progress: RunProgress | None) -> None:
         """Show how far a run has come (None: no run)."""
         if progress is None:
             self.bar.setValue(0)
-            self.text.setText("")
+            self.text.setText(IDLE_TEXT)
             return
         self.bar.setValue(round(progress.fraction * PROGRESS_STEPS))
         self.text.setText(progress_text(progress))
+
+    def set_presentation(self, on: bool) -> None:
+        """The progress line as large as the charts' text in presentation mode, or as usual."""
+        set_text_points(self.text, TEXT_POINTS, look_for(on))
 
     def set_running(self, running: bool, *, can_train: bool = True) -> None:
         """Enable Train or Stop."""

@@ -5,6 +5,10 @@ run folder's history.jsonl) and answers what the lab shows: the training curve p
 (raw and smoothed), the validation curve per epoch, the epoch and step reached, the time per
 epoch and the time left. The x axis of every curve is in epochs: images seen / training
 images, so runs of different sizes line up on one chart.
+
+The training curve grows as batch lines arrive: its points (raw and smoothed) are kept in
+arrays that only take the new lines (`TrainingPoints`), so drawing it again after each line
+costs the new lines, not the whole run (a long run has thousands of batch lines).
 """
 
 from __future__ import annotations
@@ -71,6 +75,83 @@ def smoothed(values: NDArray[np.float64], weight: float = SMOOTHING) -> NDArray[
     return out
 
 
+class TrainingPoints:
+    """The training curve of a list of batch lines, extended as lines are appended to it.
+
+    Holds x (epochs), loss and accuracy of every line, and their smoothed values (the same
+    arithmetic as `smoothed`, carried from one line to the next), in arrays that grow by
+    doubling. `update` takes only the lines appended since the last call; a different list,
+    a shorter one, or another number of images per epoch starts again from the first line.
+    The curves handed out are read-only views of the first n points: later lines never
+    change them.
+    """
+
+    def __init__(self, weight: float = SMOOTHING) -> None:
+        self._weight = weight
+        self._source: list[BatchLine] | None = None
+        self._last: BatchLine | None = None
+        self._images = 1
+        self._count = 0
+        self._columns = np.empty((5, 0), np.float64)  # x, loss, accuracy, smoothed ×2
+        self._averages = [0.0, 0.0]
+        self._finite = [0, 0]
+
+    def update(self, batches: list[BatchLine], images: int) -> None:
+        """Take the lines appended to `batches` since the last call (images: per epoch)."""
+        known = self._count
+        same = (
+            batches is self._source
+            and images == self._images
+            and len(batches) >= known
+            and (known == 0 or batches[known - 1] is self._last)
+        )
+        if not same:  # start again, in new arrays (the curves handed out keep theirs)
+            self._source, self._images, self._count = batches, images, 0
+            self._columns = np.empty((5, 0), np.float64)
+            self._averages, self._finite = [0.0, 0.0], [0, 0]
+        new = batches[self._count :]
+        if not new:
+            return
+        needed = self._count + len(new)
+        if needed > self._columns.shape[1]:
+            grown = np.empty((5, max(needed, 2 * self._columns.shape[1], 64)), np.float64)
+            grown[:, : self._count] = self._columns[:, : self._count]
+            self._columns = grown
+        for offset, line in enumerate(new):
+            column = self._count + offset
+            values = (line.loss, line.accuracy)
+            self._columns[0, column] = line.images_seen / images
+            self._columns[1:3, column] = values
+            for index, value in enumerate(values):
+                self._columns[3 + index, column] = self._smooth(index, value)
+        self._count = needed
+        self._last = batches[needed - 1]
+
+    def _smooth(self, index: int, value: float) -> float:
+        """The next smoothed value of series `index` (as `smoothed` computes it)."""
+        if math.isfinite(value):
+            self._averages[index] = (
+                self._weight * self._averages[index] + (1.0 - self._weight) * value
+            )
+            self._finite[index] += 1
+        if not self._finite[index]:
+            return math.nan
+        return self._averages[index] / (1.0 - self._weight ** self._finite[index])
+
+    def _view(self, row: int) -> NDArray[np.float64]:
+        view = self._columns[row, : self._count]
+        view.flags.writeable = False
+        return view
+
+    def raw(self) -> Curve:
+        """Every line's loss and accuracy at its x."""
+        return Curve(self._view(0), self._view(1), self._view(2))
+
+    def smooth(self) -> Curve:
+        """The loss and accuracy smoothed (`smoothed`), at the same x."""
+        return Curve(self._view(0), self._view(3), self._view(4))
+
+
 def as_number(value: float | None) -> float:
     """`value`, or NaN for None."""
     return math.nan if value is None else value
@@ -114,6 +195,9 @@ class RunHistory:
     messages: list[MessageLine] = field(default_factory=list)
     end: EndLine | None = None
     error: ErrorLine | None = None
+    _points: TrainingPoints = field(
+        default_factory=TrainingPoints, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, lines: Iterable[Line]) -> RunHistory:
@@ -151,18 +235,17 @@ class RunHistory:
         return self.start.train_images if self.start is not None else 1
 
     def training_curve(self) -> Curve:
-        """The training loss and accuracy of every batch line, at its images seen."""
-        images = self.images_per_epoch()
-        return Curve(
-            x=np.array([line.images_seen / images for line in self.batches], np.float64),
-            loss=np.array([line.loss for line in self.batches], np.float64),
-            accuracy=np.array([line.accuracy for line in self.batches], np.float64),
-        )
+        """The training loss and accuracy of every batch line, at its images seen.
+
+        Read-only arrays; computed for the lines added since the last call only.
+        """
+        self._points.update(self.batches, self.images_per_epoch())
+        return self._points.raw()
 
     def smoothed_training_curve(self) -> Curve:
-        """The training curve smoothed (`smoothed`), as the lab draws it."""
-        raw = self.training_curve()
-        return Curve(raw.x, smoothed(raw.loss), smoothed(raw.accuracy))
+        """The training curve smoothed (`smoothed`), as the lab draws it (read-only arrays)."""
+        self._points.update(self.batches, self.images_per_epoch())
+        return self._points.smooth()
 
     def validation_curve(self) -> Curve:
         """The validation loss and accuracy of every measured epoch (epoch 0 at x = 0)."""
@@ -239,6 +322,16 @@ class RunHistory:
             return per_epoch, 0.0
         left = per_epoch * epochs - seconds
         return per_epoch, max(left, 0.0)
+
+
+def largest_loss(curves: Iterable[Curve]) -> float | None:
+    """The largest finite loss of these curves (the top of a loss axis from 0), or None.
+
+    Cross-entropy is never negative, so a loss axis from 0 to this value shows every point;
+    it changes only when a loss beyond every earlier one arrives (in practice: the first ones).
+    """
+    tops = [float(np.nanmax(curve.loss)) for curve in curves if np.isfinite(curve.loss).any()]
+    return max(tops, default=None)
 
 
 def confusion_fractions(validation: Validation) -> NDArray[np.float64]:

@@ -173,13 +173,18 @@ def is_run_folder(folder: Path) -> bool:
     return (folder / SETTINGS_FILE).is_file() or (folder / HISTORY_FILE).is_file()
 
 
-def list_runs(root: Path) -> list[RunSummary]:
-    """Every run folder directly under `root`, newest first (by folder name, then time)."""
+def run_folders(root: Path) -> list[Path]:
+    """The run folders directly under `root`, newest first (by folder name, then time)."""
     if not root.is_dir():
         return []
     folders = [path for path in root.iterdir() if path.is_dir() and is_run_folder(path)]
     folders.sort(key=lambda path: (path.name, path.stat().st_mtime), reverse=True)
-    return [summarise_run(folder) for folder in folders]
+    return folders
+
+
+def list_runs(root: Path) -> list[RunSummary]:
+    """Every run folder directly under `root`, newest first, summarised (`summarise_run`)."""
+    return [summarise_run(folder) for folder in run_folders(root)]
 
 
 def read_history(folder: Path) -> HistoryRead:
