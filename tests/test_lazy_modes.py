@@ -86,3 +86,19 @@ def test_a_page_never_built_keeps_its_remembered_sizes(qtbot) -> None:
     for name, value in remembered.items():
         saved = read_bytes(settings, splitter_key(QSplitter(objectName=name)))
         assert saved is not None and bytes(saved.data()) == value
+
+
+def test_a_mode_built_during_presentation_starts_presenting(qtbot) -> None:
+    window = build_window(LaunchOptions(tab="playground"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_presentation(True, full_screen=False)
+    mode = window.training_mode
+    assert not mode.is_built
+    window.show_mode("training")
+    assert mode.is_built and mode.lab.presenting and not mode.lab.tabs.isVisible()
+    window.set_presentation(False)
+    assert not mode.lab.presenting and mode.lab.tabs.isVisibleTo(mode.lab)
+    window.playground.state.undo_stack.setClean()
+    window.close()

@@ -78,6 +78,7 @@ class TrainingMode(Mode):
         self.model_opener: Mode | None = None
         self._status = ""
         self._sizes: tuple[int, int] | None = None  # the window's size at reset_layout
+        self._presenting = False
         self.train_action = make_action(
             self, "&Train", self.train, "Ctrl+T",
             "Train the network with the lab's settings (a new saved run)",
@@ -122,6 +123,8 @@ class TrainingMode(Mode):
         if self._sizes is not None:
             lab.default_sizes(*self._sizes)
         self._restore(lab, app_settings())
+        if self._presenting:
+            lab.set_presentation(True)
         return lab
 
     def _wire(self, lab: TrainingLab) -> None:
@@ -254,8 +257,11 @@ class TrainingMode(Mode):
         """Presentation mode: the run being watched alone, its charts readable from afar.
 
         The settings and the saved runs come back when it ends (TrainingLab.set_presentation).
+        A lab not built yet starts in presentation mode when it is built.
         """
-        self.lab.set_presentation(on)
+        self._presenting = on
+        if self.is_built:
+            self.lab.set_presentation(on)
 
     def confirm_close(self) -> bool:
         """While a network trains, ask whether to stop it; True: the window may close."""
