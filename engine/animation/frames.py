@@ -271,10 +271,10 @@ class Animation(StepAnimation[Frame]):
         self._maps = int(maps.shape[2])
         self._channels = tuple(range(spec.channels))
         self._input_keys = tuple((INPUT, c) for c in self._channels)
-        self._kernel_cells = _all_cells(spec.kernel_size)
-        self._map_cells = _all_cells(maps.shape[:2]) if timeline.has(RELU) else ()
+        self._kernel_cells = all_cells(spec.kernel_size)
+        self._map_cells = all_cells(maps.shape[:2]) if timeline.has(RELU) else ()
         backprop = self.backprop
-        self._h_cells = _all_cells(backprop.h.shape) if backprop is not None else ()
+        self._h_cells = all_cells(backprop.h.shape) if backprop is not None else ()
         self._weights = tuple(backprop.terms) if backprop is not None else ()
 
     def _item(self, position: int) -> Frame:
@@ -455,8 +455,8 @@ def build_frame(animation: Animation, entry: TimelineEntry) -> Frame:
     )
 
 
-def _all_cells(shape: tuple[int, ...]) -> tuple[Cell, ...]:
-    """Every (row, col) of a grid of this (rows, cols, …) shape, row-major."""
+def all_cells(shape: tuple[int, ...]) -> tuple[Cell, ...]:
+    """Every (row, col) of a grid of this (rows, cols, …) shape, row-major (a WHOLE mark's)."""
     return tuple((r, c) for r in range(int(shape[0])) for c in range(int(shape[1])))
 
 

@@ -32,6 +32,7 @@ from engine.animation.frames import (
     Mark,
     StepAnimation,
     StepFrame,
+    all_cells,
 )
 from engine.animation.layer_shapes import tensor_text
 from engine.animation.numbers import GENERAL, NumberRule, write
@@ -427,9 +428,6 @@ class VectorAnimation(StepAnimation[VectorFrame]):
                     shown[grid.key] = grid.values.size if k < update_done else 0
         return shown
 
-    def _all_cells(self, shape: tuple[int, int]) -> tuple[Cell, ...]:
-        return tuple((r, c) for r in range(shape[0]) for c in range(shape[1]))
-
     def _vector_cells(self, indices: tuple[int, ...]) -> tuple[Cell, ...]:
         cols = self.vector_shape[1]
         return tuple((i // cols, i % cols) for i in indices)
@@ -449,8 +447,8 @@ class VectorAnimation(StepAnimation[VectorFrame]):
         """Output unit k: x and its weights read, its z computed."""
         k = entry.index
         marks = {
-            (VECTOR, 0): (Mark(self._all_cells(self.vector_shape), READ, WHOLE),),
-            (WEIGHTS, k): (Mark(self._all_cells(self.weight_shape), READ, WHOLE),),
+            (VECTOR, 0): (Mark(all_cells(self.vector_shape), READ, WHOLE),),
+            (WEIGHTS, k): (Mark(all_cells(self.weight_shape), READ, WHOLE),),
         }
         decide = not self.spec.has(SOFTMAX) and k == self.result.units - 1
         return _StageParts(dense_text(self.result, k, decide=decide), k, marks)
@@ -478,13 +476,13 @@ class VectorAnimation(StepAnimation[VectorFrame]):
 
     def gradient_parts(self, entry: TimelineEntry) -> _StageParts:
         """∂J/∂z of one class, and what it means for its weights (x is read)."""
-        marks = {(VECTOR, 0): (Mark(self._all_cells(self.vector_shape), READ, WHOLE),)}
+        marks = {(VECTOR, 0): (Mark(all_cells(self.vector_shape), READ, WHOLE),)}
         return _StageParts(gradient_text(self.result, entry.index), entry.index, marks)
 
     def update_parts(self, entry: TimelineEntry) -> _StageParts:
         """Unit k's bias and weights after the step: W's unit read, W′'s unit computed."""
         k = entry.index
-        cells = self._all_cells(self.weight_shape)
+        cells = all_cells(self.weight_shape)
         marks = {
             (WEIGHTS, k): (Mark(cells, READ, WHOLE),),
             (WEIGHTS_NEXT, k): (Mark(cells, CURRENT, WHOLE),),
