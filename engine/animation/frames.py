@@ -12,6 +12,9 @@ coordinates of the grid that paints them: the input grid shows the *padded* inpu
 map grid the map itself, so a pooling window's padding cells fall outside the map and are not
 drawn. ``Frame.window`` gives the same window in the coordinates of the array it reads (the
 unpadded input, or the pooled map), padding cells having negative or too-large indices.
+
+``StepFrame`` and ``StepAnimation`` are what a convolution's frames and animation share with a
+vector lesson's (``engine.animation.vector_frames``): position, caption, indexing.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ A scrubber position i maps to an entry (stage, index within the stage, label); t
 builder (``engine.animation.frames``) asks how many cells of each map are revealed at i. For the
 backprop lesson the stages are the forward pass (one step per output), the gradient of each
 weight, and the update (slide 004, "Training CNN").
+
+What every timeline has (the vector lessons' too, ``engine.animation.vector_timeline``) is
+``StagedTimeline``: stages one after another, the start and progress of each, indexing by
+position; ``PositionSequence`` is the indexing it shares with the animations built on it.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ arithmetic (``engine.animation.vector_arithmetic``), how many cells of each grid
 column are shown, and the marks to draw (``engine.animation.frames.Mark``, keyed like the
 convolution's frames by the grid they belong to).
 
-A ``VectorFrame`` has what the playground's step controls read from a convolution's ``Frame``
-(position, caption, arithmetic, ``at_start``, ``at_end``, and ``conv`` and ``pool``, always None:
-a vector step has no window), so the same step panel, scrubber and player drive both.
+A ``VectorFrame`` is, like a convolution's ``Frame``, an ``engine.animation.frames.StepFrame``
+(position, caption, arithmetic, ``at_start``, ``at_end``), and its ``conv`` and ``pool`` are
+always None (a vector step has no window), so the same step panel, scrubber and player drive both.
 """
 
 from __future__ import annotations
