@@ -12,14 +12,16 @@ coordinates of the grid that paints them: the input grid shows the *padded* inpu
 map grid the map itself, so a pooling window's padding cells fall outside the map and are not
 drawn. ``Frame.window`` gives the same window in the coordinates of the array it reads (the
 unpadded input, or the pooled map), padding cells having negative or too-large indices.
+
+``StepFrame`` and ``StepAnimation`` are what a convolution's frames and animation share with a
+vector lesson's (``engine.animation.vector_frames``): position, caption, indexing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engine.animation.arithmetic import (
     conv_step_text,
@@ -31,9 +33,20 @@ from engine.animation.arithmetic import (
 from engine.animation.numbers import GENERAL, NumberRule, write
 from engine.animation.numbers import PLAIN as PLAIN  # re-exported: the lessons' style
 from engine.animation.numbers import NumberStyle as NumberStyle
-from engine.animation.timeline import CONV, FORWARD, GRADIENT, POOL, RELU, UPDATE
+from engine.animation.timeline import (
+    CONV,
+    FORWARD,
+    GRADIENT,
+    POOL,
+    RELU,
+    UPDATE,
+    PositionSequence,
+    StagedTimeline,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -58,6 +71,9 @@ BLOCK, CELLS, WHOLE = "block", "cells", "whole"
 
 _AFTER_FORWARD = ((DE_DH, 0), (DE_DW, 0), (W_NEXT, 0), (H_NEXT, 0))
 """The backprop grids computed after the forward pass: empty while it runs."""
+
+_FrameT = TypeVar("_FrameT")
+_AnimationT = TypeVar("_AnimationT", bound="StepAnimation[Any]")
 
 POOL_EDGE_NOTE = "\n(The window reaches past the edge: only the cells inside count.)"
 
@@ -88,52 +104,47 @@ class MapColumn:
     maps: NDArray[np.float64] | None
 
 
+class StepAnimation(PositionSequence[_FrameT]):
+    """The frames of a timeline, one per position, built when asked for.
+
+    What the convolution's ``Animation`` and the vector lessons'
+    ``engine.animation.vector_frames.VectorAnimation`` share: one frame per position of
+    ``timeline``, indexed as ``engine.animation.timeline.PositionSequence`` says, and the
+    frame's caption. A subclass sets ``timeline`` and builds the frame of a position
+    (``_item``).
+    """
+
+    timeline: StagedTimeline
+
+    def __len__(self) -> int:
+        return len(self.timeline)
+
+    def caption(self, entry: TimelineEntry) -> str:
+        """The caption of an entry's frame: "Step i of n · label" (i counted from 1)."""
+        return f"Step {entry.position + 1} of {len(self)} · {entry.label}"
+
+
 @dataclass(frozen=True, slots=True, eq=False)
-class Frame:
-    """Everything the playground paints at one scrubber position.
+class StepFrame(Generic[_AnimationT]):
+    """What every frame has, whatever it animates: its place on the timeline and its text.
 
     Attributes:
-        animation: the set-up's animation this frame belongs to (shared by all its frames).
+        animation: the animation this frame belongs to (shared by all its frames).
         position: the scrubber position, 0 .. ``count`` − 1.
-        stage: CONV, RELU, POOL (a pipeline) or FORWARD, GRADIENT, UPDATE (backprop).
+        stage: the step's stage (a stage of the animation's timeline).
         index: the step's index within its stage.
         label: the step's name ("Convolution · Filter 1 · output row 1, column 2").
         caption: "Step i of n · label".
-        arithmetic: the step's arithmetic written out (``engine.animation.arithmetic``).
-        window_numbers: how the numbers of the step's window are written (the input's rule
-            for a convolution, the maps' for pooling; see ``engine.animation.numbers``).
-        filter: the filter being applied (convolution, forward pass, gradient), else None.
-        channels: the input channels the step reads (all of them for a convolution).
-        window: the cells the step reads, in the coordinates of the array it reads (the
-            unpadded input for convolution and gradients, the map being pooled for pooling);
-            padding cells have negative or too-large indices.
-        window_padding: for each cell of ``window``, whether it is padding.
-        window_source: the map ``window`` lies on: INPUT, CONV or RELU ("" if none).
-        weight: the weight whose gradient is computed (backprop), else None.
-        conv: the convolution step (window ⊙ kernel = products), else None.
-        pool: the pooling step (window, chosen cell), else None.
-        revealed: cells shown per grid, row-major; grids not listed are shown whole.
-        marks: what to emphasise per grid; grids not listed have no marks.
+        arithmetic: the step's arithmetic written out, one or more lines.
     """
 
-    animation: Animation
+    animation: _AnimationT
     position: int
     stage: str
     index: int
     label: str
     caption: str
     arithmetic: str
-    window_numbers: NumberRule
-    filter: int | None
-    channels: tuple[int, ...]
-    window: tuple[Cell, ...]
-    window_padding: tuple[bool, ...]
-    window_source: str
-    weight: Cell | None
-    conv: ConvStep | None
-    pool: PoolStep | None
-    revealed: Mapping[MapKey, int]
-    marks: Mapping[MapKey, tuple[Mark, ...]]
 
     @property
     def count(self) -> int:
@@ -160,6 +171,45 @@ class Frame:
         """The number of steps of this frame's stage."""
         return self.animation.timeline.stage_length(self.stage)
 
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Frame(StepFrame["Animation"]):
+    """Everything the playground paints at one scrubber position.
+
+    Its ``StepFrame`` fields: the set-up's ``animation``, the scrubber ``position``, the
+    ``stage`` (CONV, RELU, POOL for a pipeline; FORWARD, GRADIENT, UPDATE for backprop), the
+    ``index`` within it, the ``label``, the ``caption`` and the ``arithmetic`` written out
+    (``engine.animation.arithmetic``).
+
+    Attributes:
+        window_numbers: how the numbers of the step's window are written (the input's rule
+            for a convolution, the maps' for pooling; see ``engine.animation.numbers``).
+        filter: the filter being applied (convolution, forward pass, gradient), else None.
+        channels: the input channels the step reads (all of them for a convolution).
+        window: the cells the step reads, in the coordinates of the array it reads (the
+            unpadded input for convolution and gradients, the map being pooled for pooling);
+            padding cells have negative or too-large indices.
+        window_padding: for each cell of ``window``, whether it is padding.
+        window_source: the map ``window`` lies on: INPUT, CONV or RELU ("" if none).
+        weight: the weight whose gradient is computed (backprop), else None.
+        conv: the convolution step (window ⊙ kernel = products), else None.
+        pool: the pooling step (window, chosen cell), else None.
+        revealed: cells shown per grid, row-major; grids not listed are shown whole.
+        marks: what to emphasise per grid; grids not listed have no marks.
+    """
+
+    window_numbers: NumberRule
+    filter: int | None
+    channels: tuple[int, ...]
+    window: tuple[Cell, ...]
+    window_padding: tuple[bool, ...]
+    window_source: str
+    weight: Cell | None
+    conv: ConvStep | None
+    pool: PoolStep | None
+    revealed: Mapping[MapKey, int]
+    marks: Mapping[MapKey, tuple[Mark, ...]]
+
     @property
     def progress(self) -> int:
         """Steps of this frame's stage done, this one included."""
@@ -183,7 +233,7 @@ class _StageParts:
     pool: PoolStep | None = None
 
 
-class Animation(Sequence[Frame]):
+class Animation(StepAnimation[Frame]):
     """The frames of one set-up, built on demand: ``animation[i]`` is the frame of position i.
 
     Also holds what every frame shares, computed once: ``channel_names`` (one per channel, ""
@@ -203,7 +253,7 @@ class Animation(Sequence[Frame]):
     ) -> None:
         spec = result.spec
         self.result = result
-        self.timeline = timeline
+        self.timeline: Timeline = timeline
         self.style = style
         self.channel_names = tuple(spec.channel_name(c) for c in range(spec.channels))
         self.filter_names = tuple(spec.filter_name(d) for d in range(spec.num_filters))
@@ -224,22 +274,13 @@ class Animation(Sequence[Frame]):
         self._maps = int(maps.shape[2])
         self._channels = tuple(range(spec.channels))
         self._input_keys = tuple((INPUT, c) for c in self._channels)
-        self._kernel_cells = _all_cells(spec.kernel_size)
-        self._map_cells = _all_cells(maps.shape[:2]) if timeline.has(RELU) else ()
+        self._kernel_cells = all_cells(spec.kernel_size)
+        self._map_cells = all_cells(maps.shape[:2]) if timeline.has(RELU) else ()
         backprop = self.backprop
-        self._h_cells = _all_cells(backprop.h.shape) if backprop is not None else ()
+        self._h_cells = all_cells(backprop.h.shape) if backprop is not None else ()
         self._weights = tuple(backprop.terms) if backprop is not None else ()
 
-    def __len__(self) -> int:
-        return len(self.timeline)
-
-    @overload
-    def __getitem__(self, position: int) -> Frame: ...
-    @overload
-    def __getitem__(self, position: slice) -> list[Frame]: ...
-    def __getitem__(self, position: int | slice) -> Frame | list[Frame]:
-        if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
+    def _item(self, position: int) -> Frame:
         return build_frame(self, self.timeline[position])
 
     def input_cell(self, row: int, col: int) -> Cell | None:
@@ -401,7 +442,7 @@ def build_frame(animation: Animation, entry: TimelineEntry) -> Frame:
         stage=entry.stage,
         index=entry.index,
         label=entry.label,
-        caption=f"Step {entry.position + 1} of {len(animation)} · {entry.label}",
+        caption=animation.caption(entry),
         arithmetic=parts.arithmetic,
         window_numbers=parts.window_numbers,
         filter=parts.filter,
@@ -417,8 +458,8 @@ def build_frame(animation: Animation, entry: TimelineEntry) -> Frame:
     )
 
 
-def _all_cells(shape: tuple[int, ...]) -> tuple[Cell, ...]:
-    """Every (row, col) of a grid of this (rows, cols, …) shape, row-major."""
+def all_cells(shape: tuple[int, ...]) -> tuple[Cell, ...]:
+    """Every (row, col) of a grid of this (rows, cols, …) shape, row-major (a WHOLE mark's)."""
     return tuple((r, c) for r in range(int(shape[0])) for c in range(int(shape[1])))
 
 

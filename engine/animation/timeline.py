@@ -4,13 +4,18 @@ A scrubber position i maps to an entry (stage, index within the stage, label); t
 builder (``engine.animation.frames``) asks how many cells of each map are revealed at i. For the
 backprop lesson the stages are the forward pass (one step per output), the gradient of each
 weight, and the update (slide 004, "Training CNN").
+
+What every timeline has (the vector lessons' too, ``engine.animation.vector_timeline``) is
+``StagedTimeline``: stages one after another, the start and progress of each, indexing by
+position; ``PositionSequence`` is the indexing it shares with the animations built on it.
 """
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 if TYPE_CHECKING:
     from engine.animation.playground import PipelineResult
@@ -18,6 +23,8 @@ if TYPE_CHECKING:
 
 CONV, RELU, POOL = "conv", "relu", "pool"
 FORWARD, GRADIENT, UPDATE = "forward", "gradient", "update"
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,58 +37,65 @@ class TimelineEntry:
     label: str
 
 
-class Timeline(Sequence[TimelineEntry]):
-    """All steps of a pipeline (or a backprop exercise), in the order they are animated.
+class PositionSequence(Sequence[_T]):
+    """One item per scrubber position, built when asked for: ``seq[i]`` or ``seq[a:b]``.
 
-    Stages and their lengths: convolution, one step per output value of every filter; ReLU,
-    one step per map; pooling, one step per pooled value. With ``backprop``: the forward pass,
-    one step per output h; the gradient, one step per weight; the update, one step.
+    What a timeline and the animations built on it share: a subclass gives ``__len__`` and
+    ``_item`` (the item of a position in 0 .. len − 1); indexing checks the position and lets
+    negative positions count from the end, as a list does, and a slice gives a list.
+
+    Raises:
+        IndexError: for a position outside −len .. len − 1.
     """
 
-    def __init__(self, result: PipelineResult, backprop: BackpropResult | None = None) -> None:
-        self.result = result
-        self.backprop = backprop
-        maps = result.feature_maps.shape[2]
-        self._per_map = int(result.feature_maps.shape[0] * result.feature_maps.shape[1])
-        stages: list[tuple[str, int]]
-        if backprop is not None:
-            weights = backprop.w.size
-            stages = [(FORWARD, backprop.h.size), (GRADIENT, weights), (UPDATE, 1)]
-        else:
-            stages = [(CONV, len(result.conv))]
-            if result.spec.relu:
-                stages.append((RELU, maps))
-            if result.pool is not None:
-                stages.append((POOL, len(result.pool)))
+    @abstractmethod
+    def _item(self, position: int) -> _T:
+        """The item of ``position``, already checked to be in 0 .. len − 1."""
+
+    @overload
+    def __getitem__(self, i: int) -> _T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[_T]: ...
+    def __getitem__(self, i: int | slice) -> _T | list[_T]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        count = len(self)
+        if not -count <= i < count:
+            raise IndexError(f"timeline position {i} is out of range: there are {count}")
+        return self._item(i % count)
+
+
+class StagedTimeline(PositionSequence[TimelineEntry]):
+    """Steps in stages, one stage after another: the position of each step and its label.
+
+    ``stages`` is the (stage, number of steps) of every stage in the order they are
+    animated. A subclass names the steps (``_label``); the convolution's ``Timeline`` and the
+    vector lessons' ``engine.animation.vector_timeline.VectorTimeline`` share the rest.
+    """
+
+    def __init__(self, stages: Sequence[tuple[str, int]]) -> None:
         self.stages = tuple(stages)
         self._starts: dict[str, int] = {}
-        self._lengths = dict(stages)
+        self._lengths = dict(self.stages)
         total = 0
-        for stage, count in stages:
+        for stage, count in self.stages:
             self._starts[stage] = total
             total += count
         self._len = total
-        self._pool_cells = 0
-        if result.pool is not None:
-            self._pool_cells = result.pool.out_hw[0] * result.pool.out_hw[1]
+
+    @abstractmethod
+    def _label(self, stage: str, index: int) -> str:
+        """The name of step ``index`` (from 0) of ``stage``."""
 
     def __len__(self) -> int:
         return self._len
 
-    @overload
-    def __getitem__(self, i: int) -> TimelineEntry: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[TimelineEntry]: ...
-    def __getitem__(self, i: int | slice) -> TimelineEntry | list[TimelineEntry]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if not -self._len <= i < self._len:
-            raise IndexError(f"timeline position {i} is out of range: there are {self._len}")
-        i %= self._len
-        for stage, count in reversed(self.stages):
+    def _item(self, position: int) -> TimelineEntry:
+        for stage, _ in reversed(self.stages):
             start = self._starts[stage]
-            if i >= start:
-                return TimelineEntry(i, stage, i - start, self._label(stage, i - start, count))
+            if position >= start:
+                index = position - start
+                return TimelineEntry(position, stage, index, self._label(stage, index))
         raise AssertionError("unreachable: stages cover the timeline")
 
     def start_of(self, stage: str) -> int:
@@ -105,6 +119,35 @@ class Timeline(Sequence[TimelineEntry]):
             return 0
         return max(0, min(position - start + 1, self._lengths[stage]))
 
+
+class Timeline(StagedTimeline):
+    """All steps of a pipeline (or a backprop exercise), in the order they are animated.
+
+    Stages and their lengths: convolution, one step per output value of every filter; ReLU,
+    one step per map; pooling, one step per pooled value. With ``backprop``: the forward pass,
+    one step per output h; the gradient, one step per weight; the update, one step.
+    """
+
+    def __init__(self, result: PipelineResult, backprop: BackpropResult | None = None) -> None:
+        self.result = result
+        self.backprop = backprop
+        maps = result.feature_maps.shape[2]
+        self._per_map = int(result.feature_maps.shape[0] * result.feature_maps.shape[1])
+        stages: list[tuple[str, int]]
+        if backprop is not None:
+            weights = backprop.w.size
+            stages = [(FORWARD, backprop.h.size), (GRADIENT, weights), (UPDATE, 1)]
+        else:
+            stages = [(CONV, len(result.conv))]
+            if result.spec.relu:
+                stages.append((RELU, maps))
+            if result.pool is not None:
+                stages.append((POOL, len(result.pool)))
+        super().__init__(stages)
+        self._pool_cells = 0
+        if result.pool is not None:
+            self._pool_cells = result.pool.out_hw[0] * result.pool.out_hw[1]
+
     def revealed_cells(self, stage: str, position: int, map_index: int) -> int:
         """Cells of map ``map_index`` of a stage shown at ``position`` (row-major order).
 
@@ -121,7 +164,7 @@ class Timeline(Sequence[TimelineEntry]):
             return 0
         return max(0, min(done - map_index * per_map, per_map))
 
-    def _label(self, stage: str, index: int, count: int) -> str:
+    def _label(self, stage: str, index: int) -> str:
         spec = self.result.spec
         if stage == CONV:
             f, r, c = self.result.conv.position(index)

@@ -49,6 +49,12 @@ def _alone(value: float) -> str:
     return write(float(value)).alone
 
 
+def _largest(spec: VectorSpec, values: NDArray[np.float64]) -> tuple[str, str]:
+    """The class of the largest value (the first on ties) and that value, "= v" or "≈ v"."""
+    best = int(np.argmax(values))
+    return spec.class_name(best), _equals(values[best])
+
+
 def shown_terms(products: NDArray[np.float64]) -> NDArray[np.intp]:
     """The indices of the products a long sum writes out, in index order.
 
@@ -126,11 +132,8 @@ def dense_text(result: VectorResult, k: int, *, decide: bool = False) -> str:
         f"{body} + {_op(spec.bias[k])} {_equals(result.logits[k])}"
     )
     if decide:
-        best = int(np.argmax(result.logits))
-        text += (
-            f"\nThe largest output is z[{spec.class_name(best)}] "
-            f"{_equals(result.logits[best])}: the network votes {spec.class_name(best)}"
-        )
+        best, value = _largest(spec, result.logits)
+        text += f"\nThe largest output is z[{best}] {value}: the network votes {best}"
     return text
 
 
@@ -165,23 +168,26 @@ def divide_text(result: VectorResult, k: int, *, last: bool = False) -> str:
         f"{_op(parts.exps[k])} / {_op(parts.total)} {_equals(parts.probabilities[k])}"
     )
     if last:
-        best = int(np.argmax(parts.probabilities))
+        best, value = _largest(spec, parts.probabilities)
         text += (
             f"\nThe {result.units} probabilities add up to 1; the most probable class is "
-            f"{spec.class_name(best)}, ŷ {_equals(parts.probabilities[best])}"
+            f"{best}, ŷ {value}"
         )
     return text
 
 
 # ----- cross-entropy --------------------------------------------------------------------------
-def loss_term_text(result: VectorResult, k: int) -> str:
-    """y[k]·log ŷ[k]: the label's 0 or 1 times the log of the probability."""
+def _label_and_probability(result: VectorResult, k: int) -> tuple[str, int, float]:
+    """Class k's name, its one-hot label y[k] (0 or 1) and its probability ŷ[k]."""
     assert result.onehot is not None
     assert result.probabilities is not None
+    return result.spec.class_name(k), int(result.onehot[k]), float(result.probabilities[k])
+
+
+def loss_term_text(result: VectorResult, k: int) -> str:
+    """y[k]·log ŷ[k]: the label's 0 or 1 times the log of the probability."""
     assert result.log_terms is not None
-    name = result.spec.class_name(k)
-    y = int(result.onehot[k])
-    p = float(result.probabilities[k])
+    name, y, p = _label_and_probability(result, k)
     log = math.log(p)
     return (
         f"y[{name}]·log ŷ[{name}] = {y}×log {_item(p)}, log {_item(p)} {_equals(log)}\n"
@@ -215,12 +221,8 @@ def _x_nonzero(result: VectorResult) -> int:
 def gradient_text(result: VectorResult, k: int) -> str:
     """∂J/∂z[k] = ŷ[k] − y[k], and what it makes of unit k's bias and weights."""
     assert result.update is not None
-    assert result.probabilities is not None
-    assert result.onehot is not None
     assert result.x is not None
-    name = result.spec.class_name(k)
-    p = float(result.probabilities[k])
-    y = int(result.onehot[k])
+    name, y, p = _label_and_probability(result, k)
     g = float(result.update.gradient_z[k])
     return (
         f"∂J/∂z[{name}] = ŷ[{name}] − y[{name}]\n"

@@ -9,22 +9,31 @@ arithmetic (``engine.animation.vector_arithmetic``), how many cells of each grid
 column are shown, and the marks to draw (``engine.animation.frames.Mark``, keyed like the
 convolution's frames by the grid they belong to).
 
-A ``VectorFrame`` has what the playground's step controls read from a convolution's ``Frame``
-(position, caption, arithmetic, ``at_start``, ``at_end``, and ``conv`` and ``pool``, always None:
-a vector step has no window), so the same step panel, scrubber and player drive both.
+A ``VectorFrame`` is, like a convolution's ``Frame``, an ``engine.animation.frames.StepFrame``
+(position, caption, arithmetic, ``at_start``, ``at_end``), and its ``conv`` and ``pool`` are
+always None (a vector step has no window), so the same step panel, scrubber and player drive both.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.animation.frames import BLOCK, CELLS, CURRENT, READ, WHOLE, Mark
+from engine.animation.frames import (
+    BLOCK,
+    CELLS,
+    CURRENT,
+    READ,
+    WHOLE,
+    Mark,
+    StepAnimation,
+    StepFrame,
+    all_cells,
+)
 from engine.animation.layer_shapes import tensor_text
 from engine.animation.numbers import GENERAL, NumberRule, write
 from engine.animation.vector_arithmetic import (
@@ -57,6 +66,8 @@ from engine.animation.vector_timeline import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from numpy.typing import NDArray
 
     from engine.animation.frames import Cell, MapKey
@@ -139,58 +150,24 @@ class VectorTable:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class VectorFrame:
+class VectorFrame(StepFrame["VectorAnimation"]):
     """Everything the vector panel and the step controls paint at one scrubber position.
 
+    Its ``StepFrame`` fields: the lesson's ``animation``, the scrubber ``position``, the
+    ``stage`` (a stage of ``engine.animation.vector_timeline``), the ``index`` within it, the
+    ``label`` ("Dense · z[X] = x·w[:, X] + b[X]"), the ``caption`` and the ``arithmetic``
+    written out (``engine.animation.vector_arithmetic``).
+
     Attributes:
-        animation: The lesson's animation (shared by all its frames).
-        position: The scrubber position, 0 .. ``count`` − 1.
-        stage: A stage of ``engine.animation.vector_timeline``.
-        index: The step's index within its stage.
-        label: The step's name ("Dense · z[X] = x·w[:, X] + b[X]").
-        caption: "Step i of n · label".
-        arithmetic: The step's arithmetic written out, one or more lines.
         row: The table row the step computes (a class, an output unit, a layer), or None.
         revealed: Cells shown per grid and table column (and 0 or 1 per total); grids not
             listed are shown whole.
         marks: What to emphasise per grid (``engine.animation.frames.Mark``).
     """
 
-    animation: VectorAnimation
-    position: int
-    stage: str
-    index: int
-    label: str
-    caption: str
-    arithmetic: str
     row: int | None
     revealed: Mapping[MapKey, int]
     marks: Mapping[MapKey, tuple[Mark, ...]]
-
-    @property
-    def count(self) -> int:
-        """The number of positions of the animation."""
-        return len(self.animation)
-
-    @property
-    def last_position(self) -> int:
-        """The position of the animation's last frame."""
-        return len(self.animation) - 1
-
-    @property
-    def at_start(self) -> bool:
-        """Whether this is the first position."""
-        return self.position == 0
-
-    @property
-    def at_end(self) -> bool:
-        """Whether this is the last position."""
-        return self.position >= len(self.animation) - 1
-
-    @property
-    def stage_length(self) -> int:
-        """The number of steps of this frame's stage."""
-        return self.animation.timeline.stage_length(self.stage)
 
     @property
     def conv(self) -> None:
@@ -241,7 +218,7 @@ def _laid_out(
     return grid.reshape(rows, cols), padding
 
 
-class VectorAnimation(Sequence[VectorFrame]):
+class VectorAnimation(StepAnimation[VectorFrame]):
     """The frames of one vector lesson, built on demand (see the module docstring).
 
     Raises IndexError for a position outside 0 .. len − 1 (negative indices count from the end).
@@ -250,7 +227,7 @@ class VectorAnimation(Sequence[VectorFrame]):
     def __init__(self, result: VectorResult) -> None:
         self.result = result
         self.spec = result.spec
-        self.timeline = VectorTimeline(result)
+        self.timeline: VectorTimeline = VectorTimeline(result)
         self.numbers: NumberRule = GENERAL
         """How every number of a vector lesson is written: the general rule."""
         self.learning_rate = result.learning_rate
@@ -270,16 +247,7 @@ class VectorAnimation(Sequence[VectorFrame]):
         self.table = self._table()
         self._column_keys = {c.name: c.key for c in self.table.columns}
 
-    def __len__(self) -> int:
-        return len(self.timeline)
-
-    @overload
-    def __getitem__(self, position: int) -> VectorFrame: ...
-    @overload
-    def __getitem__(self, position: slice) -> list[VectorFrame]: ...
-    def __getitem__(self, position: int | slice) -> VectorFrame | list[VectorFrame]:
-        if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
+    def _item(self, position: int) -> VectorFrame:
         entry = self.timeline[position]
         parts = _PARTS[entry.stage](self, entry)
         return VectorFrame(
@@ -288,7 +256,7 @@ class VectorAnimation(Sequence[VectorFrame]):
             stage=entry.stage,
             index=entry.index,
             label=entry.label,
-            caption=f"Step {entry.position + 1} of {len(self)} · {entry.label}",
+            caption=self.caption(entry),
             arithmetic=parts.arithmetic,
             row=parts.row,
             revealed=MappingProxyType(self.revealed(entry)),
@@ -460,9 +428,6 @@ class VectorAnimation(Sequence[VectorFrame]):
                     shown[grid.key] = grid.values.size if k < update_done else 0
         return shown
 
-    def _all_cells(self, shape: tuple[int, int]) -> tuple[Cell, ...]:
-        return tuple((r, c) for r in range(shape[0]) for c in range(shape[1]))
-
     def _vector_cells(self, indices: tuple[int, ...]) -> tuple[Cell, ...]:
         cols = self.vector_shape[1]
         return tuple((i // cols, i % cols) for i in indices)
@@ -482,8 +447,8 @@ class VectorAnimation(Sequence[VectorFrame]):
         """Output unit k: x and its weights read, its z computed."""
         k = entry.index
         marks = {
-            (VECTOR, 0): (Mark(self._all_cells(self.vector_shape), READ, WHOLE),),
-            (WEIGHTS, k): (Mark(self._all_cells(self.weight_shape), READ, WHOLE),),
+            (VECTOR, 0): (Mark(all_cells(self.vector_shape), READ, WHOLE),),
+            (WEIGHTS, k): (Mark(all_cells(self.weight_shape), READ, WHOLE),),
         }
         decide = not self.spec.has(SOFTMAX) and k == self.result.units - 1
         return _StageParts(dense_text(self.result, k, decide=decide), k, marks)
@@ -511,13 +476,13 @@ class VectorAnimation(Sequence[VectorFrame]):
 
     def gradient_parts(self, entry: TimelineEntry) -> _StageParts:
         """∂J/∂z of one class, and what it means for its weights (x is read)."""
-        marks = {(VECTOR, 0): (Mark(self._all_cells(self.vector_shape), READ, WHOLE),)}
+        marks = {(VECTOR, 0): (Mark(all_cells(self.vector_shape), READ, WHOLE),)}
         return _StageParts(gradient_text(self.result, entry.index), entry.index, marks)
 
     def update_parts(self, entry: TimelineEntry) -> _StageParts:
         """Unit k's bias and weights after the step: W's unit read, W′'s unit computed."""
         k = entry.index
-        cells = self._all_cells(self.weight_shape)
+        cells = all_cells(self.weight_shape)
         marks = {
             (WEIGHTS, k): (Mark(cells, READ, WHOLE),),
             (WEIGHTS_NEXT, k): (Mark(cells, CURRENT, WHOLE),),

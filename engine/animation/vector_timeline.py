@@ -18,10 +18,9 @@ timeline, so the step controls and the worked solution treat both alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
-from engine.animation.timeline import TimelineEntry
+from engine.animation.timeline import StagedTimeline
 from engine.animation.vector_setup import CROSS_ENTROPY, DENSE, FLATTEN, SOFTMAX, UPDATE
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ VECTOR_STAGES = (
 """Every stage of a vector lesson, in the order they come."""
 
 
-class VectorTimeline(Sequence[TimelineEntry]):
+class VectorTimeline(StagedTimeline):
     """All steps of a vector lesson, in the order they are animated (module docstring)."""
 
     def __init__(self, result: VectorResult) -> None:
@@ -65,54 +64,7 @@ class VectorTimeline(Sequence[TimelineEntry]):
             stages += [(LOSS_TERM, k), (LOSS, 1)]
         if spec.has(UPDATE):
             stages += [(UNIT_GRADIENT, k), (UNIT_UPDATE, k), (LOSS_AFTER, 1)]
-        self.stages = tuple(stages)
-        self._starts: dict[str, int] = {}
-        self._lengths = dict(stages)
-        total = 0
-        for stage, count in stages:
-            self._starts[stage] = total
-            total += count
-        self._len = total
-
-    def __len__(self) -> int:
-        return self._len
-
-    @overload
-    def __getitem__(self, i: int) -> TimelineEntry: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[TimelineEntry]: ...
-    def __getitem__(self, i: int | slice) -> TimelineEntry | list[TimelineEntry]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if not -self._len <= i < self._len:
-            raise IndexError(f"timeline position {i} is out of range: there are {self._len}")
-        i %= self._len
-        for stage, _ in reversed(self.stages):
-            start = self._starts[stage]
-            if i >= start:
-                return TimelineEntry(i, stage, i - start, self._label(stage, i - start))
-        raise AssertionError("unreachable: stages cover the timeline")
-
-    def start_of(self, stage: str) -> int:
-        """The first position of a stage; ValueError if the timeline has no such stage."""
-        if stage not in self._starts:
-            raise ValueError(f"this timeline has no {stage!r} stage")
-        return self._starts[stage]
-
-    def has(self, stage: str) -> bool:
-        """Whether this timeline has ``stage``."""
-        return stage in self._starts
-
-    def stage_length(self, stage: str) -> int:
-        """The number of steps of ``stage`` (0 if the timeline has no such stage)."""
-        return self._lengths.get(stage, 0)
-
-    def stage_progress(self, stage: str, position: int) -> int:
-        """How many steps of ``stage`` are done at ``position`` (inclusive), 0 before it."""
-        start = self._starts.get(stage)
-        if start is None:
-            return 0
-        return max(0, min(position - start + 1, self._lengths[stage]))
+        super().__init__(stages)
 
     def _label(self, stage: str, index: int) -> str:
         result = self.result
