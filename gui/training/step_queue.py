@@ -82,12 +82,6 @@ class StepQueue(QObject):
         while not self.idle():
             self.run_next()
 
-    def clear(self) -> None:
-        """Drop every waiting step (a step in its slices stops where it is)."""
-        self._timer.stop()
-        self._steps.clear()
-        self._running = None
-
     def _step_pass(self) -> None:
         """Run one step; the next waits `STEP_PAUSE_MS` (its paint, timers and input first)."""
         self.run_next()
