@@ -7,7 +7,8 @@ beside a competing process, in the same run, and printed with its ratio to the i
 - matmul: another Python process multiplying 192x192 matrices in a loop, OpenBLAS on two
   threads (the competitor of the issue's measurement);
 - training: ``python -m models.training`` (TensorFlow on every core), when ``models.training``
-  and TensorFlow are importable (skipped otherwise, and said so).
+  and TensorFlow are importable (skipped otherwise, and said so): once as any process, once
+  at the lower priority the training lab gives its trainer (the app training while it animates).
 
 Targets: conv2d 14x14x32 → 64 (3x3, "same") mean within 2x of its idle mean; one playground
 animation step (28x28 digit, 4 filters) median <= 8 ms; one digit-lab update (a mouse move, the
@@ -85,16 +86,22 @@ def training_available() -> bool:
 
 
 @contextlib.contextmanager
-def training_child(folder: Path) -> Iterator[str]:
-    """``python -m models.training`` on MNIST (every core), once it is past TensorFlow's start."""
+def training_child(folder: Path, niceness: int = 0) -> Iterator[str]:
+    """``python -m models.training`` on MNIST (every core), once it is past TensorFlow's start.
+
+    ``niceness`` > 0 lowers its priority as the training lab lowers its trainer's
+    (``gui.training.trainer_process.CHILD_NICENESS``): the case of the app itself training.
+    """
     command = [
         sys.executable, "-m", "models.training", "--epochs", "50", "--limit", "20000",
         "--out", str(folder / "busy.onnx"), "--samples", str(folder / "busy.npz"),
         "--card", str(folder / "busy.md"),
     ]  # fmt: skip
+    lower = (lambda: os.nice(niceness)) if niceness and hasattr(os, "nice") else None
     child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        preexec_fn=lower,
+    )  # fmt: skip
     try:
         assert child.stdout is not None
         for line in child.stdout:
@@ -103,7 +110,11 @@ def training_child(folder: Path) -> Iterator[str]:
         else:
             raise RuntimeError("the training child ended before it started training")
         time.sleep(5.0)  # the first batches: the graph is built, the training runs
-        yield "beside TensorFlow training"
+        yield (
+            f"beside the training lab's trainer (nice +{niceness})"
+            if niceness
+            else ("beside TensorFlow training")
+        )
     finally:
         child.terminate()
         child.wait(timeout=60)
@@ -331,9 +342,15 @@ def main() -> int:
     elif not training_available():
         print("(training child skipped: TensorFlow or models.training is not importable)\n")
     else:
-        with tempfile.TemporaryDirectory() as folder, training_child(Path(folder)) as name:
-            loads[name] = os.getloadavg()
-            runs[name] = measure(conv, playground, lab, args.seconds)
+        from gui.training.trainer_process import CHILD_NICENESS
+
+        for niceness in (0, CHILD_NICENESS):  # any training process; the app's own trainer
+            with (
+                tempfile.TemporaryDirectory() as folder,
+                training_child(Path(folder), niceness) as name,
+            ):
+                loads[name] = os.getloadavg()
+                runs[name] = measure(conv, playground, lab, args.seconds)
     two, one = limit_cost_us()
     playground.close()
     lab.close()
