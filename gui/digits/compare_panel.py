@@ -94,6 +94,7 @@ class ComparePanel(Panel):
         third.addWidget(self.chart_button)
         self.answer = SteadyLabel()
         self._answer_colour = ""
+        self._result_tip = ""
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer.setMinimumWidth(110)
         font = self.answer.font()
@@ -142,7 +143,8 @@ class ComparePanel(Panel):
         if comparison is None:
             return
         tip = f"{comparison.name}: its answer for the same input"
-        if tip != self.result.toolTip():  # a new tool tip is an event for every filter
+        if tip != self._result_tip:  # a new tool tip is an event for every filter
+            self._result_tip = tip  # (not read back: the plain-text guard may escape it)
             self.result.setToolTip(tip)
         labels = comparison.model.model.class_labels
         if self.chart.labels != labels:
