@@ -4,13 +4,13 @@ Qt renders a label's, a message box's or a tool tip's text as HTML when it merel
 HTML (``Qt.TextFormat.AutoText``, the default): a lesson title, a model's name or class labels,
 or a file name holding ``<img src="file:///...">`` would make the app open a local file it was
 never given, and ``<b>`` would change what the user reads. One mechanism covers the whole
-application: :class:`PlainTextGuard`, an application event filter, makes every label that
-still has the default ``AutoText`` plain text before it is first shown (the labels Qt builds
-inside a ``QMessageBox``, a ``QProgressDialog`` or an ``QInputDialog`` included), and turns a
-tool tip that looks like HTML into the same text, escaped. A label that shows the app's own
-markup (bold headings) asks for ``RichText`` itself (:func:`rich_label`) and escapes whatever
-it puts in from outside (:func:`escaped`); the About box is the one such message box
-(:func:`show_about_box`).
+application: :class:`PlainTextGuard`, which sees the events of every widget (through the
+application's one event filter, ``gui.app_events``), makes every label that still has the
+default ``AutoText`` plain text before it is first shown (the labels Qt builds inside a
+``QMessageBox``, a ``QProgressDialog`` or an ``QInputDialog`` included), and turns a tool tip
+that looks like HTML into the same text, escaped. A label that shows the app's own markup (bold
+headings) asks for ``RichText`` itself (:func:`rich_label`) and escapes whatever it puts in from
+outside (:func:`escaped`); the About box is the one such message box (:func:`show_about_box`).
 
 The guard is installed by the application (``gui.app.make_application``) and by every main
 window (for windows built by tests), once.
@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import Qt  # QtGui's Qt adds mightBeRichText and convertFromPlainText
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+
+from gui.app_events import app_event_hub
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPixmap
@@ -74,7 +76,7 @@ def show_about_box(
 
 
 class PlainTextGuard(QObject):
-    """Application event filter; see the module docstring."""
+    """An application-wide event policy (routed by ``gui.app_events``); see the module docstring."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Make a label plain text when it is polished; escape a tool tip that looks like HTML.
@@ -124,5 +126,5 @@ def install_plain_text_guard(app: QApplication) -> PlainTextGuard:
     if isinstance(existing, PlainTextGuard):
         return existing
     guard = PlainTextGuard(app)
-    app.installEventFilter(guard)
+    app_event_hub(app).add(guard, (QEvent.Type.Polish, QEvent.Type.ToolTipChange))
     return guard

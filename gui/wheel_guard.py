@@ -1,16 +1,18 @@
 """The mouse wheel changes a combo box or a spin box only while it has the keyboard focus.
 
-Scrolling a panel whose cards hold combo boxes (a filter's *Preset…* box) must scroll the
-panel, not replace the filter under the pointer: :class:`WheelGuard` is an application event
-filter that, for every combo box and spin box of the application (those made later too),
-takes the wheel focus away (a wheel event never gives them the focus) and passes a wheel event
-on to the parent widgets unless the box has the keyboard focus.
+Scrolling a panel whose cards hold combo boxes (a filter's *Preset…* box) must scroll the panel,
+not replace the filter under the pointer: :class:`WheelGuard`, an application-wide event policy
+(``gui.app_events``), for every combo box and spin box of the application (those made later
+too), takes the wheel focus away (a wheel event never gives them the focus) and passes a wheel
+event on to the parent widgets unless the box has the keyboard focus.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
+
+from gui.app_events import app_event_hub
 
 GUARDED = (QComboBox, QAbstractSpinBox)
 """The widgets whose value the wheel would change."""
@@ -22,7 +24,7 @@ def guarded(widget: QObject) -> bool:
 
 
 class WheelGuard(QObject):
-    """Application event filter; see the module docstring."""
+    """An application-wide event policy (routed by ``gui.app_events``); see the module docstring."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Swallow a wheel event over an unfocused box (its parents get it); never otherwise."""
@@ -47,5 +49,5 @@ def install_wheel_guard(app: QApplication) -> WheelGuard:
     if isinstance(existing, WheelGuard):
         return existing
     guard = WheelGuard(app)
-    app.installEventFilter(guard)
+    app_event_hub(app).add(guard, (QEvent.Type.Polish, QEvent.Type.Wheel))
     return guard

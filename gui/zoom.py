@@ -3,7 +3,7 @@
 The zoom is carried by the application font: :func:`set_zoom` gives the application
 ``base × factor`` points, so every widget that inherits its font grows with it. Widgets whose
 code gave them an explicit point size (a title of 16 points, a caption of 9) keep their
-proportions through :class:`FontZoom`, an application event filter that scales such a size
+proportions through :class:`FontZoom`, an application-wide event policy that scales such a size
 when the widget is polished and whenever its code sets a new one. Sizes in pixels (a grid's
 largest cell, an icon) are multiplied by :func:`zoom_factor` where they are used, and widgets
 that cache them listen for ``QEvent.FontChange``.
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
+
+from gui.app_events import app_event_hub
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 """The zoom factors Zoom In and Zoom Out step through (1.0 is Actual Size)."""
@@ -106,7 +108,7 @@ def fit_font(widget: QWidget) -> None:
 
 
 class FontZoom(QObject):
-    """Application event filter: explicit point sizes follow the zoom (see :func:`fit_font`).
+    """Explicit point sizes follow the zoom (see :func:`fit_font`); routed by ``gui.app_events``.
 
     It looks at a widget when it is polished (before it is first shown) and when its font
     changes, so widgets made after a zoom change, and fonts set by code later, are scaled too.
@@ -128,5 +130,5 @@ def install_font_zoom(app: QApplication) -> FontZoom:
     if isinstance(existing, FontZoom):
         return existing
     zoom = FontZoom(app)
-    app.installEventFilter(zoom)
+    app_event_hub(app).add(zoom, (QEvent.Type.Polish, QEvent.Type.FontChange))
     return zoom
