@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor, QFont, QImage
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from engine.network.number_text import percent_text
 from gui.cell_grid import CellGrid
@@ -20,6 +20,7 @@ from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.lab import DigitLab
 from gui.digits.lookup_tables import ink_lut
 from gui.digits.screen_image import ScreenImageItem
+from gui.flat_bars import FlatBars
 from gui.widgets import Panel, SteadyLabel
 
 
@@ -140,3 +141,45 @@ def test_a_panel_has_no_style_sheet(qtbot) -> None:
     panel.resize(200, 100)
     image = panel.grab().toImage()
     assert QColor(image.pixel(100, 50)) == QColor("#ffffff")
+
+
+def _bars_chart(item: pg.BarGraphItem) -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setMouseEnabled(x=False, y=False)
+    plot.addItem(item)
+    plot.setXRange(-0.6, 9.6, padding=0)
+    plot.setYRange(0.0, 1.0, padding=0)
+    plot.resize(320, 160)
+    return plot
+
+
+def test_flat_bars_paint_what_pyqtgraphs_bars_paint_without_measuring_pixels(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bars that shrink and grow leave the same pixels on screen as pg.BarGraphItem's.
+
+    Read from the window's backing store (what partial repaints left), not a fresh grab.
+    """
+    plain = pg.BarGraphItem(x=np.arange(10.0), height=np.zeros(10), width=0.7, brush="b", pen=None)
+    flat = FlatBars(x=np.arange(10.0), height=np.zeros(10), width=0.7, brush="b")
+    charts = [_bars_chart(plain), _bars_chart(flat)]
+    for chart in charts:
+        qtbot.addWidget(chart)
+        chart.show()
+        qtbot.waitExposed(chart)
+    rng = np.random.default_rng(3)
+    for _ in range(6):
+        heights = rng.random(10)
+        for item in (plain, flat):
+            item.setOpts(height=heights)
+        QApplication.processEvents()  # each chart repaints only what its change exposed
+        first, second = (chart.screen().grabWindow(chart.winId()).toImage() for chart in charts)
+        assert not first.isNull() and first == second
+    rect = flat.boundingRect()
+    assert (rect.left(), rect.right()) == pytest.approx((-0.35, 9.35))
+    calls: list[int] = []
+    monkeypatch.setattr(FlatBars, "pixelVectors", lambda self, *a: calls.append(1))
+    flat.boundingRect()
+    assert calls == []  # pyqtgraph's bars map a pixel through the view on every call
+    with pytest.raises(ValueError, match="without an outline"):
+        flat.setOpts(pen="k")

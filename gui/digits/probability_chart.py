@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont
 
 from engine.network.picture_grids import BarScale, axis_ticks, bars_x_range
 from gui.digits.bar_labels import BarLabels
+from gui.flat_bars import FlatBars
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -58,8 +59,8 @@ class ProbabilityChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no
             plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GRID), movable=False))
         self._font = QFont(font)
         self._font.setPointSize(LABEL_POINTS)
-        self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=BAR, pen=pg.mkPen(None))
-        self._top = pg.BarGraphItem(x=[0.0], height=[0.0], width=0.7, brush=TOP, pen=pg.mkPen(None))
+        self._bars = FlatBars(x=[], height=[], width=0.7, brush=BAR)
+        self._top = FlatBars(x=[0.0], height=[0.0], width=0.7, brush=TOP)
         plot.addItem(self._bars)
         plot.addItem(self._top)
         self._labels = BarLabels(self._font, TEXT, (-0.5, 0.0, 0.5, LABEL_ROOM))

@@ -20,6 +20,7 @@ from gui.digits.feature_mosaic import GAP_BACKGROUND
 from gui.digits.layer_view import LayerView, outline_item
 from gui.digits.lookup_tables import diverging_lut, positive_lut
 from gui.digits.screen_image import ScreenImageItem
+from gui.flat_bars import FlatBars
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -57,12 +58,8 @@ class VectorBars(LayerView):
         self.count = count
         x = np.arange(count, dtype=np.float64)
         zeros = np.zeros(count)
-        self._positive = pg.BarGraphItem(
-            x=x, height=zeros, width=0.8, brush=POSITIVE_BRUSH, pen=pg.mkPen(None)
-        )
-        self._negative = pg.BarGraphItem(
-            x=x, height=zeros, width=0.8, brush=NEGATIVE_BRUSH, pen=pg.mkPen(None)
-        )
+        self._positive = FlatBars(x=x, height=zeros, width=0.8, brush=POSITIVE_BRUSH)
+        self._negative = FlatBars(x=x, height=zeros, width=0.8, brush=NEGATIVE_BRUSH)
         self._signed = value_range.signed
         axis = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(AXIS_PEN, width=1))
         self._hover = outline_item(WINDOW, 2)

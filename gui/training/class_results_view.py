@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.colours import ColourScale
+from gui.flat_bars import FlatBars
 from gui.training.chart_style import (
     TEXT,
     USUAL_LOOK,
@@ -92,10 +93,9 @@ class ClassResultsView(QWidget):
         self.bars_plot.setYRange(0.0, 1.0, padding=0.02)
         self.bars_plot.getAxis("left").setTicks(PERCENT_TICKS)  # a short plot: three labels
         self.bars_plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
-        self.bars = pg.BarGraphItem(
-            x=np.arange(NUM_CLASSES), height=np.zeros(NUM_CLASSES), width=0.7, brush=BAR,
-            pen=pg.mkPen(None),
-        )  # fmt: skip
+        self.bars = FlatBars(
+            x=np.arange(NUM_CLASSES), height=np.zeros(NUM_CLASSES), width=0.7, brush=BAR
+        )
         self.bars_plot.addItem(self.bars)
         self.graphics.nextRow()
         self.matrix_plot = self.graphics.addPlot(axisItems=cached_axes())
