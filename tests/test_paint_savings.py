@@ -18,7 +18,7 @@ from gui.colours import ColourScale
 from gui.digits.bar_labels import BarLabels
 from gui.digits.feature_mosaic import FeatureMosaic
 from gui.digits.lab import DigitLab
-from gui.digits.lookup_tables import ink_lut
+from gui.digits.lookup_tables import diverging_lut, ink_lut, positive_lut
 from gui.digits.screen_image import ScreenImageItem
 from gui.flat_bars import FlatBars
 from gui.widgets import Panel, SteadyLabel
@@ -85,17 +85,51 @@ def test_bar_labels_write_the_texts_given_over_their_bars(qtbot) -> None:
         labels.set_labels(("a",), [])
 
 
-def test_a_screen_image_shows_the_pixels_pyqtgraph_makes(qtbot) -> None:
-    image = np.linspace(0.0, 1.0, 28 * 28, dtype=np.float32).reshape(28, 28)
+def _screen_images(
+    image: np.ndarray, lut: np.ndarray | None, levels: tuple[float, float] | None
+) -> tuple[QImage, QImage]:
+    """The image rendered by pg.ImageItem (converted) and by ScreenImageItem."""
     plain = pg.ImageItem(axisOrder="row-major")
     quick = ScreenImageItem(axisOrder="row-major")
     for item in (plain, quick):
-        item.setLookupTable(ink_lut())
-        item.setImage(image, autoLevels=False, levels=(0.0, 1.0))
+        item.setLookupTable(lut)
+        item.setImage(image, autoLevels=levels is None, levels=levels)
         item.render()
-    assert quick.qimage.format() == QImage.Format.Format_ARGB32_Premultiplied
     expected = plain.qimage.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-    assert quick.qimage == expected
+    return expected, quick.qimage
+
+
+def test_a_screen_image_shows_the_pixels_pyqtgraph_makes(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(5)
+    ramp = np.linspace(0.0, 1.0, 28 * 28, dtype=np.float32).reshape(28, 28)
+    mosaic = (rng.standard_normal((30, 61)) * 2.0).astype(np.float32)
+    mosaic[:, 29:32] = np.nan  # the gaps between tiles
+    cases = [
+        (ramp, ink_lut(), (0.0, 1.0)),
+        (ramp * 1.6 - 0.3, ink_lut(), (0.0, 1.0)),  # beyond the levels: clipped
+        (mosaic, diverging_lut(), (-3.0, 3.0)),
+        (np.abs(mosaic), positive_lut(), (0.0, 2.5)),
+        (mosaic.astype(np.float64), diverging_lut(), (-1.0, 1.0)),
+        (ramp, ink_lut(), (0.5, 0.5)),  # no range: pyqtgraph's span of 1
+    ]
+    rendered_by_pyqtgraph: list[bool] = []
+    original = pg.ImageItem.render
+    monkeypatch.setattr(
+        pg.ImageItem, "render", lambda item: (rendered_by_pyqtgraph.append(True), original(item))
+    )
+    for image, lut, levels in cases:
+        rendered_by_pyqtgraph.clear()
+        expected, quick = _screen_images(image, lut, levels)
+        assert rendered_by_pyqtgraph == [True]  # only the plain item: the quick one drew itself
+        assert quick.format() == QImage.Format.Format_ARGB32_Premultiplied
+        assert quick == expected
+    colour = rng.random((12, 14, 3)).astype(np.float32)  # not one of the lab's: pyqtgraph's path
+    rendered_by_pyqtgraph.clear()
+    expected, quick = _screen_images(colour, None, (0.0, 1.0))
+    assert rendered_by_pyqtgraph == [True, True]
+    assert quick.format() == QImage.Format.Format_ARGB32_Premultiplied and quick == expected
 
 
 def test_rows_out_of_sight_draw_their_values_when_seen_or_asked(qtbot) -> None:
