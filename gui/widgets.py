@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
@@ -48,6 +57,13 @@ class SteadyLabel(QLabel):
     change its size hint each time, and its layout would move and resize its neighbours
     (a pyqtgraph chart beside it lays itself out again: milliseconds per update). The size
     hints and the height for a width only grow, until :meth:`reset_room` or a new font.
+
+    A QLabel also asks its layout to recompute on every new text, however short: the whole
+    window lays itself out again (0.6 ms of a digit-lab update, issue 11). A new text that fits
+    the room the label has is therefore painted by the label itself, as QLabel paints plain
+    text (``QStyle.drawItemText`` with the label's alignment and word wrap), and only a text
+    that needs more room is given to QLabel (one relayout). A label whose text can be selected
+    is always QLabel's (its text is drawn by a text document). :meth:`text` is the text shown.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
@@ -56,6 +72,68 @@ class SteadyLabel(QLabel):
         self._hint = QSize(0, 0)
         self._least = QSize(0, 0)
         self._tallest = 0
+        self._shown = text  # the text shown; QLabel's own text holds the room
+
+    def text(self) -> str:
+        """The text shown."""
+        return self._shown
+
+    def setText(self, text: str) -> None:
+        """Show ``text``: repainted in place if it fits the label's room, else laid out."""
+        if text == self._shown:
+            return
+        self._shown = text
+        if self._fits(text):
+            self.setAccessibleName(text)
+            self.update()
+        else:
+            self.setAccessibleName("")
+            super().setText(text)
+
+    def _fits(self, text: str) -> bool:
+        """Whether ``text`` can be painted in place: the label shows, and it fits its rectangle."""
+        if not self.isVisible() or not super().text() or self.textInteractionFlags() & _EDITING:
+            return False
+        room = self.contentsRect()
+        used = self.fontMetrics().boundingRect(room, self._flags(), text)
+        return room.contains(used)
+
+    def _flags(self) -> int:
+        """QLabel's drawing flags for the text shown (``QLabel::paintEvent``).
+
+        The text's own direction (that of its first strong character, as
+        ``QString::isRightToLeft`` finds it) sets the visual alignment and is forced; word wrap.
+        """
+        direction = (
+            Qt.LayoutDirection.RightToLeft
+            if _right_to_left(self._shown)
+            else Qt.LayoutDirection.LeftToRight
+        )
+        flags = int(QStyle.visualAlignment(direction, self.alignment()))
+        if self.wordWrap():
+            flags |= int(Qt.TextFlag.TextWordWrap)
+        if direction == Qt.LayoutDirection.RightToLeft:
+            return flags | int(Qt.TextFlag.TextForceRightToLeft)
+        return flags | int(Qt.TextFlag.TextForceLeftToRight)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """QLabel's painting, or the text shown in place of QLabel's own (see the class)."""
+        if self._shown == super().text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        self.drawFrame(painter)
+        self.style().drawItemText(
+            painter, self.contentsRect(), self._flags(), self.palette(), self.isEnabled(),
+            self._shown, self.foregroundRole(),
+        )  # fmt: skip
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A smaller label may no longer fit the text shown: QLabel takes it (and its room)."""
+        super().resizeEvent(event)
+        if self._shown != super().text() and not self._fits(self._shown):
+            super().setText(self._shown)
 
     def sizeHint(self) -> QSize:
         """The largest size hint since the last reset."""
@@ -75,13 +153,35 @@ class SteadyLabel(QLabel):
     def reset_room(self) -> None:
         """Keep only the room the current text needs."""
         self._hint, self._least, self._tallest = QSize(0, 0), QSize(0, 0), 0
+        super().setText(self._shown)
         self.updateGeometry()
 
     def changeEvent(self, event: QEvent) -> None:
-        """A new font (a zoom) measures again."""
+        """A new font (a zoom) measures again, with the text shown."""
         if event.type() == QEvent.Type.FontChange:
             self._hint, self._least, self._tallest = QSize(0, 0), QSize(0, 0), 0
+            if self._shown != super().text():
+                super().setText(self._shown)
         super().changeEvent(event)
+
+
+_EDITING = (
+    Qt.TextInteractionFlag.TextSelectableByMouse
+    | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    | Qt.TextInteractionFlag.TextEditable
+)
+"""A label with any of these lays its text out as a document (``QLabelPrivate``)."""
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether the first strongly directional character of ``text`` is right-to-left."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
 
 
 def set_text_colour(widget: QWidget, colour: str) -> None:

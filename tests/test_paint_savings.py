@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QImage
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from engine.network.number_text import percent_text
 from gui.cell_grid import CellGrid
@@ -217,3 +218,51 @@ def test_flat_bars_paint_what_pyqtgraphs_bars_paint_without_measuring_pixels(
     assert calls == []  # pyqtgraph's bars map a pixel through the view on every call
     with pytest.raises(ValueError, match="without an outline"):
         flat.setOpts(pen="k")
+
+
+@pytest.mark.parametrize(
+    ("alignment", "wrap", "texts"),
+    [
+        (Qt.AlignmentFlag.AlignCenter, False, ("probability ≈ 99.99 %", "probability 7 %", "9")),
+        (Qt.AlignmentFlag.AlignLeft, True, ("The network answers as you draw.", "short", "مرحبا")),
+    ],
+)
+def test_a_steady_label_paints_a_new_text_in_place_as_a_label_would(
+    qtbot, alignment: Qt.AlignmentFlag, wrap: bool, texts: tuple[str, ...]
+) -> None:
+    """A text that fits is painted by the label itself, without a relayout: same pixels."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    steady, plain = SteadyLabel("probability ≈ 99.9999 % (the widest)"), QLabel()
+    row = QHBoxLayout(holder)
+    for label in (steady, plain):
+        label.setAlignment(alignment)
+        label.setWordWrap(wrap)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(label)
+    holder.resize(700, 120)
+    holder.show()
+    qtbot.waitExposed(holder)
+    requests: list[QWidget] = []
+
+    class Counter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(watched)
+            return False
+
+    counter = Counter()
+    holder.installEventFilter(counter)
+    for text in texts:
+        QApplication.processEvents()
+        requests.clear()
+        steady.setText(text)
+        QApplication.processEvents()
+        assert requests == []  # painted in place: nothing laid out again
+        assert steady.text() == text
+        plain.setText(text)
+        plain.resize(steady.size())
+        assert steady.grab().toImage() == plain.grab().toImage(), text
+    assert steady.accessibleName() == texts[-1]
+    steady.setText("a much longer text than any before, which needs more room than it has " * 20)
+    assert QLabel.text(steady) == steady.text()  # QLabel takes it: the room grows

@@ -49,6 +49,9 @@ class PredictionPanel(Panel):
         # Room for the big answer from the start: no re-layout when the first answer appears.
         self.answer.setMinimumHeight(QFontMetrics(big).height())
         self.detail = style_caption(SteadyLabel(), size=12, colour="#222831")
+        # Not selectable: a selectable label lays its text out as a document and relayouts the
+        # window with each new probability (SteadyLabel paints a text that fits in place).
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer.setCursor(Qt.CursorShape.PointingHandCursor)
         self.answer.setToolTip("Click: the arithmetic of this answer (the last layer, softmax)")
