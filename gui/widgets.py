@@ -73,6 +73,7 @@ class SteadyLabel(QLabel):
         self._least = QSize(0, 0)
         self._tallest = 0
         self._shown = text  # the text shown; QLabel's own text holds the room
+        self._remeasure = False  # True: the next text goes to QLabel (a new font, a reset)
 
     def text(self) -> str:
         """The text shown."""
@@ -83,10 +84,11 @@ class SteadyLabel(QLabel):
         if text == self._shown:
             return
         self._shown = text
-        if self._fits(text):
+        if not self._remeasure and self._fits(text):
             self.setAccessibleName(text)
             self.update()
         else:
+            self._remeasure = False
             self.setAccessibleName("")
             super().setText(text)
 
@@ -153,6 +155,7 @@ class SteadyLabel(QLabel):
     def reset_room(self) -> None:
         """Keep only the room the current text needs."""
         self._hint, self._least, self._tallest = QSize(0, 0), QSize(0, 0), 0
+        self._remeasure = True
         super().setText(self._shown)
         self.updateGeometry()
 
@@ -160,6 +163,7 @@ class SteadyLabel(QLabel):
         """A new font (a zoom) measures again, with the text shown."""
         if event.type() == QEvent.Type.FontChange:
             self._hint, self._least, self._tallest = QSize(0, 0), QSize(0, 0), 0
+            self._remeasure = True  # the room of the old texts in the new font means nothing
             if self._shown != super().text():
                 super().setText(self._shown)
         super().changeEvent(event)

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QFont, QImage
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from engine.network.number_text import percent_text
@@ -266,3 +266,28 @@ def test_a_steady_label_paints_a_new_text_in_place_as_a_label_would(
     assert steady.accessibleName() == texts[-1]
     steady.setText("a much longer text than any before, which needs more room than it has " * 20)
     assert QLabel.text(steady) == steady.text()  # QLabel takes it: the room grows
+
+
+def test_a_steady_label_measures_its_room_again_in_a_new_font(qtbot) -> None:
+    """The answer goes from "draw a digit" in small type to "3" in large type: its room is that
+    of "3" in the large font, not that of the old text in the new font (which would squeeze
+    the probability chart beside it to a sliver)."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    label = SteadyLabel("draw a digit")
+    row = QHBoxLayout(holder)
+    row.addWidget(label)
+    row.addWidget(QWidget(), 1)
+    holder.resize(600, 200)
+    holder.show()
+    qtbot.waitExposed(holder)
+    big = QFont(label.font())
+    big.setPointSize(40)
+    label.setFont(big)
+    label.setText("3")
+    QApplication.processEvents()
+    assert QLabel.text(label) == "3"
+    wide = QFontMetrics(big).horizontalAdvance("draw a digit")
+    assert label.sizeHint().width() < wide / 2
+    label.setText("7")  # fits the room of "3": painted in place
+    assert QLabel.text(label) == "3" and label.text() == "7"
