@@ -291,3 +291,18 @@ def test_a_steady_label_measures_its_room_again_in_a_new_font(qtbot) -> None:
     assert label.sizeHint().width() < wide / 2
     label.setText("7")  # fits the room of "3": painted in place
     assert QLabel.text(label) == "3" and label.text() == "7"
+
+
+def test_the_answer_leaves_the_probability_chart_its_room(qtbot) -> None:
+    lab = DigitLab()
+    qtbot.addWidget(lab)
+    lab.resize(1280, 760)
+    lab.show()
+    qtbot.waitExposed(lab)
+    panel = lab.prediction_panel
+    for label in (3, 7, 1):
+        lab.load_sample(label)
+        QApplication.processEvents()
+        assert panel.answer.text() == str(label)
+        assert panel.chart.width() > panel.width() * 0.6
+    lab.undo_stack.clear()
