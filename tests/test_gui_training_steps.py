@@ -19,8 +19,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QHeaderView
 
 import gui.training.lab as lab_module
+from gui.cached_axis import CachedAxis
 from gui.training import step_queue
-from gui.training.chart_style import CachedAxis
 from gui.training.class_results_view import DARK_CELL, LIGHT_TEXT, TEXT, ClassResultsView
 from gui.training.curves_view import CurvesView, Overlay
 from gui.training.lab import EPOCH_STEPS, LIVE_STEPS, RUNS_PER_PASS, TrainingLab

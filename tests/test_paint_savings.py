@@ -11,9 +11,10 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
 from engine.network.number_text import percent_text
+from gui.cached_axis import CachedAxis
 from gui.cell_grid import CellGrid
 from gui.colours import ColourScale
 from gui.digits.bar_labels import BarLabels
@@ -306,3 +307,30 @@ def test_the_answer_leaves_the_probability_chart_its_room(qtbot) -> None:
         assert panel.answer.text() == str(label)
         assert panel.chart.width() > panel.width() * 0.6
     lab.undo_stack.clear()
+
+
+def test_the_probability_charts_keep_their_axes_as_pictures(qtbot) -> None:
+    """Each new set of bars touches the axes: they are blitted, not drawn again (same look)."""
+    from gui.digits.probability_chart import ProbabilityChart
+
+    charts = [ProbabilityChart(), ProbabilityChart()]
+    for chart in charts:
+        qtbot.addWidget(chart)
+        chart.set_labels(tuple(str(k) for k in range(10)))
+        chart.resize(500, 200)
+        chart.show()
+        qtbot.waitExposed(chart)
+    cached, plain = charts
+    for side in ("left", "bottom"):
+        axis = cached.getPlotItem().getAxis(side)
+        assert isinstance(axis, CachedAxis)
+        assert axis.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+        plain.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    rng = np.random.default_rng(2)
+    for _ in range(4):
+        values = rng.dirichlet(np.ones(10)).astype(np.float32)
+        for chart in charts:
+            chart.show_probabilities(values, int(np.argmax(values)), ())
+        QApplication.processEvents()
+        first, second = (c.screen().grabWindow(c.winId()).toImage() for c in charts)
+        assert first == second

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPen, QPicture
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
+from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import QApplication, QWidget
 
+from gui.cached_axis import CachedAxis
 from gui.zoom import PRESENTATION_SCALE
 from models.training.lab_text import percent_text
 
@@ -106,33 +107,6 @@ def style_axes(item: pg.PlotItem, look: ChartLook) -> None:
         axis.labelStyle = style  # (its colour, from setTextPen, is kept)
         if axis.labelText:
             axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix)
-
-
-class CachedAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
-    """An axis kept as a picture in the window's pixels, redrawn only when it changes.
-
-    An axis with a grid covers the whole plot, so every new point of a curve repainted every
-    axis (its ticks, labels and grid lines: half the time a plot takes to paint); Qt's
-    device-coordinate cache (QGraphicsItem.setCacheMode) blits an unchanged axis instead.
-    pyqtgraph marks its own drawing out of date by setting `picture` to None, in some places
-    (a new size, a new text width) without asking to be repainted, which a cached axis then
-    never was: here every such change also invalidates Qt's cache (update()).
-    """
-
-    def __init__(self, orientation: str, **options: object) -> None:
-        super().__init__(orientation, **options)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    @property
-    def picture(self) -> QPicture | None:
-        """Pyqtgraph's recording of the axis's drawing (None: to be drawn again)."""
-        return self._recorded
-
-    @picture.setter
-    def picture(self, recorded: QPicture | None) -> None:
-        self._recorded = recorded
-        if recorded is None:
-            self.update()
 
 
 class PercentAxis(CachedAxis):

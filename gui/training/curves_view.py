@@ -31,7 +31,7 @@ from gui.training.chart_style import (
 from models.training.history import largest_loss
 
 if TYPE_CHECKING:
-    from gui.training.chart_style import CachedAxis
+    from gui.cached_axis import CachedAxis
     from models.training.history import Curve, RunHistory
 
 Measure = Literal["loss", "accuracy"]
