@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
@@ -334,3 +334,29 @@ def test_the_probability_charts_keep_their_axes_as_pictures(qtbot) -> None:
         QApplication.processEvents()
         first, second = (c.screen().grabWindow(c.winId()).toImage() for c in charts)
         assert first == second
+
+
+def test_the_canvas_draws_into_32_bit_rgb_and_reads_the_same_ink(qtbot) -> None:
+    """Qt draws a stroke into RGB32 five times faster than into 8-bit gray; the ink is the same."""
+    from gui.digits.canvas import DrawingCanvas
+    from gui.digits.canvas_image import ink_of, pack, unpack
+
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 400)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    assert canvas.image.format() == QImage.Format.Format_RGB32
+    canvas.begin_stroke(QPointF(60, 60))
+    for step in range(1, 30):
+        canvas.extend_stroke(QPointF(60 + 6 * step, 60 + 4 * step))
+    canvas.end_stroke()
+    gray = canvas.image.convertToFormat(QImage.Format.Format_Grayscale8)
+    rows = np.frombuffer(gray.constBits(), np.uint8).reshape(gray.height(), gray.bytesPerLine())
+    expected = (255.0 - rows[:, : gray.width()].astype(np.float32)) * np.float32(1.0 / 255.0)
+    ink = ink_of(canvas.image)
+    assert ink.max() == 1.0 and np.array_equal(ink, expected)
+    area = QRect(100, 100, 200, 150)
+    back = unpack(pack(canvas.image, area), area)
+    assert back.format() == QImage.Format.Format_RGB32
+    assert back == canvas.image.copy(area)
