@@ -384,3 +384,22 @@ def test_another_preprocessing_runs_again_with_new_ranges(ready: LabState) -> No
     assert pixel.text.plain.endswith(f"The model is given {given} (its preprocessing).")
     with pytest.raises(ValueError, match="3 values per channel"):
         drawn.with_preprocessing(IMAGENET_STANDARD)
+
+
+def test_a_frozen_canvas_is_kept_as_it_is_anything_else_is_copied() -> None:
+    from engine.network.lab_state import frozen_float32
+
+    frozen = np.zeros((560, 560), dtype=np.float32)
+    frozen.flags.writeable = False
+    assert frozen_float32(frozen) is frozen  # given up by its caller: no copy per mouse move
+    writable = np.zeros((4, 4), dtype=np.float32)
+    kept = frozen_float32(writable)
+    writable[0, 0] = 1.0
+    assert kept[0, 0] == 0.0 and not kept.flags.writeable
+    base = np.zeros((4, 4), dtype=np.float32)
+    view = base[:2]
+    view.flags.writeable = False  # read-only, but its owner can still change it
+    kept = frozen_float32(view)
+    base[0, 0] = 1.0
+    assert kept is not view and kept[0, 0] == 0.0
+    assert frozen_float32([[1, 2]]).dtype == np.float32

@@ -252,12 +252,14 @@ class LabState:
         ``to_raw``), then is moved by ``shift``. ``origin``: an opened picture's own prepared
         input (28, 28), used instead while the framing is MNIST's, so the lab answers as
         ``--classify`` does.
-        ValueError for a canvas that is not 2-D and finite, or with an image model.
+        ValueError for a canvas that is not 2-D and finite, or with an image model. The state
+        keeps a read-only copy of the canvas, or the canvas itself when it is a read-only
+        float32 array owning its memory (``frozen_float32``: a 560 × 560 canvas is not copied
+        on every mouse move).
         """
         if not self.digits:
             raise ValueError("this model takes pictures, not drawings: open a picture instead")
-        ink = np.array(canvas, dtype=np.float32)
-        ink.flags.writeable = False
+        ink = frozen_float32(canvas)
         start = None
         if origin is not None:
             start = np.array(origin, dtype=np.float32).reshape(self.image.shape[:2])
@@ -549,3 +551,22 @@ def _hover_text(
         return unit_text(layer.name, index, layer.units, value, label, layer.probabilities)
     count = layer.info.output_shape[2]
     return map_cell_text(layer.name, index, count, row, col, value, field)
+
+
+def frozen_float32(values: ArrayLike) -> NDArray[np.float32]:
+    """``values`` as a read-only float32 array that nothing else can change.
+
+    An array that is already float32, read-only and the owner of its memory is given up by its
+    caller (as ``gui.digits.canvas_image.ink_of`` makes it) and kept as it is; anything else is
+    copied and the copy made read-only.
+    """
+    if (
+        isinstance(values, np.ndarray)
+        and values.dtype == np.float32
+        and values.flags.owndata
+        and not values.flags.writeable
+    ):
+        return values
+    copy = np.array(values, dtype=np.float32)
+    copy.flags.writeable = False
+    return copy

@@ -75,9 +75,14 @@ def _gray_rows(image: QImage) -> NDArray[np.uint8]:
 
 
 def ink_of(image: QImage) -> NDArray[np.float32]:
-    """The image's ink as a 2-D float32 canvas for ``to_mnist``: 1.0 black … 0.0 white."""
+    """The image's ink as a 2-D float32 canvas for ``to_mnist``: 1.0 black … 0.0 white.
+
+    A new read-only array: the lab's state keeps it without copying it
+    (``engine.network.lab_state.frozen_float32``).
+    """
     ink = np.subtract(255, _gray_rows(image), dtype=np.float32)
     ink *= np.float32(1.0 / 255.0)
+    ink.flags.writeable = False
     return ink
 
 
