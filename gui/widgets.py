@@ -246,6 +246,10 @@ class Panel(QFrame):
         self.title_bar.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
+MEASURED = 32
+"""How many text measurements a :class:`StaticText` remembers."""
+
+
 class StaticText(QWidget):
     """Text that changes often without moving anything: it paints itself and keeps its size.
 
@@ -285,6 +289,7 @@ class StaticText(QWidget):
         font.setBold(bold)
         self.setFont(font)
         self._shown_font = QFont(font)
+        self._measured: dict[tuple[str, str, int], QRect] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._colour = QColor(34, 40, 49)
         self._fit_room()
@@ -329,9 +334,24 @@ class StaticText(QWidget):
         return QFontMetrics(self.font()).lineSpacing() * self._lines
 
     def _measure(self, text: str, font: QFont, width: int | None) -> QRect:
+        """The rectangle ``text`` wraps into in ``font`` at ``width`` (default: the widget's).
+
+        Remembered for the last ``MEASURED`` texts: a new text is measured against the tallest
+        one and again for its font size, and each measurement lays the text out (60 µs).
+        """
         if not text:
             return QRect()
         inner = max((self.width() if width is None else width) - 4, 1)
+        key = (text, font.key(), inner)
+        known = self._measured.get(key)
+        if known is None:
+            known = self._bounding(text, font, inner)
+            if len(self._measured) >= MEASURED:
+                del self._measured[next(iter(self._measured))]  # the oldest
+            self._measured[key] = known
+        return QRect(known)
+
+    def _bounding(self, text: str, font: QFont, inner: int) -> QRect:
         flags = int(Qt.TextFlag.TextWordWrap)
         return QFontMetrics(font).boundingRect(0, 0, inner, 100000, flags, text)
 

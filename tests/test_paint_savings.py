@@ -360,3 +360,32 @@ def test_the_canvas_draws_into_32_bit_rgb_and_reads_the_same_ink(qtbot) -> None:
     back = unpack(pack(canvas.image, area), area)
     assert back.format() == QImage.Format.Format_RGB32
     assert back == canvas.image.copy(area)
+
+
+def test_static_text_measures_a_text_once_per_font_and_width(qtbot) -> None:
+    """A step's text is measured against the tallest text and for its font: remembered."""
+    from gui.widgets import StaticText
+
+    text = StaticText(2, point_size=10, min_point_size=8, max_point_size=14)
+    qtbot.addWidget(text)
+    text.resize(300, 80)
+    text.show()
+    qtbot.waitExposed(text)
+    measured: list[str] = []
+    bounding = text._bounding
+
+    def counting(words: str, font: QFont, inner: int) -> QRect:
+        measured.append(words)
+        return bounding(words, font, inner)
+
+    text._bounding = counting  # type: ignore[method-assign]
+    steps = [f"1×{k} + 0×2 + 3×1 = {k + 3}" for k in range(5)]
+    for words in steps:
+        text.setText(words)
+    first = len(measured)
+    for words in steps:  # the same texts again (playing the animation a second time)
+        text.setText("")
+        text.setText(words)
+    assert len(measured) == first  # nothing measured again
+    assert first <= 3 * len(steps)
+    assert text.fits()
