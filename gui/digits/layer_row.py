@@ -60,6 +60,9 @@ class LayerRow(QWidget):
         self.info = layer.info
         self.title = title_label(title_html(layer.title), size=11)
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        # Wrapped: a long title ("conv1 — convolution (ONNX Conv) → 28×28×32") would otherwise
+        # make the column wider than its view at 1280 × 800, and cut every row at the right.
+        self.title.setWordWrap(True)
         self.explanation = caption_label(layer.explanation, size=10)
         self.explanation.setTextFormat(Qt.TextFormat.PlainText)
         self._picture = picture_for(layer)

@@ -69,11 +69,14 @@ class NetworkPanel(Panel):
             "(as python main.py --summary prints them)"
         )
         self.choice = caption_label(size=10, colour="#222831")
-        header = QHBoxLayout()
-        header.addWidget(self.choice, 1)
-        header.addWidget(self.summary_button)
-        header.addWidget(self.animate_button)
-        self.body.addLayout(header)
+        # The hint across the whole width, the buttons under it: beside the buttons, in the
+        # narrow right column, the hint took five lines and was cut at 1280 × 800.
+        self.body.addWidget(self.choice)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary_button)
+        buttons.addWidget(self.animate_button)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
         self._container = QWidget()
         self._container.setObjectName("layerColumn")
         # White behind the rows, through the palette: a style sheet here would draw every
