@@ -17,10 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.operations.blas_threads import one_blas_thread_for_this_process
 from gui.export import save_png
-from gui.plain_text import install_plain_text_guard
 from gui.platform_check import prepare_display
-from gui.wheel_guard import install_wheel_guard
-from gui.zoom import install_font_zoom
+from gui.policies import install_app_policies
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -81,20 +79,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     install_app_policies(app)
     install_error_dialogs(app)
     return app
-
-
-def install_app_policies(app: QApplication) -> None:
-    """The application-wide policies, each installed once: before any widget is made.
-
-    Text from files shown as plain text (``gui.plain_text``), explicit font sizes following the
-    zoom (``gui.zoom``), the wheel leaving an unfocused box alone (``gui.wheel_guard``). A
-    widget polished before a policy is installed escapes it (a filter's preset box would keep
-    taking the focus from the wheel), so the application and :func:`build_window` install them
-    before building anything.
-    """
-    install_plain_text_guard(app)
-    install_font_zoom(app)
-    install_wheel_guard(app)
 
 
 def error_text(kind: type[BaseException], error: BaseException) -> str:

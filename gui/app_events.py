@@ -14,7 +14,7 @@ untouched.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from PySide6.QtWidgets import QApplication
+
+Policy = TypeVar("Policy", bound=QObject)
 
 
 class AppEventHub(QObject):
@@ -64,3 +66,16 @@ def app_event_hub(app: QApplication) -> AppEventHub:
     hub = AppEventHub(app)
     app.installEventFilter(hub)
     return hub
+
+
+def install_policy(app: QApplication, kind: type[Policy], events: Iterable[QEvent.Type]) -> Policy:
+    """The application's policy of class ``kind`` (made with the app as its parent), once.
+
+    Routed the ``events`` types by the application's :class:`AppEventHub`.
+    """
+    existing = app.findChild(kind)
+    if isinstance(existing, kind):
+        return existing
+    policy = kind(app)
+    app_event_hub(app).add(policy, events)
+    return policy

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from gui.about import about_html
 from gui.export import export_png
 from gui.modes import Mode, ModeDescription, make_action, menu_actions
-from gui.plain_text import install_plain_text_guard, plain_label, show_about_box
+from gui.plain_text import plain_label, show_about_box
+from gui.policies import install_app_policies
 from gui.settings import app_settings, read_bytes, read_int, read_text
-from gui.wheel_guard import install_wheel_guard
-from gui.zoom import PRESENTATION_SCALE, install_font_zoom, next_step, set_zoom
+from gui.zoom import PRESENTATION_SCALE, next_step, set_zoom
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -76,9 +76,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(*MINIMUM_SIZE)
         app = QApplication.instance()
         if isinstance(app, QApplication):  # window-wide policies, for every mode's widgets
-            install_wheel_guard(app)
-            install_font_zoom(app)
-            install_plain_text_guard(app)  # text from files is never rendered as rich text
+            install_app_policies(app)  # text from files never rendered as rich text, zoom, wheel
         self._zoom = 1.0
         self._presenting = False
         self._pending_presentation = False

@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import Qt  # QtGui's Qt adds mightBeRichText and convertFromPlainText
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from gui.app_events import app_event_hub
+from gui.app_events import install_policy
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPixmap
@@ -122,9 +122,4 @@ def shown_tool_tip(widget: QWidget) -> str:
 
 def install_plain_text_guard(app: QApplication) -> PlainTextGuard:
     """The application's :class:`PlainTextGuard`, installed once."""
-    existing = app.findChild(PlainTextGuard)
-    if isinstance(existing, PlainTextGuard):
-        return existing
-    guard = PlainTextGuard(app)
-    app_event_hub(app).add(guard, (QEvent.Type.Polish, QEvent.Type.ToolTipChange))
-    return guard
+    return install_policy(app, PlainTextGuard, (QEvent.Type.Polish, QEvent.Type.ToolTipChange))

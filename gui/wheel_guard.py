@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
-from gui.app_events import app_event_hub
+from gui.app_events import install_policy
 
 GUARDED = (QComboBox, QAbstractSpinBox)
 """The widgets whose value the wheel would change."""
@@ -45,9 +45,4 @@ class WheelGuard(QObject):
 
 def install_wheel_guard(app: QApplication) -> WheelGuard:
     """The application's :class:`WheelGuard`, installed once."""
-    existing = app.findChild(WheelGuard)
-    if isinstance(existing, WheelGuard):
-        return existing
-    guard = WheelGuard(app)
-    app_event_hub(app).add(guard, (QEvent.Type.Polish, QEvent.Type.Wheel))
-    return guard
+    return install_policy(app, WheelGuard, (QEvent.Type.Polish, QEvent.Type.Wheel))

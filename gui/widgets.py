@@ -97,18 +97,18 @@ class SteadyLabel(QLabel):
         if not self.isVisible() or not super().text() or self.textInteractionFlags() & _EDITING:
             return False
         room = self.contentsRect()
-        used = self.fontMetrics().boundingRect(room, self._flags(), text)
+        used = self.fontMetrics().boundingRect(room, self._flags(text), text)
         return room.contains(used)
 
-    def _flags(self) -> int:
-        """QLabel's drawing flags for the text shown (``QLabel::paintEvent``).
+    def _flags(self, text: str) -> int:
+        """QLabel's drawing flags for ``text`` (``QLabel::paintEvent``).
 
         The text's own direction (that of its first strong character, as
         ``QString::isRightToLeft`` finds it) sets the visual alignment and is forced; word wrap.
         """
         direction = (
             Qt.LayoutDirection.RightToLeft
-            if _right_to_left(self._shown)
+            if _right_to_left(text)
             else Qt.LayoutDirection.LeftToRight
         )
         flags = int(QStyle.visualAlignment(direction, self.alignment()))
@@ -126,8 +126,8 @@ class SteadyLabel(QLabel):
         painter = QPainter(self)
         self.drawFrame(painter)
         self.style().drawItemText(
-            painter, self.contentsRect(), self._flags(), self.palette(), self.isEnabled(),
-            self._shown, self.foregroundRole(),
+            painter, self.contentsRect(), self._flags(self._shown), self.palette(),
+            self.isEnabled(), self._shown, self.foregroundRole(),
         )  # fmt: skip
         painter.end()
 

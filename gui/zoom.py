@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gui.app_events import app_event_hub
+from gui.app_events import install_policy
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 """The zoom factors Zoom In and Zoom Out step through (1.0 is Actual Size)."""
@@ -126,9 +126,4 @@ class FontZoom(QObject):
 
 def install_font_zoom(app: QApplication) -> FontZoom:
     """The application's :class:`FontZoom`, installed once."""
-    existing = app.findChild(FontZoom)
-    if isinstance(existing, FontZoom):
-        return existing
-    zoom = FontZoom(app)
-    app_event_hub(app).add(zoom, (QEvent.Type.Polish, QEvent.Type.FontChange))
-    return zoom
+    return install_policy(app, FontZoom, (QEvent.Type.Polish, QEvent.Type.FontChange))
