@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.animation.frames import CELLS, WHOLE
@@ -26,6 +35,7 @@ from gui.colours import (
     PADDING_TEXT,
     ColourScale,
 )
+from gui.ground import Ground
 from gui.zoom import scaled, zoom_factor
 
 DARK_TEXT = QColor(20, 20, 20)
@@ -95,6 +105,7 @@ class CellGrid(QWidget):
         square: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._ground = Ground(self)  # opaque on a flat ground: steps repaint no panel beneath
         self._values = np.zeros((1, 1))
         self._padding: np.ndarray | None = None
         self._scale = ColourScale("image")
@@ -313,8 +324,17 @@ class CellGrid(QWidget):
         self._cache = None
         super().resizeEvent(event)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown (perhaps in a new place): find the ground beneath again (``gui.ground``)."""
+        self._ground.find()
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
-        """A new font is a new zoom: cells, limits and numbers are sized again."""
+        """A new font is a new zoom: cells, limits and numbers are sized again.
+
+        A new palette or style: the ground beneath is found again.
+        """
+        self._ground.watch(event)
         if event.type() == QEvent.Type.FontChange:
             self._cache = None
             self._advances.clear()
@@ -442,10 +462,11 @@ class CellGrid(QWidget):
         painter.drawRect(QRectF(top_left, bottom_right))
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """The cached cells, then the hidden cells and the highlights on top."""
+        """The ground (``gui.ground``), the cached cells, the hidden cells, the highlights."""
         if self._cache is None or self._cache.size() != self.size() * self.devicePixelRatioF():
             self._cache = self._render_cells()
         painter = QPainter(self)
+        self._ground.fill(painter, event.rect())
         painter.drawPixmap(0, 0, self._cache)
         if self._revealed is not None:
             self._paint_hidden(painter, self._revealed)

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.ground import Ground
+
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent, QResizeEvent
+    from PySide6.QtGui import QPaintEvent, QResizeEvent, QShowEvent
 
 
 def title_label(text: str, *, size: int = 13) -> QLabel:
@@ -213,6 +215,9 @@ class Panel(QFrame):
     cost the digit lab and the playground milliseconds on every update.
     """
 
+    PAINTED_GROUND = PANEL_GROUND
+    """What :meth:`paintEvent` paints beneath the children (``gui.ground``)."""
+
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Panel")
@@ -278,6 +283,7 @@ class StaticText(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._ground = Ground(self)  # opaque on a flat ground: steps repaint no panel beneath
         self._text = ""
         self._tallest = ""  # the text that needed the most room since the last reset
         self._lines = lines
@@ -428,16 +434,23 @@ class StaticText(QWidget):
             self._fit_room()
         self._measure_again()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown (perhaps in a new place): find the ground beneath again (``gui.ground``)."""
+        self._ground.find()
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
-        """Another font (a zoom) needs other room."""
+        """Another font (a zoom) needs other room; another palette or style, the ground."""
+        self._ground.watch(event)
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_room()
             self._measure_again()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the text, wrapped, from the top left."""
+        """Draw the ground (``gui.ground``), then the text, wrapped, from the top left."""
         painter = QPainter(self)
+        self._ground.fill(painter, event.rect())
         painter.setPen(self._colour)
         painter.setFont(self._shown_font)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
