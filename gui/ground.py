@@ -45,8 +45,10 @@ def flat_ground(widget: QWidget) -> QColor | None:
     background (or a window) paints its palette's solid background colour; a widget of a class in
     ``PAINTS_NOTHING``, without a style sheet and without a Python ``paintEvent``, paints
     nothing, so the search goes on above it. Anything else (its own painting, a style sheet,
-    a gradient, a translucent colour): None.
+    a gradient, a translucent colour), or a widget with a background of its own: None.
     """
+    if widget.autoFillBackground() or widget.styleSheet():
+        return None  # it has a background of its own, painted before its paintEvent
     parent = widget.parentWidget()
     while parent is not None:
         if parent.styleSheet():

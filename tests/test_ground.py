@@ -77,6 +77,9 @@ def test_the_ground_is_found_only_where_it_is_one_flat_colour(qtbot) -> None:
     filled.setPalette(palette)
     assert flat_ground(_nested(filled, QWidget)) is None
     assert flat_ground(QWidget()) is None  # nothing beneath a window of its own
+    own = _nested(panel, QWidget)
+    own.setAutoFillBackground(True)  # Qt paints its own background before its paintEvent
+    assert flat_ground(own) is None
 
 
 def test_an_opaque_grid_paints_its_ground_around_its_cells(qtbot) -> None:
