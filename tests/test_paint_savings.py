@@ -362,6 +362,52 @@ def test_the_canvas_draws_into_32_bit_rgb_and_reads_the_same_ink(qtbot) -> None:
     assert back == canvas.image.copy(area)
 
 
+def test_the_canvas_keeps_its_ink_up_to_date_where_it_changed(qtbot) -> None:
+    """After strokes, erasing, undo, redo, a paste and a new picture: the ink read afresh."""
+    from gui.digits.canvas_image import blank_paper, fitted_on_paper, ink_of, picture_of
+
+    lab = DigitLab()
+    qtbot.addWidget(lab)
+    lab.resize(1000, 700)
+    lab.show()
+    qtbot.waitExposed(lab)
+    canvas = lab.canvas
+    kept: list[np.ndarray] = []
+
+    def same() -> None:
+        ink = canvas.ink()
+        assert not ink.flags.writeable and ink.flags.owndata  # the state keeps it as it is
+        assert np.array_equal(ink, ink_of(canvas.image))
+        kept.append(ink)
+
+    same()
+    for stroke, erase in ((0, False), (1, False), (2, True)):
+        canvas.begin_stroke(QPointF(40 + 30 * stroke, 50), erase=erase)
+        for step in range(1, 12):
+            canvas.extend_stroke(QPointF(40 + 30 * stroke + 9 * step, 50 + 14 * step))
+            same()
+        canvas.end_stroke()
+        same()
+    for _ in range(2):
+        lab.undo_stack.undo()
+        same()
+    lab.undo_stack.redo()
+    same()
+    lab.clear()  # a new blank picture; undone, the whole drawing is pasted back
+    same()
+    lab.undo_stack.undo()
+    same()
+    canvas.paste(QRect(100, 100, 60, 40), blank_paper().copy(QRect(0, 0, 60, 40)))
+    same()
+    canvas.replace(fitted_on_paper(picture_of(np.eye(28))))
+    same()
+    canvas.begin_stroke(QPointF(200, 200))
+    canvas.extend_stroke(QPointF(120, 240))
+    same()
+    assert len({array.tobytes() for array in kept}) > 10  # the ink did change on the way
+    assert not np.array_equal(kept[0], kept[-1])
+
+
 def test_static_text_measures_a_text_once_per_font_and_width(qtbot) -> None:
     """A step's text is measured against the tallest text and for its font: remembered."""
     from gui.widgets import StaticText

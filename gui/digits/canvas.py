@@ -9,15 +9,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPointingDevice
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.digits.canvas_edit import CanvasChange
-from gui.digits.canvas_image import CANVAS_SIZE, INK, OVERSAMPLE, PAPER, blank_paper, ink_of
+from gui.digits.canvas_image import (
+    CANVAS_SIZE,
+    INK,
+    OVERSAMPLE,
+    PAPER,
+    blank_paper,
+    ink_into,
+    ink_of,
+)
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
     from PySide6.QtGui import (
         QImage,
@@ -50,6 +58,8 @@ class DrawingCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image = blank_paper()
+        self._ink: NDArray[np.float32] | None = None  # the image's ink, but for _stale
+        self._stale = QRect()  # device pixels changed since _ink was brought up to date
         self._before: QImage | None = None
         self._touched = QRectF()
         self._last: QPointF | None = None
@@ -74,8 +84,26 @@ class DrawingCanvas(QWidget):
         return self._image
 
     def ink(self) -> NDArray[np.float32]:
-        """The drawing as a 2-D float32 canvas: ink 1.0 on paper 0.0."""
-        return ink_of(self._image)
+        """The drawing as a 2-D float32 canvas: ink 1.0 on paper 0.0 (``canvas_image.ink_of``).
+
+        A new read-only array each time (the lab's state keeps it without copying). The canvas
+        keeps the ink of its image up to date where strokes changed it, and copies that.
+        """
+        if self._ink is None:
+            self._ink = np.array(ink_of(self._image))  # writable: ours to bring up to date
+        elif not self._stale.isEmpty():
+            ink_into(self._ink, self._image, self._stale)
+        self._stale = QRect()
+        ink = self._ink.copy()
+        ink.flags.writeable = False
+        return ink
+
+    def _changed(self, area: QRect | None = None) -> None:
+        """The image changed in ``area`` (device pixels; None: a new image or all of it)."""
+        if area is None:
+            self._ink = None
+        else:
+            self._stale = self._stale.united(area)
 
     @property
     def origin(self) -> object:
@@ -105,6 +133,7 @@ class DrawingCanvas(QWidget):
         self.cancel_stroke()
         change = CanvasChange.between(self._image, image, self._image.rect(), self._origin, origin)
         self._image = image
+        self._changed()
         self._origin = origin
         self.update()
         self.inkChanged.emit()
@@ -119,11 +148,13 @@ class DrawingCanvas(QWidget):
         self._origin = origin
         if area == self._image.rect():
             self._image = patch.copy()
+            self._changed()
         else:
             painter = QPainter(self._image)
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
             painter.drawImage(QPointF(area.topLeft()) / OVERSAMPLE, patch)
             painter.end()
+            self._changed(area)
         self.update()
         self.inkChanged.emit()
 
@@ -188,6 +219,13 @@ class DrawingCanvas(QWidget):
         half = self._pen.widthF() / 2 + 1
         segment = QRectF(start, end).normalized().adjusted(-half, -half, half, half)
         self._touched = self._touched.united(segment)
+        device = QRectF(
+            segment.x() * OVERSAMPLE,
+            segment.y() * OVERSAMPLE,
+            segment.width() * OVERSAMPLE,
+            segment.height() * OVERSAMPLE,
+        )
+        self._changed(device.toAlignedRect().adjusted(-1, -1, 1, 1))
         self.update(self._to_widget(segment).toAlignedRect().adjusted(-1, -1, 1, 1))
         self.inkChanged.emit()
 

@@ -86,6 +86,23 @@ def ink_of(image: QImage) -> NDArray[np.float32]:
     return ink
 
 
+def ink_into(ink: NDArray[np.float32], image: QImage, area: QRect) -> None:
+    """Write the ink of ``area`` (device pixels) of ``image`` into ``ink`` (its own size).
+
+    The same numbers :func:`ink_of` gives for those pixels: a canvas keeps its ink up to date
+    where a stroke segment changed it, instead of reading all of its 313,600 pixels on every
+    mouse move (0.2-0.4 ms; issue 11).
+    """
+    area = area.intersected(image.rect())
+    if area.isEmpty():
+        return
+    rows = slice(area.top(), area.bottom() + 1)
+    cols = slice(area.left(), area.right() + 1)
+    part = ink[rows, cols]
+    np.subtract(255, _gray_rows(image)[rows, cols], out=part, dtype=np.float32)
+    part *= np.float32(1.0 / 255.0)
+
+
 def pack(image: QImage, area: QRect) -> bytes:
     """The pixels of ``area`` (device pixels) of a backing store, compressed."""
     patch = image.copy(area)
