@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+
+_DATA = frozenset(("x", "height"))
+"""The options a chart changes on every update."""
 
 
 class FlatBars(pg.BarGraphItem):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -37,7 +41,49 @@ class FlatBars(pg.BarGraphItem):  # type: ignore[misc]  # pyqtgraph has no type 
         outlined = "pen" in opts and pg.mkPen(opts["pen"]).style() != Qt.PenStyle.NoPen
         if outlined or opts.get("pens") is not None:
             raise ValueError("FlatBars draws bars without an outline: give pen=None")
+        if opts.keys() <= _DATA and self._centred():  # new heights: see the module docstring
+            self.opts.update(opts)
+            self.picture = None
+            self._shape = None
+            self._prepare_centred()
+            self.prepareGeometryChange()
+            self.update()
+            self.informViewBoundsChanged()
+            return
         super().setOpts(**opts)
+
+    def _centred(self) -> bool:
+        """Whether the bars are given as centres, one width and heights from 0 (the usual)."""
+        opts = self.opts
+        return (
+            all(opts.get(key) is None for key in ("x0", "x1", "y", "y0", "y1"))
+            and isinstance(opts.get("width"), (int, float))
+            and opts.get("x") is not None
+            and opts.get("height") is not None
+        )
+
+    def _prepare_centred(self) -> None:
+        """``BarGraphItem._prepareData`` for centred bars: its numbers, spelt out."""
+        width = self.opts["width"]
+        left = np.asarray(self.opts["x"]) - width / 2.0
+        right = left + width
+        x0 = np.minimum(left, right, dtype=np.float64)
+        x1 = np.maximum(left, right, dtype=np.float64)
+        top = 0 + np.asarray(self.opts["height"])
+        y0 = np.minimum(0, top, dtype=np.float64)
+        y1 = np.maximum(0, top, dtype=np.float64)
+        count = max(x0.size, y0.size)
+        if x0.size == 0 or y0.size == 0:
+            self._dataBounds = (None, None), (None, None)
+            self._rectarray.resize(0)
+            return
+        self._dataBounds = (x0.min(), x1.max()), (y0.min(), y1.max())
+        self._rectarray.resize(count)
+        memory = self._rectarray.ndarray()
+        memory[:, 0] = x0
+        memory[:, 1] = y0
+        memory[:, 2] = x1 - x0
+        memory[:, 3] = y1 - y0
 
     def pixelPadding(self) -> float:
         """No padding: bars without a pen paint only inside their data rectangles."""

@@ -221,6 +221,43 @@ def test_flat_bars_paint_what_pyqtgraphs_bars_paint_without_measuring_pixels(
         flat.setOpts(pen="k")
 
 
+def test_flat_bars_prepare_new_heights_as_pyqtgraph_does(qtbot) -> None:
+    """The quick way for new heights and centres gives pyqtgraph's rectangles and bounds."""
+    plain = pg.BarGraphItem(x=np.arange(4.0), height=np.zeros(4), width=0.7, brush="b", pen=None)
+    flat = FlatBars(x=np.arange(4.0), height=np.zeros(4), width=0.7, brush="b")
+    prepared: list[int] = []
+    original = pg.BarGraphItem._prepareData
+
+    def counting(item: pg.BarGraphItem) -> None:
+        prepared.append(1)
+        original(item)
+
+    changes = [
+        {"height": np.array([0.1, 0.9, 0.0, 0.4], dtype=np.float32)},
+        {"height": [-0.5, 0.25, 1.0, 0.0]},
+        {"x": [2.0], "height": [0.75]},
+        {"x": np.arange(6, dtype=np.float64), "height": np.linspace(-1.0, 1.0, 6)},
+        {"height": np.zeros(6)},
+        {"x": [], "height": []},
+        {"x": [1.0, 3.0], "height": [0.5, 0.2]},
+    ]
+    for change in changes:
+        pg.BarGraphItem._prepareData = counting
+        try:
+            flat.setOpts(**change)
+        finally:
+            pg.BarGraphItem._prepareData = original
+        plain.setOpts(**change)
+        assert flat._dataBounds == plain._dataBounds
+        assert np.array_equal(flat._rectarray.ndarray(), plain._rectarray.ndarray())
+        assert flat.dataBounds(0) == plain.dataBounds(0)
+        assert flat.dataBounds(1) == plain.dataBounds(1)
+    assert prepared == []  # never pyqtgraph's general preparation for new heights
+    flat.setOpts(width=0.5)  # anything else: pyqtgraph's own
+    plain.setOpts(width=0.5)
+    assert np.array_equal(flat._rectarray.ndarray(), plain._rectarray.ndarray())
+
+
 @pytest.mark.parametrize(
     ("alignment", "wrap", "texts"),
     [
