@@ -108,10 +108,9 @@ def _argb_pixels(
     np.multiply(work, scale, out=work)
     np.clip(work, 0, len(table) - 1, out=work)
     gaps = np.isnan(work)
-    has_gaps = bool(gaps.any())
-    if has_gaps:
-        work[gaps] = 0.0
-    pixels = table[work.astype(np.uint8)]
-    if has_gaps:
-        pixels[gaps] = 0
+    if gaps.any():  # a mosaic's gaps: one more entry, transparent, looked up with the rest
+        np.copyto(work, len(table), where=gaps)
+        pixels = np.append(table, np.uint32(0))[work.astype(np.uint16)]
+    else:
+        pixels = table[work.astype(np.uint8)]
     return pixels.view(np.uint8).reshape(*image.shape, 4)
