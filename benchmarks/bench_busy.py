@@ -65,6 +65,8 @@ CONV_TARGET_RATIO = 2.0
 STEP_TARGET_MS = 8.0
 LAB_TARGET_MS = 16.0
 STEPS = 400  # playground steps per measurement
+CONV_CALLS = 2000  # at most, per measurement (each call 0.1-0.3 ms)
+MAX_ROUNDS = 20
 UPDATES = 300  # digit-lab updates per measurement (120 gave medians ±25 % apart between runs)
 
 
@@ -158,7 +160,7 @@ class Convolution:
             run_conv.__wrapped__(plan)  # type: ignore[attr-defined]  # the unlimited function
 
 
-def timed_us(action: Callable[[], None], seconds: float, at_most: int = 2000) -> list[float]:
+def timed_us(action: Callable[[], None], seconds: float, at_most: int = CONV_CALLS) -> list[float]:
     """Microseconds per call, calling ``action`` for about ``seconds`` (after 20 warm-up calls)."""
     for _ in range(20):
         action()
@@ -296,10 +298,10 @@ def measure(
 ) -> dict[str, list[float]]:
     """Every measurement once (a ``share``-th of it), under whatever the machine does now."""
     return {
-        "conv": timed_us(conv.limited, seconds / share),
-        "conv_unlimited": timed_us(conv.unlimited, seconds / share, at_most=400 // share),
-        "step": playground.steps_ms(STEPS // share),
-        "lab": lab.updates_ms(UPDATES // share),
+        "conv": timed_us(conv.limited, seconds / share, at_most=-(-CONV_CALLS // share)),
+        "conv_unlimited": timed_us(conv.unlimited, seconds / share, at_most=-(-400 // share)),
+        "step": playground.steps_ms(-(-STEPS // share)),
+        "lab": lab.updates_ms(-(-UPDATES // share)),
     }
 
 
@@ -316,6 +318,8 @@ def paired(
     busy: dict[str, list[float]] = {}
     for index in range(rounds):
         for paused in (True, False) if index % 2 == 0 else (False, True):
+            if child.poll() is not None:  # a dead competitor would make "busy" idle
+                raise RuntimeError(f"the competitor ended (status {child.returncode})")
             (pause if paused else resume)(child)
             time.sleep(SETTLE_S)
             for key, values in take(rounds).items():
@@ -384,9 +388,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4, help="paused and running rounds")
     parser.add_argument("--no-training", action="store_true", help="skip the training child")
     args = parser.parse_args()
-    if args.rounds < 1 or args.seconds <= 0:
-        print("bench_busy: --rounds must be at least 1 and --seconds above 0", file=sys.stderr)
+    if not 1 <= args.rounds <= MAX_ROUNDS or args.seconds <= 0:
+        print(
+            f"bench_busy: --rounds must be 1 to {MAX_ROUNDS} and --seconds above 0",
+            file=sys.stderr,
+        )
         return 2
+    # Terminated while a competitor is paused: leave through the finally blocks, which
+    # resume and end it (a stopped child would otherwise stay stopped).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from gui.app import make_application
 

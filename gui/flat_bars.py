@@ -22,6 +22,16 @@ _DATA = frozenset(("x", "height"))
 """The options a chart changes on every update."""
 
 
+def _centred(opts: dict[str, Any]) -> bool:
+    """Whether ``opts`` give bars as centres, one width and heights from 0 (the usual)."""
+    return (
+        all(opts.get(key) is None for key in ("x0", "x1", "y", "y0", "y1"))
+        and isinstance(opts.get("width"), (int, float))
+        and opts.get("x") is not None
+        and opts.get("height") is not None
+    )
+
+
 class FlatBars(pg.BarGraphItem):  # type: ignore[misc]  # pyqtgraph has no type hints
     """``pg.BarGraphItem`` without a pen: no pixel padding around the bars (same API).
 
@@ -41,7 +51,7 @@ class FlatBars(pg.BarGraphItem):  # type: ignore[misc]  # pyqtgraph has no type 
         outlined = "pen" in opts and pg.mkPen(opts["pen"]).style() != Qt.PenStyle.NoPen
         if outlined or opts.get("pens") is not None:
             raise ValueError("FlatBars draws bars without an outline: give pen=None")
-        if opts.keys() <= _DATA and self._centred():  # new heights: see the module docstring
+        if opts.keys() <= _DATA and _centred({**self.opts, **opts}):  # see the module docstring
             self.opts.update(opts)
             self.picture = None
             self._shape = None
@@ -51,16 +61,6 @@ class FlatBars(pg.BarGraphItem):  # type: ignore[misc]  # pyqtgraph has no type 
             self.informViewBoundsChanged()
             return
         super().setOpts(**opts)
-
-    def _centred(self) -> bool:
-        """Whether the bars are given as centres, one width and heights from 0 (the usual)."""
-        opts = self.opts
-        return (
-            all(opts.get(key) is None for key in ("x0", "x1", "y", "y0", "y1"))
-            and isinstance(opts.get("width"), (int, float))
-            and opts.get("x") is not None
-            and opts.get("height") is not None
-        )
 
     def _prepare_centred(self) -> None:
         """``BarGraphItem._prepareData`` for centred bars: its numbers, spelt out."""

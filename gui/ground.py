@@ -4,7 +4,7 @@ Qt repaints a widget's ancestors beneath it before the widget itself, unless the
 it paints every one of its pixels (``Qt.WA_OpaquePaintEvent``). An animation step changes a
 few grids and the step's text; without that promise each change also repainted the panels,
 splitters and scroll areas they sit in (ten paint events a step, a Python panel painting its
-rounded frame among them): 0.6 ms of a 3-4 ms step (measured by switching it on and off
+rounded frame among them): 0.46 ms of a 3.9 ms step (measured by switching it on and off
 every 40 steps in one process; issue 11, ``benchmarks/bench_busy.py``). A :class:`Ground`
 finds the one flat colour its widget's ancestors paint beneath it, when there is one, and
 lets the widget fill with it and promise to be opaque; where the ground is not one flat
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFrame, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QSplitter, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QRect
@@ -49,6 +49,9 @@ def flat_ground(widget: QWidget) -> QColor | None:
     """
     if widget.autoFillBackground() or widget.styleSheet():
         return None  # it has a background of its own, painted before its paintEvent
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.styleSheet():
+        return None  # an application style sheet may paint any widget's background
     parent = widget.parentWidget()
     while parent is not None:
         if parent.styleSheet():
@@ -96,10 +99,13 @@ def _paints_nothing(widget: QWidget) -> bool:
 class Ground:
     """The flat ground of one widget, and its promise to Qt to paint every pixel.
 
-    The widget calls :meth:`watch` from its ``showEvent`` and ``changeEvent`` (and from
-    ``event`` for a new parent, if it can get one while shown), and :meth:`fill` first thing in
-    its ``paintEvent``. Without a flat ground it stays as Qt made it (not opaque) and
-    :meth:`fill` does nothing.
+    The widget calls :meth:`find` from its ``showEvent``, :meth:`watch` from its
+    ``changeEvent`` (a new palette, style sheet or parent reaches every descendant), and
+    :meth:`fill` first thing in its ``paintEvent``. Without a flat ground it stays as Qt made
+    it (not opaque) and :meth:`fill` does nothing. What sends no event to the descendants —
+    an ancestor starting or stopping to fill its background, a new background role or frame
+    shape, an application style sheet — must be settled before the widget is shown, or be
+    followed by :meth:`find` (the app sets them when it builds its panels, never later).
     """
 
     def __init__(self, widget: QWidget) -> None:

@@ -82,6 +82,31 @@ def test_the_ground_is_found_only_where_it_is_one_flat_colour(qtbot) -> None:
     assert flat_ground(own) is None
 
 
+def test_a_new_ground_beneath_is_found_again(qtbot) -> None:
+    """A palette or style sheet set later on an ancestor; an application style sheet."""
+    panel = Panel("a panel")
+    qtbot.addWidget(panel)
+    middle = _nested(panel, QWidget)
+    grid = CellGrid(max_cell=10)
+    QVBoxLayout(middle).addWidget(grid)
+    grid.set_values(np.ones((2, 2)))
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert grid.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+    middle.setStyleSheet("background: pink")  # reaches the grid as a StyleChange
+    assert not grid.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+    middle.setStyleSheet("")
+    assert grid.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setStyleSheet("QLabel { color: black }")
+    try:
+        assert flat_ground(grid) is None
+    finally:
+        app.setStyleSheet("")
+    assert flat_ground(grid) == PANEL_GROUND
+
+
 def test_an_opaque_grid_paints_its_ground_around_its_cells(qtbot) -> None:
     panel = Panel("a panel")
     qtbot.addWidget(panel)

@@ -256,6 +256,9 @@ def test_flat_bars_prepare_new_heights_as_pyqtgraph_does(qtbot) -> None:
     flat.setOpts(width=0.5)  # anything else: pyqtgraph's own
     plain.setOpts(width=0.5)
     assert np.array_equal(flat._rectarray.ndarray(), plain._rectarray.ndarray())
+    for item in (flat, plain):  # no heights at all: pyqtgraph's own answer, for both
+        with pytest.raises(Exception, match="height"):
+            item.setOpts(height=None, y1=None)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QPointingDevice
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPointingDevice
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.digits.canvas_edit import CanvasChange
@@ -28,7 +28,6 @@ from gui.digits.canvas_image import (
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PySide6.QtGui import (
-        QImage,
         QMouseEvent,
         QPaintEvent,
         QTabletEvent,
@@ -132,7 +131,7 @@ class DrawingCanvas(QWidget):
         """
         self.cancel_stroke()
         change = CanvasChange.between(self._image, image, self._image.rect(), self._origin, origin)
-        self._image = image
+        self._image = QImage(image)  # its own (shared until either is painted on)
         self._changed()
         self._origin = origin
         self.update()

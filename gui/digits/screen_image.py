@@ -113,4 +113,4 @@ def _argb_pixels(
         pixels = np.append(table, np.uint32(0))[work.astype(np.uint16)]
     else:
         pixels = table[work.astype(np.uint8)]
-    return pixels.view(np.uint8).reshape(*image.shape, 4)
+    return np.ascontiguousarray(pixels).view(np.uint8).reshape(*image.shape, 4)
