@@ -105,7 +105,7 @@ class CellGrid(QWidget):
         square: bool = False,
     ) -> None:
         super().__init__(parent)
-        self._ground = Ground(self)  # opaque on a flat ground: steps repaint no panel beneath
+        self._ground = Ground()  # opaque on a flat ground: steps repaint no panel beneath
         self._values = np.zeros((1, 1))
         self._padding: np.ndarray | None = None
         self._scale = ColourScale("image")
@@ -326,7 +326,7 @@ class CellGrid(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown (perhaps in a new place): find the ground beneath again (``gui.ground``)."""
-        self._ground.find()
+        self._ground.find(self)
         super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -334,7 +334,7 @@ class CellGrid(QWidget):
 
         A new palette or style: the ground beneath is found again.
         """
-        self._ground.watch(event)
+        self._ground.watch(self, event)
         if event.type() == QEvent.Type.FontChange:
             self._cache = None
             self._advances.clear()

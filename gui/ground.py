@@ -101,28 +101,35 @@ class Ground:
 
     The widget calls :meth:`find` from its ``showEvent``, :meth:`watch` from its
     ``changeEvent`` (a new palette, style sheet or parent reaches every descendant), and
-    :meth:`fill` first thing in its ``paintEvent``. Without a flat ground it stays as Qt made
-    it (not opaque) and :meth:`fill` does nothing. What sends no event to the descendants —
-    an ancestor starting or stopping to fill its background, a new background role or frame
-    shape, an application style sheet — must be settled before the widget is shown, or be
-    followed by :meth:`find` (the app sets them when it builds its panels, never later).
+    :meth:`fill` first thing in its ``paintEvent``, each time passing itself. Without a flat
+    ground it stays as Qt made it (not opaque) and :meth:`fill` does nothing. What sends no
+    event to the descendants — an ancestor starting or stopping to fill its background, a new
+    background role or frame shape, an application style sheet — must be settled before the
+    widget is shown, or be followed by :meth:`find` (the app sets them when it builds its
+    panels, never later).
+
+    It keeps no reference to its widget: a widget holding an object that holds the widget is
+    a reference cycle, which leaves a widget without a parent to Python's garbage collector,
+    and a collection in the middle of Qt's list of widgets deletes one of them under it (the
+    suite crashed so in ``QApplication.allWidgets()``).
     """
 
-    def __init__(self, widget: QWidget) -> None:
-        self._widget = widget
+    __slots__ = ("colour",)
+
+    def __init__(self) -> None:
         self.colour: QColor | None = None
 
-    def find(self) -> None:
+    def find(self, widget: QWidget) -> None:
         """Find the ground again and set the widget's ``WA_OpaquePaintEvent`` to match."""
-        self.colour = flat_ground(self._widget)
+        self.colour = flat_ground(widget)
         opaque = self.colour is not None
-        if self._widget.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent) != opaque:
-            self._widget.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, opaque)
+        if widget.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent) != opaque:
+            widget.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, opaque)
 
-    def watch(self, event: QEvent) -> None:
+    def watch(self, widget: QWidget, event: QEvent) -> None:
         """Find the ground again after an event that can change it (``WATCHED``)."""
         if event.type() in WATCHED:
-            self.find()
+            self.find(widget)
 
     def fill(self, painter: QPainter, rect: QRect) -> None:
         """Paint the ground over ``rect`` (the paint event's rectangle), if there is one."""

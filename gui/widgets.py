@@ -283,7 +283,7 @@ class StaticText(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._ground = Ground(self)  # opaque on a flat ground: steps repaint no panel beneath
+        self._ground = Ground()  # opaque on a flat ground: steps repaint no panel beneath
         self._text = ""
         self._tallest = ""  # the text that needed the most room since the last reset
         self._lines = lines
@@ -436,12 +436,12 @@ class StaticText(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown (perhaps in a new place): find the ground beneath again (``gui.ground``)."""
-        self._ground.find()
+        self._ground.find(self)
         super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         """Another font (a zoom) needs other room; another palette or style, the ground."""
-        self._ground.watch(event)
+        self._ground.watch(self, event)
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_room()

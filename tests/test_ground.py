@@ -8,6 +8,8 @@ step's grids must really be spared.
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -121,6 +123,25 @@ def test_an_opaque_grid_paints_its_ground_around_its_cells(qtbot) -> None:
     image = grid.grab().toImage()
     assert image.pixelColor(1, 1) == PANEL_GROUND
     assert image.pixelColor(image.width() - 2, image.height() - 2) == PANEL_GROUND
+
+
+@pytest.mark.parametrize("kind", [CellGrid, StaticText])
+def test_a_widget_without_a_parent_goes_with_its_last_reference(qtbot, kind) -> None:
+    """No reference cycle through its ground: the garbage collector never deletes it later.
+
+    A collection inside Qt's list of all widgets deleted a widget under it (a crash).
+    """
+    gone: list[bool] = []
+    gc.disable()
+    try:
+        widget = kind()
+        widget.show()  # finds its ground
+        widget.hide()
+        widget.destroyed.connect(lambda: gone.append(True))
+        del widget
+        assert gone == [True]
+    finally:
+        gc.enable()
 
 
 def _backing_store(window: QWidget) -> QImage:
