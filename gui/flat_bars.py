@@ -8,6 +8,12 @@ without a pen paint nothing outside their data rectangles, and the view already 
 repainted area by two pixels for antialiasing (``QGraphicsView``'s default), so FlatBars pads
 nothing: its bounding rectangle is the bars' data bounds, the same as pyqtgraph's without the
 half pixel. A bar chart with an outline must use ``pg.BarGraphItem``.
+
+Bars given as centres, one width and heights from 0 (every chart of the app; new heights on
+every digit-lab update, four times) are prepared by FlatBars itself, with the same numbers as
+pyqtgraph's general preparation, which sorts out every way of giving bars (x0, x1, y, y0,
+y1, …) and was 6 % of a digit-lab update in py-spy's samples (issue 11). Bars given another
+way go through pyqtgraph's.
 """
 
 from __future__ import annotations
@@ -17,9 +23,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-
-_DATA = frozenset(("x", "height"))
-"""The options a chart changes on every update."""
 
 
 def _centred(opts: dict[str, Any]) -> bool:
@@ -51,19 +54,13 @@ class FlatBars(pg.BarGraphItem):  # type: ignore[misc]  # pyqtgraph has no type 
         outlined = "pen" in opts and pg.mkPen(opts["pen"]).style() != Qt.PenStyle.NoPen
         if outlined or opts.get("pens") is not None:
             raise ValueError("FlatBars draws bars without an outline: give pen=None")
-        if opts.keys() <= _DATA and _centred({**self.opts, **opts}):  # see the module docstring
-            self.opts.update(opts)
-            self.picture = None
-            self._shape = None
-            self._prepare_centred()
-            self.prepareGeometryChange()
-            self.update()
-            self.informViewBoundsChanged()
-            return
         super().setOpts(**opts)
 
-    def _prepare_centred(self) -> None:
-        """``BarGraphItem._prepareData`` for centred bars: its numbers, spelt out."""
+    def _prepareData(self) -> None:  # pyqtgraph's name; its setOpts calls it
+        """``BarGraphItem._prepareData``: for centred bars its numbers spelt out, else its own."""
+        if not _centred(self.opts):
+            super()._prepareData()
+            return
         width = self.opts["width"]
         left = np.asarray(self.opts["x"]) - width / 2.0
         right = left + width

@@ -28,12 +28,12 @@ PAINTS_NOTHING = (QWidget, QSplitter, QStackedWidget)
 """Qt classes that paint nothing beneath their children (a frame only without a frame shape)."""
 
 WATCHED = (
-    QEvent.Type.Show,
     QEvent.Type.ParentChange,
     QEvent.Type.PaletteChange,
     QEvent.Type.StyleChange,
 )
-"""The events after which a widget's ground is found again (:meth:`Ground.watch`)."""
+"""The changes after which a widget's ground is found again (:meth:`Ground.watch`; a
+show calls :meth:`Ground.find` itself)."""
 
 
 def flat_ground(widget: QWidget) -> QColor | None:

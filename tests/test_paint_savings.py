@@ -87,6 +87,16 @@ def test_bar_labels_write_the_texts_given_over_their_bars(qtbot) -> None:
         labels.set_labels(("a",), [])
 
 
+def _shown_lab(qtbot, width: int, height: int) -> DigitLab:  # type: ignore[no-untyped-def]
+    """A digit lab of that size, shown and exposed."""
+    lab = DigitLab()
+    qtbot.addWidget(lab)
+    lab.resize(width, height)
+    lab.show()
+    qtbot.waitExposed(lab)
+    return lab
+
+
 def _screen_images(
     image: np.ndarray, lut: np.ndarray | None, levels: tuple[float, float] | None
 ) -> tuple[QImage, QImage]:
@@ -135,11 +145,7 @@ def test_a_screen_image_shows_the_pixels_pyqtgraph_makes(
 
 
 def test_rows_out_of_sight_draw_their_values_when_seen_or_asked(qtbot) -> None:
-    lab = DigitLab()
-    qtbot.addWidget(lab)
-    lab.resize(1280, 760)
-    lab.show()
-    qtbot.waitExposed(lab)
+    lab = _shown_lab(qtbot, 1280, 760)
     rows = lab.network.rows
 
     def out_of_sight() -> list[str]:
@@ -253,9 +259,15 @@ def test_flat_bars_prepare_new_heights_as_pyqtgraph_does(qtbot) -> None:
         assert flat.dataBounds(0) == plain.dataBounds(0)
         assert flat.dataBounds(1) == plain.dataBounds(1)
     assert prepared == []  # never pyqtgraph's general preparation for new heights
-    flat.setOpts(width=0.5)  # anything else: pyqtgraph's own
-    plain.setOpts(width=0.5)
-    assert np.array_equal(flat._rectarray.ndarray(), plain._rectarray.ndarray())
+    for change in ({"width": 0.5}, {"x0": [0.0, 2.0]}):  # the second: left edges, pyqtgraph's
+        pg.BarGraphItem._prepareData = counting
+        try:
+            flat.setOpts(**change)
+        finally:
+            pg.BarGraphItem._prepareData = original
+        plain.setOpts(**change)
+        assert np.array_equal(flat._rectarray.ndarray(), plain._rectarray.ndarray())
+    assert prepared == [1]
     for item in (flat, plain):  # no heights at all: pyqtgraph's own answer, for both
         with pytest.raises(Exception, match="height"):
             item.setOpts(height=None, y1=None)
@@ -335,11 +347,7 @@ def test_a_steady_label_measures_its_room_again_in_a_new_font(qtbot) -> None:
 
 
 def test_the_answer_leaves_the_probability_chart_its_room(qtbot) -> None:
-    lab = DigitLab()
-    qtbot.addWidget(lab)
-    lab.resize(1280, 760)
-    lab.show()
-    qtbot.waitExposed(lab)
+    lab = _shown_lab(qtbot, 1280, 760)
     panel = lab.prediction_panel
     for label in (3, 7, 1):
         lab.load_sample(label)
@@ -406,11 +414,7 @@ def test_the_canvas_keeps_its_ink_up_to_date_where_it_changed(qtbot) -> None:
     """After strokes, erasing, undo, redo, a paste and a new picture: the ink read afresh."""
     from gui.digits.canvas_image import blank_paper, fitted_on_paper, ink_of, picture_of
 
-    lab = DigitLab()
-    qtbot.addWidget(lab)
-    lab.resize(1000, 700)
-    lab.show()
-    qtbot.waitExposed(lab)
+    lab = _shown_lab(qtbot, 1000, 700)
     canvas = lab.canvas
     kept: list[np.ndarray] = []
 

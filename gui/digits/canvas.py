@@ -185,14 +185,7 @@ class DrawingCanvas(QWidget):
         """Finish the stroke and report its change (``strokeFinished``)."""
         if self._last is None or self._before is None:
             return
-        touched = self._touched
-        area = QRectF(
-            touched.x() * OVERSAMPLE,
-            touched.y() * OVERSAMPLE,
-            touched.width() * OVERSAMPLE,
-            touched.height() * OVERSAMPLE,
-        )
-        area_px = area.toAlignedRect().intersected(self._image.rect())
+        area_px = _device_pixels(self._touched).intersected(self._image.rect())
         before = self._before
         self._before = None
         self._last = None
@@ -218,13 +211,7 @@ class DrawingCanvas(QWidget):
         half = self._pen.widthF() / 2 + 1
         segment = QRectF(start, end).normalized().adjusted(-half, -half, half, half)
         self._touched = self._touched.united(segment)
-        device = QRectF(
-            segment.x() * OVERSAMPLE,
-            segment.y() * OVERSAMPLE,
-            segment.width() * OVERSAMPLE,
-            segment.height() * OVERSAMPLE,
-        )
-        self._changed(device.toAlignedRect().adjusted(-1, -1, 1, 1))
+        self._changed(_device_pixels(segment).adjusted(-1, -1, 1, 1))
         self.update(self._to_widget(segment).toAlignedRect().adjusted(-1, -1, 1, 1))
         self.inkChanged.emit()
 
@@ -333,3 +320,13 @@ class DrawingCanvas(QWidget):
                 if kind == QEvent.Type.TouchEnd:
                     self.end_stroke()
         event.accept()
+
+
+def _device_pixels(area: QRectF) -> QRect:
+    """The backing store's pixels under ``area`` (canvas coordinates), all of them."""
+    return QRectF(
+        area.x() * OVERSAMPLE,
+        area.y() * OVERSAMPLE,
+        area.width() * OVERSAMPLE,
+        area.height() * OVERSAMPLE,
+    ).toAlignedRect()
